@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the service reads, validated once at start. A wrong or missing setting stops the
+ * service with one line naming it (see `loadConfig`).
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const postgresUrl = z
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+
+const esdbUrl = z
+  .string()
+  .regex(/^esdb(\+discover)?:\/\/\S+$/, 'must be an esdb:// or esdb+discover:// connection string');
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
+  /** Port of the embedded PostgreSQL (only used without DATABASE_URL). */
+  EMBEDDED_DB_PORT: z.preprocess(emptyAsUndefined, port.optional()),
+  EVENTSTORE_CONNECTION_STRING: z.preprocess(emptyAsUndefined, esdbUrl.optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long a read with `?waitFor=` waits for its projection before answering 503. */
+  WAIT_FOR_TIMEOUT_MS: positiveInt.max(30000).default(5000),
+  /** Events per projection transaction while catching up. */
+  PROJECTION_BATCH_SIZE: positiveInt.max(50000).default(2000),
+  DB_POOL_SIZE: positiveInt.max(200).default(20),
+});
+
+export type AppConfig = z.infer<typeof configSchema> & {
+  /** DATA_DIR made absolute. */
+  readonly dataDir: string;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError with one line naming every bad setting. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): AppConfig => {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const name = i.path.join('.');
+      const given = env[name];
+      return `${name}=${given === undefined ? '(missing)' : JSON.stringify(given)}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return { ...result.data, dataDir: path.resolve(result.data.DATA_DIR) };
+};
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,31 @@
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { EventLog1732300000000 } from './migrations/1732300000000-event-log.js';
+
+/** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
+export const MIGRATIONS = [EventLog1732300000000];
+
+export const createDataSource = (
+  url: string,
+  options: { entities?: MixedList<Function | string | EntitySchema>; poolSize?: number } = {},
+): DataSource =>
+  new DataSource({
+    type: 'postgres',
+    url,
+    entities: options.entities ?? [],
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    logging: false,
+    extra: { max: options.poolSize ?? 10 },
+  });
+
+/** Applies pending migrations; safe to call from several processes at once (TypeORM locks). */
+export const migrate = async (url: string): Promise<void> => {
+  const dataSource = createDataSource(url, { poolSize: 1 });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+};

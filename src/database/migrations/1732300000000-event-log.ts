@@ -1,0 +1,110 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The event log in PostgreSQL.
+ *
+ * `position` is `transaction id × 1,000,000 + ordinal within the transaction`. Readers of the whole
+ * log only look below `pg_snapshot_xmin(pg_current_snapshot())`, i.e. at transactions that can no
+ * longer commit, so a transaction that took its id early but commits late can never be skipped:
+ * nothing is ever read past an event that could still appear before it. (A plain sequence breaks
+ * here: values are taken at insert, commits happen in another order.)
+ *
+ * `ppe_append_events` does the whole append in one statement, hence one transaction and one
+ * round trip: lock the stream row, check the expected revision, make the append idempotent on
+ * event ids, insert, bump the stream revision.
+ */
+export class EventLog1732300000000 implements MigrationInterface {
+  name = 'EventLog1732300000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE events (
+        position        bigint      PRIMARY KEY,
+        event_id        uuid        NOT NULL UNIQUE,
+        stream_id       text        NOT NULL,
+        revision        bigint      NOT NULL,
+        type            text        NOT NULL,
+        data            jsonb       NOT NULL,
+        metadata        jsonb       NOT NULL,
+        recorded_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+        CONSTRAINT events_stream_revision UNIQUE (stream_id, revision)
+      )`);
+    await q.query(`
+      CREATE TABLE streams (
+        stream_id text   PRIMARY KEY,
+        revision  bigint NOT NULL
+      )`);
+    await q.query(`
+      CREATE FUNCTION ppe_append_events(
+        p_stream_id text,
+        p_expected_kind text,
+        p_expected bigint,
+        p_event_ids uuid[],
+        p_types text[],
+        p_data jsonb[],
+        p_metadata jsonb[]
+      ) RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_tx       bigint := pg_current_xact_id()::text::bigint;
+        v_ordinal  bigint := coalesce(nullif(current_setting('ppe.append_ordinal', true), ''), '0')::bigint;
+        v_count    int    := cardinality(p_event_ids);
+        v_current  bigint;
+        v_existing record;
+      BEGIN
+        IF v_count = 0 THEN
+          RAISE EXCEPTION 'nothing to append' USING ERRCODE = '22023';
+        END IF;
+        IF v_ordinal + v_count >= 1000000 THEN
+          RAISE EXCEPTION 'more than 999999 events in one transaction' USING ERRCODE = '54000';
+        END IF;
+
+        INSERT INTO streams (stream_id, revision) VALUES (p_stream_id, -1) ON CONFLICT DO NOTHING;
+        SELECT s.revision INTO v_current FROM streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+
+        -- A retried append (same event ids) answers what the first one wrote. Checked under the
+        -- stream lock, so a concurrent twin has committed or rolled back by now.
+        SELECT e.stream_id, e.revision, e.position INTO v_existing
+          FROM events e WHERE e.event_id = p_event_ids[v_count];
+        IF FOUND THEN
+          IF v_existing.stream_id <> p_stream_id THEN
+            RAISE EXCEPTION 'event id % already belongs to stream %', p_event_ids[v_count], v_existing.stream_id
+              USING ERRCODE = '23505';
+          END IF;
+          RETURN QUERY SELECT v_existing.revision, v_existing.position, true;
+          RETURN;
+        END IF;
+
+        IF (p_expected_kind = 'no_stream' AND v_current <> -1)
+           OR (p_expected_kind = 'stream_exists' AND v_current = -1)
+           OR (p_expected_kind = 'exact' AND v_current <> p_expected) THEN
+          RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'PP409', DETAIL = v_current::text;
+        END IF;
+
+        INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
+        SELECT v_tx * 1000000 + v_ordinal + i, p_event_ids[i], p_stream_id, v_current + i,
+               p_types[i], p_data[i], p_metadata[i]
+          FROM generate_series(1, v_count) AS i;
+
+        UPDATE streams SET revision = v_current + v_count WHERE stream_id = p_stream_id;
+        PERFORM set_config('ppe.append_ordinal', (v_ordinal + v_count)::text, true);
+        RETURN QUERY SELECT v_current + v_count, v_tx * 1000000 + v_ordinal + v_count, false;
+      END
+      $fn$`);
+    await q.query(`
+      CREATE TABLE projection_checkpoints (
+        name        text        PRIMARY KEY,
+        version     int         NOT NULL,
+        position    bigint      NOT NULL,
+        checkpoint  text,
+        updated_at  timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE projection_checkpoints');
+    await q.query('DROP FUNCTION ppe_append_events');
+    await q.query('DROP TABLE streams');
+    await q.query('DROP TABLE events');
+  }
+}

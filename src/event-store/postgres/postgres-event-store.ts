@@ -1,0 +1,290 @@
+import pg from 'pg';
+import {
+  describeExpected,
+  EventStoreUnavailableError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '../errors.js';
+import type {
+  AppendResult,
+  Checkpoint,
+  EventFilter,
+  EventStore,
+  EventStoreHealth,
+  ExpectedRevision,
+  LogPosition,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionMessage,
+} from '../event-store.js';
+import { LogNotifier } from './log-notifier.js';
+
+export interface PostgresEventStoreOptions {
+  /** Events read per query while catching up. */
+  readonly batchSize?: number;
+  /** How often an idle subscription looks for new events when no notification arrives. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: string;
+  stream_id: string;
+  revision: string;
+  type: string;
+  data: unknown;
+  metadata: RecordedEvent['metadata'];
+  recorded_at: Date;
+}
+
+const COLUMNS = 'position, stream_id, revision, type, data, metadata, recorded_at';
+/** Positions of transactions that can no longer commit: everything below is final. */
+const FRONTIER = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1000000)`;
+/** Errors that mean "the database is not there", as opposed to "the request was wrong". */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+
+const toEvent = (row: EventRow): RecordedEvent => ({
+  streamId: row.stream_id,
+  revision: BigInt(row.revision),
+  position: BigInt(row.position),
+  checkpoint: row.position,
+  type: row.type,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+const expectation = (expected: ExpectedRevision): [kind: string, revision: string | null] =>
+  typeof expected === 'bigint' ? ['exact', expected.toString()] : [expected, null];
+
+export const isUnavailable = (error: unknown): boolean => {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code)) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+    e.message ?? '',
+  );
+};
+
+const wrapUnavailable = (error: unknown): unknown =>
+  isUnavailable(error) ? new EventStoreUnavailableError('the event log database is unavailable', { cause: error }) : error;
+
+/** SQL and parameters that narrow a whole-log read to a filter. */
+const filterSql = (filter: EventFilter | undefined, params: unknown[]): string => {
+  let sql = '';
+  if (filter?.eventTypes) {
+    params.push(filter.eventTypes);
+    sql += ` AND type = ANY($${params.length})`;
+  }
+  if (filter?.streamPrefixes) {
+    params.push(filter.streamPrefixes.map((p) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+    sql += ` AND stream_id LIKE ANY($${params.length})`;
+  }
+  return sql;
+};
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgresql' as const;
+  private readonly notifier: LogNotifier;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    connectListener: () => pg.Client,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.notifier = new LogNotifier(pool, connectListener);
+    this.batchSize = options.batchSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  /** Opens the LISTEN connection. The store works without it (polling), so failures are not fatal. */
+  async start(): Promise<void> {
+    await this.notifier.start();
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { readonly expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const [kind, revision] = expectation(options.expectedRevision);
+    try {
+      const { rows } = await this.pool.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
+        'SELECT * FROM ppe_append_events($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])',
+        [
+          streamId,
+          kind,
+          revision,
+          events.map((e) => e.metadata.eventId),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      );
+      const row = rows[0]!;
+      if (!row.duplicate) this.notifier.appended();
+      return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position) };
+    } catch (error) {
+      const e = error as { code?: string; detail?: string };
+      if (e.code === 'PP409') {
+        const actual = e.detail === '-1' ? 'no_stream' : (e.detail ?? 'unknown');
+        throw new WrongExpectedVersionError(streamId, describeExpected(options.expectedRevision), actual);
+      }
+      throw wrapUnavailable(error);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const params: unknown[] = [streamId];
+    let sql = `SELECT ${COLUMNS} FROM events WHERE stream_id = $1`;
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision.toString());
+      sql += backwards ? ` AND revision <= $2` : ` AND revision >= $2`;
+    }
+    sql += ` ORDER BY revision ${backwards ? 'DESC' : 'ASC'}`;
+    if (options.maxCount !== undefined) {
+      params.push(options.maxCount);
+      sql += ` LIMIT $${params.length}`;
+    }
+    try {
+      const { rows } = await this.pool.query<EventRow>(sql, params);
+      if (rows.length === 0) {
+        const exists = await this.pool.query('SELECT 1 FROM streams WHERE stream_id = $1 AND revision >= 0', [streamId]);
+        if (exists.rowCount === 0) throw new StreamNotFoundError(streamId);
+      }
+      return rows.map(toEvent);
+    } catch (error) {
+      throw wrapUnavailable(error);
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    try {
+      const page = await this.readPage(this.afterPosition(options.after), options.maxCount ?? this.batchSize, options.filter);
+      return page.events;
+    } catch (error) {
+      throw wrapUnavailable(error);
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    let stopped = false;
+    const store = this;
+    // One generator per subscription: iterating it again continues where it stopped.
+    let messages: AsyncGenerator<SubscriptionMessage> | undefined;
+    const subscription: Subscription = {
+      async unsubscribe() {
+        stopped = true;
+        store.subscriptions.delete(subscription);
+        store.notifier.appended(); // wakes a pending wait
+      },
+      [Symbol.asyncIterator]() {
+        messages ??= generate();
+        return messages;
+      },
+    };
+    async function* generate(): AsyncGenerator<SubscriptionMessage> {
+        let after = store.afterPosition(options.after);
+        let caughtUp = false;
+        try {
+          while (!stopped) {
+            const seen = store.notifier.current;
+            const page = await store.readPage(after, store.batchSize, options.filter);
+            for (const event of page.events) {
+              if (stopped) return;
+              yield { kind: 'event', event };
+              after = event.position;
+            }
+            if (page.events.length === store.batchSize) continue;
+            // Everything final up to the visible head has been delivered (or filtered out).
+            if (page.visibleHead > after) {
+              after = page.visibleHead;
+              yield { kind: 'checkpoint', position: after, checkpoint: after.toString() };
+            }
+            if (!caughtUp) {
+              caughtUp = true;
+              yield { kind: 'caught-up' };
+            }
+            // Events committed behind a transaction still running become visible as soon as it
+            // ends; look again shortly rather than waiting for the next append.
+            const wait = page.heldBack ? 10 : store.pollIntervalMs;
+            if (!stopped) await store.notifier.wait(seen, wait);
+          }
+        } catch (error) {
+          throw wrapUnavailable(error);
+        } finally {
+          store.subscriptions.delete(subscription);
+        }
+    }
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<LogPosition> {
+    try {
+      const { rows } = await this.pool.query<{ head: string | null }>(
+        `SELECT max(position) AS head FROM events WHERE position < ${FRONTIER}`,
+      );
+      return BigInt(rows[0]?.head ?? 0);
+    } catch (error) {
+      throw wrapUnavailable(error);
+    }
+  }
+
+  positionOf(checkpoint: Checkpoint): LogPosition {
+    if (!/^\d{1,19}$/.test(checkpoint)) throw new Error(`not a PostgreSQL log checkpoint: ${checkpoint}`);
+    return BigInt(checkpoint);
+  }
+
+  async health(): Promise<EventStoreHealth> {
+    try {
+      await this.pool.query('SELECT 1 FROM events LIMIT 1');
+      return { kind: this.kind, up: true };
+    } catch (error) {
+      return { kind: this.kind, up: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
+    await this.notifier.close();
+  }
+
+  private afterPosition(checkpoint: Checkpoint | undefined): LogPosition {
+    return checkpoint === undefined ? 0n : this.positionOf(checkpoint);
+  }
+
+  /**
+   * One page of final events after `after`, plus the visible head (read first, so that every
+   * event at or below it is final and therefore in or before this page when the page is short)
+   * and whether committed events wait behind a running transaction.
+   */
+  private async readPage(
+    after: LogPosition,
+    limit: number,
+    filter: EventFilter | undefined,
+  ): Promise<{ events: RecordedEvent[]; visibleHead: LogPosition; heldBack: boolean }> {
+    const head = await this.pool.query<{ visible: string | null; committed: string | null }>(
+      `SELECT (SELECT max(position) FROM events WHERE position < ${FRONTIER}) AS visible,
+              (SELECT max(position) FROM events) AS committed`,
+    );
+    const visibleHead = BigInt(head.rows[0]?.visible ?? 0);
+    const committedHead = BigInt(head.rows[0]?.committed ?? 0);
+    const params: unknown[] = [after.toString(), limit];
+    const sql =
+      `SELECT ${COLUMNS} FROM events WHERE position > $1 AND position < ${FRONTIER}` +
+      filterSql(filter, params) +
+      ` ORDER BY position LIMIT $2`;
+    const { rows } = await this.pool.query<EventRow>(sql, params);
+    return { events: rows.map(toEvent), visibleHead, heldBack: committedHead > visibleHead };
+  }
+}

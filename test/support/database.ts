@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '../../src/database/data-source.js';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrate } from '../../src/database/data-source.js';
+import type { NewEvent } from '../../src/event-store/event-store.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 
 export interface TestDatabase {
   readonly url: string;
@@ -38,3 +41,50 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     },
   };
 };
+
+export interface TestLog {
+  readonly db: TestDatabase;
+  readonly pool: pg.Pool;
+  readonly store: PostgresEventStore;
+  readonly dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** A migrated database with a PostgreSQL event store and a TypeORM data source on it. */
+export const openTestLog = async (): Promise<TestLog> => {
+  const db = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 10 });
+  const store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: db.url }), { pollIntervalMs: 200 });
+  await store.start();
+  const dataSource = createDataSource(db.url);
+  await dataSource.initialize();
+  return {
+    db,
+    pool,
+    store,
+    dataSource,
+    async close() {
+      await store.close();
+      await dataSource.destroy();
+      await pool.end();
+      await db.drop();
+    },
+  };
+};
+
+export const testEvent = (type: string, data: unknown = {}, overrides: Partial<NewEvent['metadata']> = {}): NewEvent => ({
+  type,
+  data,
+  metadata: {
+    eventId: randomUUID(),
+    correlationId: 'test',
+    causationId: 'test',
+    actor: 'tester',
+    role: 'admin',
+    occurredAt: new Date().toISOString(),
+    schemaVersion: 1,
+    ...overrides,
+  },
+});
+
+export const silentLogger = { info() {}, warn() {}, error() {} };

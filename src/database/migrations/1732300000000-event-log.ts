@@ -99,9 +99,35 @@ export class EventLog1732300000000 implements MigrationInterface {
         checkpoint  text,
         updated_at  timestamptz NOT NULL DEFAULT now()
       )`);
+    // A projection never refuses a recorded fact: an event it cannot apply is recorded here and skipped.
+    await q.query(`
+      CREATE TABLE projection_anomalies (
+        id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        projection  text        NOT NULL,
+        position    bigint      NOT NULL,
+        event_id    uuid        NOT NULL,
+        stream_id   text        NOT NULL,
+        type        text        NOT NULL,
+        error       text        NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`
+      CREATE TABLE stream_catalog (
+        stream_id        text        PRIMARY KEY,
+        category         text        NOT NULL,
+        events           bigint      NOT NULL,
+        last_revision    bigint      NOT NULL,
+        last_position    bigint      NOT NULL,
+        last_type        text        NOT NULL,
+        first_recorded_at timestamptz NOT NULL,
+        last_recorded_at timestamptz NOT NULL
+      )`);
+    await q.query('CREATE INDEX stream_catalog_category ON stream_catalog (category, stream_id)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE stream_catalog');
+    await q.query('DROP TABLE projection_anomalies');
     await q.query('DROP TABLE projection_checkpoints');
     await q.query('DROP FUNCTION ppe_append_events');
     await q.query('DROP TABLE streams');

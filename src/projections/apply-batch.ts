@@ -1,0 +1,56 @@
+import type { EntityManager } from 'typeorm';
+import type { EventRegistry } from '../event-store/event-registry.js';
+import type { EventFilter, RecordedEvent } from '../event-store/event-store.js';
+import type { Projection } from './projection.js';
+
+export const filterOf = (projection: Projection): EventFilter | undefined =>
+  projection.eventTypes === 'all' ? undefined : { eventTypes: projection.eventTypes };
+
+/** Upcasts the events whose types the registry knows; others pass through as recorded. */
+export const decodeAll = (registry: EventRegistry | undefined, events: readonly RecordedEvent[]): RecordedEvent[] =>
+  events.map((e) => (registry?.has(e.type) ? registry.decode(e) : e));
+
+const recordAnomaly = (tx: EntityManager, projection: Projection, event: RecordedEvent, error: unknown) =>
+  tx.query(
+    `INSERT INTO projection_anomalies (projection, position, event_id, stream_id, type, error)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [projection.name, event.position.toString(), event.metadata.eventId, event.streamId, event.type, String(error)],
+  );
+
+/**
+ * Applies a batch inside `tx`. If the batch fails for a reason other than the database, each event
+ * is tried alone under a savepoint; one that still fails is recorded as an anomaly and skipped, so
+ * a single bad fact never stops the read model.
+ */
+export const applyBatch = async (
+  tx: EntityManager,
+  projection: Projection,
+  registry: EventRegistry | undefined,
+  events: readonly RecordedEvent[],
+  isUnavailable: (error: unknown) => boolean,
+): Promise<number> => {
+  if (events.length === 0) return 0;
+  try {
+    await tx.query('SAVEPOINT batch');
+    await projection.apply(decodeAll(registry, events), tx);
+    await tx.query('RELEASE SAVEPOINT batch');
+    return 0;
+  } catch (error) {
+    if (isUnavailable(error)) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT batch');
+  }
+  let anomalies = 0;
+  for (const event of events) {
+    await tx.query('SAVEPOINT one');
+    try {
+      await projection.apply(decodeAll(registry, [event]), tx);
+      await tx.query('RELEASE SAVEPOINT one');
+    } catch (error) {
+      if (isUnavailable(error)) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT one');
+      await recordAnomaly(tx, projection, event, error);
+      anomalies++;
+    }
+  }
+  return anomalies;
+};

@@ -1,0 +1,227 @@
+import { EventEmitter } from 'node:events';
+import type { DataSource } from 'typeorm';
+import type { EventRegistry } from '../event-store/event-registry.js';
+import type { EventStore, LogPosition, RecordedEvent, Subscription, SubscriptionMessage } from '../event-store/event-store.js';
+import { EventStoreUnavailableError } from '../event-store/errors.js';
+import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
+import { applyBatch, filterOf } from './apply-batch.js';
+import { CheckpointMovedError, ensureCheckpoint, lockCheckpoint, saveCheckpoint, type StoredCheckpoint } from './checkpoints.js';
+import type { Projection } from './projection.js';
+import { rebuildProjection } from './projection-rebuilder.js';
+
+export interface RunnerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ProjectionRunnerOptions {
+  readonly batchSize: number;
+  /** A batch that is not full is written after this long without a new message. */
+  readonly idleFlushMs?: number;
+  readonly registry?: EventRegistry;
+  readonly logger: RunnerLogger;
+}
+
+export type RunnerState = 'starting' | 'rebuilding' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+
+const unavailable = (error: unknown) => error instanceof EventStoreUnavailableError || isUnavailable(error);
+
+/**
+ * Keeps one projection up to date: subscribes to the log from its checkpoint and writes each batch
+ * of rows together with the new checkpoint in one transaction. Exactly-once in effect: a crash
+ * loses at most an uncommitted batch, which is read again from the committed checkpoint.
+ */
+export class ProjectionRunner {
+  private readonly events = new EventEmitter();
+  private current?: StoredCheckpoint;
+  private subscription?: Subscription;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private _state: RunnerState = 'starting';
+  private _lastError?: string;
+
+  constructor(
+    readonly projection: Projection,
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly options: ProjectionRunnerOptions,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  get state(): RunnerState {
+    return this._state;
+  }
+
+  get lastError(): string | undefined {
+    return this._lastError;
+  }
+
+  /** Position of the last committed batch, as this process knows it. */
+  get position(): LogPosition {
+    return this.current?.position ?? 0n;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.events.emit('wake');
+    await this.subscription?.unsubscribe();
+    await this.loop;
+    this._state = 'stopped';
+  }
+
+  /** Resolves true once the projection has committed `position`, false after `timeoutMs`. */
+  waitFor(position: LogPosition, timeoutMs: number): Promise<boolean> {
+    if (this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.position >= position) finish(true);
+      };
+      const finish = (reached: boolean) => {
+        clearTimeout(timer);
+        this.events.off('advanced', check);
+        resolve(reached);
+      };
+      const timer = setTimeout(() => finish(this.position >= position), timeoutMs);
+      this.events.on('advanced', check);
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoffMs = 200;
+    while (!this.stopping) {
+      try {
+        await this.prepare();
+        await this.follow();
+        backoffMs = 200;
+      } catch (error) {
+        if (this.stopping) break;
+        if (error instanceof CheckpointMovedError) {
+          this.options.logger.info({ projection: this.projection.name }, 'checkpoint moved; resuming from it');
+          continue;
+        }
+        this._state = 'retrying';
+        this._lastError = (error as Error).message;
+        const level = unavailable(error) ? 'warn' : 'error';
+        this.options.logger[level]({ projection: this.projection.name, err: error }, 'projection stopped; retrying');
+        await this.pause(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 5000);
+      } finally {
+        await this.subscription?.unsubscribe();
+        this.subscription = undefined;
+      }
+    }
+  }
+
+  /** Loads the checkpoint; a projection whose code version moved is rebuilt beside the old rows. */
+  private async prepare(): Promise<void> {
+    const stored = await ensureCheckpoint(this.dataSource.manager, this.projection.name, this.projection.version);
+    if (stored.version !== this.projection.version) {
+      this._state = 'rebuilding';
+      this.options.logger.info(
+        { projection: this.projection.name, from: stored.version, to: this.projection.version },
+        'projection version changed; rebuilding',
+      );
+      await rebuildProjection(this.dataSource, this.store, this.projection, {
+        batchSize: this.options.batchSize,
+        registry: this.options.registry,
+      });
+    }
+    this.advance((await ensureCheckpoint(this.dataSource.manager, this.projection.name, this.projection.version))!);
+  }
+
+  private async follow(): Promise<void> {
+    this._state = 'catching-up';
+    this.subscription = this.store.subscribeToAll({
+      after: this.current!.checkpoint,
+      filter: filterOf(this.projection),
+    });
+    const iterator = this.subscription[Symbol.asyncIterator]();
+    let batch: RecordedEvent[] = [];
+    let seen: StoredCheckpoint = this.current!;
+    let pending: Promise<IteratorResult<SubscriptionMessage>> | undefined;
+    const idleFlushMs = this.options.idleFlushMs ?? 5;
+
+    while (!this.stopping) {
+      pending ??= iterator.next();
+      const dirty = batch.length > 0 || seen.checkpoint !== this.current!.checkpoint;
+      const next = dirty ? await this.raceIdle(pending, idleFlushMs) : await pending;
+      if (next === 'idle') {
+        await this.flush(batch, seen);
+        batch = [];
+        continue;
+      }
+      pending = undefined;
+      if (next.done) break;
+      const message = next.value;
+      switch (message.kind) {
+        case 'event':
+          batch.push(message.event);
+          seen = { version: this.projection.version, position: message.event.position, checkpoint: message.event.checkpoint };
+          if (batch.length >= this.options.batchSize) {
+            await this.flush(batch, seen);
+            batch = [];
+          }
+          break;
+        case 'checkpoint':
+          seen = { version: this.projection.version, position: message.position, checkpoint: message.checkpoint };
+          break;
+        case 'caught-up':
+          await this.flush(batch, seen);
+          batch = [];
+          this._state = 'live';
+          this._lastError = undefined;
+          break;
+        default: {
+          const unexpected: never = message;
+          throw new Error(`unexpected subscription message ${JSON.stringify(unexpected)}`);
+        }
+      }
+    }
+    if (!this.stopping) throw new Error('subscription ended');
+  }
+
+  private async flush(batch: readonly RecordedEvent[], next: StoredCheckpoint): Promise<void> {
+    const expected = this.current!;
+    if (batch.length === 0 && next.checkpoint === expected.checkpoint) return;
+    await this.dataSource.transaction(async (tx) => {
+      await lockCheckpoint(tx, this.projection.name, expected);
+      const anomalies = await applyBatch(tx, this.projection, this.options.registry, batch, unavailable);
+      if (anomalies > 0) {
+        this.options.logger.warn({ projection: this.projection.name, anomalies }, 'events recorded as anomalies');
+      }
+      await saveCheckpoint(tx, this.projection.name, next);
+    });
+    this.advance(next);
+  }
+
+  private advance(next: StoredCheckpoint): void {
+    this.current = next;
+    this.events.emit('advanced');
+  }
+
+  private raceIdle<T>(pending: Promise<T>, ms: number): Promise<T | 'idle'> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      pending,
+      new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), ms))),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.events.off('wake', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.events.once('wake', done);
+    });
+  }
+}

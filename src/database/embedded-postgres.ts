@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +32,10 @@ export const startEmbeddedPostgres = async (
   const clusterDir = path.join(dataDir, 'postgres');
   const secretFile = path.join(dataDir, 'postgres.password');
   await mkdir(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, PostgreSQL runs as the `postgres` user, which must reach the cluster folder. The data
+  // folder's own secrets are files of mode 0600, so opening the folder itself exposes nothing.
+  if (asRoot) await chmod(dataDir, 0o755);
   let password: string;
   let initialised = true;
   try {
@@ -50,16 +54,26 @@ export const startEmbeddedPostgres = async (
     persistent: true,
     // Needed when running as root: PostgreSQL refuses to run as root, so the package runs it as a
     // `postgres` system user that it creates if missing.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: (message) => options.log?.(String(message).trim()),
     onError: (message) => options.log?.(String(message).trim()),
   });
-  if (!initialised) {
-    await server.initialise();
-    await writeFile(secretFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (!initialised) {
+      await server.initialise();
+      await writeFile(secretFile, `${password}\n`, { mode: 0o600 });
+    }
+    await server.start();
+  } catch (error) {
+    const hint = asRoot
+      ? ` Running as root, the database runs as the "postgres" user, which must be able to reach ${dataDir}` +
+        ' (every parent folder too): choose another DATA_DIR, or set DATABASE_URL.'
+      : '';
+    throw new Error(`the embedded PostgreSQL in ${clusterDir} did not start: ${(error as Error).message}.${hint}`, {
+      cause: error,
+    });
   }
-  await server.start();
   const admin = server.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {

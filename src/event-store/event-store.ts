@@ -119,6 +119,8 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last event in the log, or 0n when the log is empty. */
   headPosition(): Promise<LogPosition>;
+  /** How many events (filter applied) follow a checkpoint, counting no further than `cap`. */
+  countEventsAfter(after: Checkpoint | undefined, cap: number, filter?: EventFilter): Promise<number>;
   /** Turns a checkpoint back into the position it stands for. */
   positionOf(checkpoint: Checkpoint): LogPosition;
   health(): Promise<EventStoreHealth>;

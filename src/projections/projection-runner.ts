@@ -63,6 +63,11 @@ export class ProjectionRunner {
     return this.current?.position ?? 0n;
   }
 
+  /** Resume token of the last committed batch; undefined before the first. */
+  get checkpoint(): string | undefined {
+    return this.current?.checkpoint;
+  }
+
   start(): void {
     this.loop ??= this.run();
   }

@@ -240,6 +240,20 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async countEventsAfter(after: Checkpoint | undefined, cap: number, filter?: EventFilter): Promise<number> {
+    const params: unknown[] = [this.afterPosition(after).toString(), cap];
+    const sql =
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM events WHERE position > $1 AND position < ${FRONTIER}` +
+      filterSql(filter, params) +
+      ` LIMIT $2) AS behind`;
+    try {
+      const { rows } = await this.pool.query<{ n: number }>(sql, params);
+      return rows[0]!.n;
+    } catch (error) {
+      throw wrapUnavailable(error);
+    }
+  }
+
   positionOf(checkpoint: Checkpoint): LogPosition {
     if (!/^\d{1,19}$/.test(checkpoint)) throw new Error(`not a PostgreSQL log checkpoint: ${checkpoint}`);
     return BigInt(checkpoint);

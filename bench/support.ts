@@ -1,0 +1,114 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import type { NewEvent } from '../src/event-store/event-store.js';
+
+export interface BenchDatabase {
+  readonly url: string;
+  readonly serverVersion: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database for one benchmark run: on BENCH_DATABASE_URL's server when set, else on an
+ * embedded PostgreSQL in a temporary folder (default settings, fsync on).
+ */
+export const benchDatabase = async (): Promise<BenchDatabase> => {
+  let adminUrl = process.env.BENCH_DATABASE_URL;
+  let stopServer = async () => undefined as void;
+  let dir: string | undefined;
+  if (!adminUrl) {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ppe-bench-'));
+    const server = await startEmbeddedPostgres(dir, { database: 'postgres' });
+    adminUrl = server.url;
+    stopServer = server.stop;
+  }
+  const name = `ppe_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const serverVersion = (await admin.query('SHOW server_version')).rows[0].server_version as string;
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    serverVersion,
+    async close() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      await stopServer();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** A realistic event: a dispatch of a few lines, about 400 bytes of JSON. */
+export const benchEvent = (i: number): NewEvent => ({
+  type: 'DeliveryDispatched',
+  data: {
+    deliveryId: randomUUID(),
+    municipality: `01${String(14 + (i % 80)).padStart(2, '0')}`,
+    lines: [
+      { item: 'FFP2', quantity: 200 + (i % 50), lot: `L${i % 97}` },
+      { item: 'GLOVE-NITRILE-M', quantity: 1000 },
+      { item: 'SANITIZER-500', quantity: 24 },
+    ],
+    vehicle: `VAN-${i % 12}`,
+  },
+  metadata: {
+    eventId: randomUUID(),
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    actor: 'bench',
+    role: 'warehouse',
+    occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    schemaVersion: 1,
+  },
+});
+
+export interface Figure {
+  readonly name: string;
+  readonly unit: string;
+  readonly service: number;
+  readonly baseline: number;
+  readonly baselineName: string;
+}
+
+export const timed = async (work: () => Promise<number>): Promise<number> => {
+  const started = process.hrtime.bigint();
+  const count = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return count / seconds;
+};
+
+/** Runs `count` operations split over `workers` concurrent loops. */
+export const concurrently = async (workers: number, count: number, op: (worker: number, i: number) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = next++; i < count; i = next++) await op(w, i);
+    }),
+  );
+  return count;
+};
+
+export const printFigures = (title: string, figures: readonly Figure[]): void => {
+  const rows = figures.map((f) => [
+    f.name,
+    `${Math.round(f.service).toLocaleString('en-US')} ${f.unit}`,
+    `${Math.round(f.baseline).toLocaleString('en-US')} ${f.unit}`,
+    f.baselineName,
+    `${(f.service / f.baseline).toFixed(2)}×`,
+  ]);
+  const header = ['measure', 'service', 'baseline', 'baseline is', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(`\n## ${title}\n\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+};

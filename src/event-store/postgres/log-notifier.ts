@@ -16,7 +16,8 @@ export class LogNotifier {
   private generation = 0;
   private waiters = new Set<() => void>();
   private listener?: pg.Client;
-  private notifyPending = false;
+  private notifyInFlight = false;
+  private notifyAgain = false;
   private closed = false;
   private readonly instanceId = randomUUID();
 
@@ -51,14 +52,25 @@ export class LogNotifier {
   /** Called after a local append committed. */
   appended(): void {
     this.wake();
-    if (this.notifyPending || this.closed) return;
-    this.notifyPending = true;
-    setImmediate(() => {
-      this.notifyPending = false;
-      this.pool.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, this.instanceId]).catch(() => {
+    if (this.closed) return;
+    // At most one NOTIFY in flight; appends meanwhile are covered by one more when it returns.
+    if (this.notifyInFlight) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifyInFlight = true;
+    this.pool
+      .query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, this.instanceId])
+      .catch(() => {
         // Other processes fall back to polling.
+      })
+      .finally(() => {
+        this.notifyInFlight = false;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.appended();
+        }
       });
-    });
   }
 
   async close(): Promise<void> {

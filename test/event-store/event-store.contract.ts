@@ -254,6 +254,21 @@ export const describeEventStoreContract = (
         await subscription.unsubscribe();
       });
 
+      it('orders the log like the stream when many writers append to one stream at once', async () => {
+        const prefix = `contract${run}_hot-`;
+        const s = `${prefix}1`;
+        await Promise.all(
+          Array.from({ length: 8 }, (_, w) =>
+            (async () => {
+              for (let i = 0; i < 15; i++) await store.appendToStream(s, [event('Hot', { w, i })], { expectedRevision: 'any' });
+            })(),
+          ),
+        );
+        const all = await store.readAll({ filter: { streamPrefixes: [prefix] }, maxCount: 1000 });
+        expect(all).toHaveLength(120);
+        expect(all.map((e) => e.revision)).toEqual(all.map((_, i) => BigInt(i)));
+      });
+
       it('delivers every event of many concurrent writers exactly once, each stream in order', async () => {
         const prefix = `contract${run}_load-`;
         const writers = 8;

@@ -10,8 +10,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * here: values are taken at insert, commits happen in another order.)
  *
  * `ppe_append_events` does the whole append in one statement, hence one transaction and one
- * round trip: lock the stream row, check the expected revision, make the append idempotent on
- * event ids, insert, bump the stream revision.
+ * round trip: answer a retried append from what it wrote, lock and move the stream's revision,
+ * check the expected revision, insert.
  */
 export class EventLog1732300000000 implements MigrationInterface {
   name = 'EventLog1732300000000';
@@ -46,7 +46,7 @@ export class EventLog1732300000000 implements MigrationInterface {
       ) RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean)
       LANGUAGE plpgsql AS $fn$
       DECLARE
-        v_tx       bigint := pg_current_xact_id()::text::bigint;
+        v_tx       bigint;
         v_ordinal  bigint := coalesce(nullif(current_setting('ppe.append_ordinal', true), ''), '0')::bigint;
         v_count    int    := cardinality(p_event_ids);
         v_current  bigint;
@@ -59,11 +59,8 @@ export class EventLog1732300000000 implements MigrationInterface {
           RAISE EXCEPTION 'more than 999999 events in one transaction' USING ERRCODE = '54000';
         END IF;
 
-        INSERT INTO streams (stream_id, revision) VALUES (p_stream_id, -1) ON CONFLICT DO NOTHING;
-        SELECT s.revision INTO v_current FROM streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
-
-        -- A retried append (same event ids) answers what the first one wrote. Checked under the
-        -- stream lock, so a concurrent twin has committed or rolled back by now.
+        -- A retried append (same event ids) answers what the first one wrote. A concurrent twin
+        -- that slips past this check fails on the unique event id; the caller then asks again.
         SELECT e.stream_id, e.revision, e.position INTO v_existing
           FROM events e WHERE e.event_id = p_event_ids[v_count];
         IF FOUND THEN
@@ -75,18 +72,30 @@ export class EventLog1732300000000 implements MigrationInterface {
           RETURN;
         END IF;
 
+        -- Appends to one stream queue here, before this transaction takes an id: its id, and so
+        -- its events' positions, then come after those of the append it waited for, and the log
+        -- orders each stream's events as their revisions do. (A row lock would not do: taking it
+        -- assigns the transaction id before the wait.) Two streams sharing a lock hash merely queue.
+        PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
+
+        -- Move the stream's revision; a wrong expectation raises, which rolls this back too.
+        INSERT INTO streams AS s (stream_id, revision) VALUES (p_stream_id, v_count - 1)
+          ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count
+          RETURNING s.revision - v_count INTO v_current;
+
         IF (p_expected_kind = 'no_stream' AND v_current <> -1)
            OR (p_expected_kind = 'stream_exists' AND v_current = -1)
            OR (p_expected_kind = 'exact' AND v_current <> p_expected) THEN
           RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'PP409', DETAIL = v_current::text;
         END IF;
 
+        v_tx := pg_current_xact_id()::text::bigint;
+
         INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
         SELECT v_tx * 1000000 + v_ordinal + i, p_event_ids[i], p_stream_id, v_current + i,
                p_types[i], p_data[i], p_metadata[i]
           FROM generate_series(1, v_count) AS i;
 
-        UPDATE streams SET revision = v_current + v_count WHERE stream_id = p_stream_id;
         PERFORM set_config('ppe.append_ordinal', (v_ordinal + v_count)::text, true);
         RETURN QUERY SELECT v_current + v_count, v_tx * 1000000 + v_ordinal + v_count, false;
       END

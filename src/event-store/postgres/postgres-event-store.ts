@@ -115,7 +115,19 @@ export class PostgresEventStore implements EventStore {
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const [kind, revision] = expectation(options.expectedRevision);
+    try {
+      return await this.append(streamId, events, options.expectedRevision);
+    } catch (error) {
+      // A concurrent retry of the same append won the race on the event ids: answer as it did.
+      if ((error as { constraint?: string }).constraint === 'events_event_id_key') {
+        return this.append(streamId, events, options.expectedRevision);
+      }
+      throw error;
+    }
+  }
+
+  private async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const [kind, revision] = expectation(expected);
     try {
       const { rows } = await this.pool.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
         'SELECT * FROM ppe_append_events($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])',
@@ -136,7 +148,7 @@ export class PostgresEventStore implements EventStore {
       const e = error as { code?: string; detail?: string };
       if (e.code === 'PP409') {
         const actual = e.detail === '-1' ? 'no_stream' : (e.detail ?? 'unknown');
-        throw new WrongExpectedVersionError(streamId, describeExpected(options.expectedRevision), actual);
+        throw new WrongExpectedVersionError(streamId, describeExpected(expected), actual);
       }
       throw wrapUnavailable(error);
     }

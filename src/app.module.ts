@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { MIGRATIONS } from './database/data-source.js';
+import { poolOptions } from './database/pool-options.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ProjectionsModule } from './projections/projections.module.js';
@@ -54,7 +55,7 @@ export class AppModule {
           migrationsTableName: 'schema_migrations',
           migrationsRun: false,
           synchronize: false,
-          extra: { max: config.DB_POOL_SIZE },
+          extra: poolOptions(config.DB_POOL_SIZE),
         }),
         CqrsModule.forRoot(),
         TerminusModule,

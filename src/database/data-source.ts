@@ -1,4 +1,5 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { poolOptions } from './pool-options.js';
 import { EventLog1732300000000 } from './migrations/1732300000000-event-log.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
@@ -16,7 +17,7 @@ export const createDataSource = (
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,
-    extra: { max: options.poolSize ?? 10 },
+    extra: poolOptions(options.poolSize ?? 10),
   });
 
 /** Applies pending migrations; safe to call from several processes at once (TypeORM locks). */

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import pg from 'pg';
+import { guardPool, poolOptions } from '../database/pool-options.js';
 import { EventRegistry } from './event-registry.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
@@ -34,15 +35,15 @@ export class EventStoreModule implements OnApplicationShutdown {
         {
           provide: EVENT_LOG_POOL,
           useFactory: () =>
-            options.eventStoreDbUrl ? undefined : new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize }),
+            options.eventStoreDbUrl
+              ? undefined
+              : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize) })),
         },
         {
           provide: EVENT_STORE,
           inject: [EVENT_LOG_POOL],
           useFactory: async (pool: pg.Pool | undefined): Promise<EventStore> => {
             if (options.eventStoreDbUrl) return new EventStoreDbEventStore(options.eventStoreDbUrl);
-            // The pool reports broken idle connections here; without a listener they crash the process.
-            pool!.on('error', () => undefined);
             const store = new PostgresEventStore(pool!, () => new pg.Client({ connectionString: options.databaseUrl }));
             await store.start();
             return store;

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../../src/database/data-source.js';
+import { guardPool, poolOptions } from '../../src/database/pool-options.js';
 import type { NewEvent } from '../../src/event-store/event-store.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 
@@ -53,7 +54,7 @@ export interface TestLog {
 /** A migrated database with a PostgreSQL event store and a TypeORM data source on it. */
 export const openTestLog = async (): Promise<TestLog> => {
   const db = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, max: 10 });
+  const pool = guardPool(new pg.Pool({ connectionString: db.url, ...poolOptions(10) }));
   const store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: db.url }), { pollIntervalMs: 200 });
   await store.start();
   const dataSource = createDataSource(db.url);

@@ -43,5 +43,5 @@ export default async function globalSetup() {
   await server.initialise();
   await server.start();
   process.env.PPE_TEST_ADMIN_URL = `postgres://postgres:test@127.0.0.1:${port}/postgres`;
-  globalThis.__PPE_TEST_DB__ = server;
+  globalThis.__PPE_TEST_DB__ = { server, dir };
 }

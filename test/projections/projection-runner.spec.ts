@@ -17,6 +17,19 @@ const runner = (projection: Projection = new StreamCatalogProjection(), batchSiz
   return r;
 };
 
+type Apply = Projection['apply'];
+/** The stream catalog with its `apply` wrapped, to make it fail in chosen ways. */
+const catalogWith = (wrap: (apply: Apply, events: readonly RecordedEvent[], tx: EntityManager) => Promise<void>): Projection => {
+  const inner = new StreamCatalogProjection();
+  return {
+    name: inner.name,
+    version: inner.version,
+    eventTypes: inner.eventTypes,
+    tables: inner.tables,
+    apply: (events, tx) => wrap((e, t) => inner.apply(e, t), events, tx),
+  };
+};
+
 const catalog = async () =>
   log.dataSource.query(
     `SELECT stream_id, category, events::int, last_revision::int, last_position::text, last_type
@@ -69,18 +82,11 @@ describe('projection runner', () => {
   it('killed mid-batch and restarted, ends with the same rows as a full rebuild', async () => {
     const position = await appendMany(4, 12, 'purchase');
     let batches = 0;
-    const inner = new StreamCatalogProjection();
     // Dies in its third batch after writing rows: the connection is cut mid-transaction.
-    const crashing = {
-      name: inner.name,
-      version: inner.version,
-      eventTypes: inner.eventTypes,
-      tables: inner.tables,
-      async apply(events: readonly RecordedEvent[], tx: EntityManager) {
-        await inner.apply(events, tx);
-        if (++batches === 3) await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
-      },
-    };
+    const crashing = catalogWith(async (apply, events, tx) => {
+      await apply(events, tx);
+      if (++batches === 3) await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
+    });
     const first = runner(crashing, 5);
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
@@ -105,17 +111,10 @@ describe('projection runner', () => {
   });
 
   it('records an event it cannot apply as an anomaly and carries on', async () => {
-    const inner = new StreamCatalogProjection();
-    const picky = {
-      name: inner.name,
-      version: inner.version,
-      eventTypes: inner.eventTypes,
-      tables: inner.tables,
-      async apply(events: readonly RecordedEvent[], tx: EntityManager) {
-        if (events.some((e) => e.type === 'Poison')) throw new Error('cannot apply poison');
-        await inner.apply(events, tx);
-      },
-    };
+    const picky = catalogWith(async (apply, events, tx) => {
+      if (events.some((e) => e.type === 'Poison')) throw new Error('cannot apply poison');
+      await apply(events, tx);
+    });
     await log.store.appendToStream('m-1', [testEvent('Fine'), testEvent('Poison'), testEvent('Fine')], {
       expectedRevision: 'no_stream',
     });

@@ -8,7 +8,17 @@ import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { MIGRATIONS } from './database/data-source.js';
 import { poolOptions } from './database/pool-options.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { HealthController } from './health/health.controller.js';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { ProcurementModule } from './procurement/procurement.module.js';
+import { ReferenceModule } from './reference/reference.module.js';
+import { ReportingModule } from './reporting/reporting.module.js';
+import { StockModule } from './stock/stock.module.js';
+import { WarehouseModule } from './warehouse/warehouse.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { RUN_PROJECTIONS } from './projections/projections.service.js';
 
@@ -65,11 +75,20 @@ export class AppModule {
           poolSize: config.DB_POOL_SIZE,
         }),
         ProjectionsModule,
+        ReferenceModule,
+        AuthModule,
+        ReportingModule,
+        ProcurementModule,
+        WarehouseModule,
+        DeliveriesModule,
+        StockModule,
+        AuditModule,
       ],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RUN_PROJECTIONS, useValue: runProjections },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [APP_CONFIG, RUN_PROJECTIONS],
     };

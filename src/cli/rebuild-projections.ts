@@ -30,13 +30,16 @@ const main = async (): Promise<void> => {
   try {
     const projections = app.get(ProjectionsService);
     const wanted = process.argv.slice(2);
-    const known = projections.projections.map((p) => p.name);
+    const known = projections.projections.filter((p) => p.rebuildable !== false).map((p) => p.name);
     const unknown = wanted.filter((name) => !known.includes(name));
     if (unknown.length > 0) {
       throw new ConfigError(`unknown projection(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
     }
     const store = app.get<EventStore>(EVENT_STORE);
-    for (const projection of projections.projections.filter((p) => wanted.length === 0 || wanted.includes(p.name))) {
+    const chosen = projections.projections.filter(
+      (p) => p.rebuildable !== false && (wanted.length === 0 || wanted.includes(p.name)),
+    );
+    for (const projection of chosen) {
       const bar = new SingleBar(
         { format: `${projection.name.padEnd(24)} {bar} {percentage}% | {events} events | {rate} events/s`, noTTYOutput: true, notTTYSchedule: 5000 },
         Presets.shades_classic,

@@ -33,6 +33,17 @@ export const configSchema = z.object({
   /** Events per projection transaction while catching up. */
   PROJECTION_BATCH_SIZE: positiveInt.max(50000).default(2000),
   DB_POOL_SIZE: positiveInt.max(200).default(20),
+  /** PEM file of the local token signing key; made on first start. Default: DATA_DIR/signing-key.pem. */
+  AUTH_SIGNING_KEY_FILE: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** An identity provider's JWKS address (OpenID Connect). When set, only its tokens are accepted. */
+  AUTH_JWKS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  AUTH_ISSUER: z.string().min(1).default('ppe-ledger'),
+  AUTH_AUDIENCE: z.string().min(1).default('ppe-ledger'),
+  /** Stock status thresholds, in days of supply: under CRITICAL is critical, under LOW is low. */
+  STOCK_CRITICAL_DAYS: z.coerce.number().positive().default(3),
+  STOCK_LOW_DAYS: z.coerce.number().positive().default(7),
+  /** A weekly situation report is due this many hours after its ISO week starts (Monday 00:00 UTC). */
+  REPORT_DUE_HOURS: z.coerce.number().int().min(1).max(168).default(36),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {

@@ -1,9 +1,10 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { poolOptions } from './pool-options.js';
 import { EventLog1732300000000 } from './migrations/1732300000000-event-log.js';
+import { Idempotency1732400000000 } from './migrations/1732400000000-idempotency.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
-export const MIGRATIONS = [EventLog1732300000000];
+export const MIGRATIONS = [EventLog1732300000000, Idempotency1732400000000];
 
 export const createDataSource = (
   url: string,

@@ -10,7 +10,7 @@ import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
 import { DomainError } from '../shared/domain-error.js';
 import { type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
 
-const KIND_STATUS = { rule: 409, 'not-found': 404, forbidden: 403, invalid: 400 } as const;
+const KIND_STATUS = { rule: 409, 'not-found': 404, forbidden: 403, unauthenticated: 401, invalid: 400, unprocessable: 422 } as const;
 const RETRY_AFTER_SECONDS = '5';
 
 /** Thrown where a read's projection did not reach the position asked for in time. */
@@ -39,6 +39,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, correlationId: problem.correlationId }, problem.title);
     }
     if (problem.status === 503) response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (response.headersSent) return;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
@@ -64,6 +65,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof DomainError) {
+      const field = exception.kind === 'invalid' ? exception.details?.field : undefined;
       return {
         type: problemType(exception.code.toLowerCase().replace(/[._]/g, '-')),
         title: exception.code,
@@ -71,6 +73,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: exception.message,
         code: exception.code,
         ...(exception.details ? { details: exception.details } : {}),
+        ...(typeof field === 'string' ? { errors: [{ field, message: exception.message }] } : {}),
       };
     }
     if (exception instanceof WrongExpectedVersionError) {

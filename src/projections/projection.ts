@@ -18,6 +18,8 @@ export interface Projection {
   /** Tables it owns, created by migrations in the public schema. */
   readonly tables: readonly string[];
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+  /** False for reactions: their effects are appends, which a replay must not repeat in bulk. */
+  readonly rebuildable?: boolean;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -1,13 +1,14 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ProjectionsService } from './projections.service.js';
+import { ReactionsService } from './reaction.js';
 import { StreamCatalogProjection } from './stream-catalog.projection.js';
 import { WaitForInterceptor } from './wait-for.js';
 
 @Global()
 @Module({
-  providers: [ProjectionsService, { provide: APP_INTERCEPTOR, useClass: WaitForInterceptor }],
-  exports: [ProjectionsService],
+  providers: [ProjectionsService, ReactionsService, { provide: APP_INTERCEPTOR, useClass: WaitForInterceptor }],
+  exports: [ProjectionsService, ReactionsService],
 })
 export class ProjectionsModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionsService) {}

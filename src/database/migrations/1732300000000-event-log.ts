@@ -59,16 +59,18 @@ export class EventLog1732300000000 implements MigrationInterface {
           RAISE EXCEPTION 'more than 999999 events in one transaction' USING ERRCODE = '54000';
         END IF;
 
-        -- A retried append (same event ids) answers what the first one wrote. A concurrent twin
-        -- that slips past this check fails on the unique event id; the caller then asks again.
-        SELECT e.stream_id, e.revision, e.position INTO v_existing
-          FROM events e WHERE e.event_id = p_event_ids[v_count];
+        -- A retried append (same event ids: they derive from the command's idempotency key)
+        -- answers what the first one wrote, even if the retry decided a different number of
+        -- events. A concurrent twin that slips past this check fails on the unique event id; the
+        -- caller then asks again and lands here.
+        SELECT e.stream_id INTO v_existing FROM events e WHERE e.event_id = p_event_ids[1];
         IF FOUND THEN
           IF v_existing.stream_id <> p_stream_id THEN
-            RAISE EXCEPTION 'event id % already belongs to stream %', p_event_ids[v_count], v_existing.stream_id
+            RAISE EXCEPTION 'event id % already belongs to stream %', p_event_ids[1], v_existing.stream_id
               USING ERRCODE = '23505';
           END IF;
-          RETURN QUERY SELECT v_existing.revision, v_existing.position, true;
+          RETURN QUERY SELECT max(e.revision), max(e.position), true
+            FROM events e WHERE e.event_id = ANY(p_event_ids);
           RETURN;
         END IF;
 

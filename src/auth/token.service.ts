@@ -1,0 +1,132 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  createRemoteJWKSet,
+  exportJWK,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import path from 'node:path';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { ReferenceData } from '../reference/reference-data.js';
+import { COUNTY_SCOPED_ROLES, ROLES, type Actor, type Role } from './actor.js';
+import { loadSigningKey, LOCAL_TOKEN_ALGORITHM } from './signing-key.js';
+
+/** A token that cannot be trusted; the message says why, without echoing the token. */
+export class InvalidTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export const signingKeyFile = (config: AppConfig): string =>
+  config.AUTH_SIGNING_KEY_FILE ?? path.join(config.dataDir, 'signing-key.pem');
+
+/**
+ * Verifies bearer tokens and turns them into actors. Tokens are signed either by the service's
+ * local key (made on first start in DATA_DIR; `npm run token` signs with it) or, when AUTH_JWKS_URL
+ * is set, by an OpenID Connect identity provider whose keys are fetched from that address.
+ */
+@Injectable()
+export class TokenService implements OnModuleInit {
+  private signingKey?: CryptoKey;
+  private verificationKey?: CryptoKey;
+  private jwks?: JWTVerifyGetKey;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.AUTH_JWKS_URL) {
+      this.jwks = createRemoteJWKSet(new URL(this.config.AUTH_JWKS_URL));
+      return;
+    }
+    this.signingKey = await loadSigningKey(signingKeyFile(this.config), true);
+    const { d: _private, ...publicJwk } = await exportJWK(this.signingKey);
+    this.verificationKey = (await importJWK(publicJwk, LOCAL_TOKEN_ALGORITHM)) as CryptoKey;
+  }
+
+  /** Signs a token with the local key (local use and tests). */
+  async sign(claims: TokenClaims, ttlSeconds = 8 * 3600): Promise<string> {
+    if (!this.signingKey) throw new Error('tokens are issued by the identity provider (AUTH_JWKS_URL is set)');
+    return signToken(this.signingKey, claims, this.config, ttlSeconds);
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let payload: JWTPayload;
+    try {
+      const options = {
+        issuer: this.config.AUTH_ISSUER,
+        audience: this.config.AUTH_AUDIENCE,
+        // Only asymmetric algorithms; never `none`, never HS* with a public key as secret.
+        algorithms: this.jwks ? ['RS256', 'PS256', 'ES256', 'EdDSA'] : [LOCAL_TOKEN_ALGORITHM],
+        clockTolerance: 30,
+        requiredClaims: ['sub', 'exp'],
+      };
+      ({ payload } = this.jwks
+        ? await jwtVerify(token, this.jwks, options)
+        : await jwtVerify(token, this.verificationKey!, options));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new InvalidTokenError(
+        code === 'ERR_JWT_EXPIRED'
+          ? 'the token has expired'
+          : code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+            ? 'the token signature is not valid'
+            : `the token is not valid (${code ?? 'malformed'})`,
+      );
+    }
+    return this.actorOf(payload);
+  }
+
+  /** Checks the claims against the reference data: a scope that does not exist is refused. */
+  private actorOf(payload: JWTPayload): Actor {
+    const role = payload.role;
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      throw new InvalidTokenError(`the token's role ${JSON.stringify(role)} is not one of ${ROLES.join(', ')}`);
+    }
+    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name : payload.sub!;
+    const county = payload.county === undefined ? undefined : String(payload.county);
+    const municipality = payload.municipality === undefined ? undefined : String(payload.municipality);
+    if (county !== undefined && !this.reference.county(county)) {
+      throw new InvalidTokenError(`the token's county ${county} does not exist`);
+    }
+    if (role === 'municipality') {
+      const m = municipality === undefined ? undefined : this.reference.municipality(municipality);
+      if (!m) throw new InvalidTokenError('a municipality token must name an existing municipality');
+      if (county !== undefined && county !== m.countyCode) {
+        throw new InvalidTokenError(`municipality ${m.code} is not in county ${county}`);
+      }
+      return { sub: payload.sub!, name, role, county: m.countyCode, municipality: m.code };
+    }
+    if (municipality !== undefined) throw new InvalidTokenError(`a ${role} token does not name a municipality`);
+    if (COUNTY_SCOPED_ROLES.includes(role as Role) && county === undefined) {
+      throw new InvalidTokenError(`a ${role} token must name a county`);
+    }
+    return { sub: payload.sub!, name, role: role as Role, ...(county ? { county } : {}) };
+  }
+}
+
+export interface TokenClaims {
+  readonly sub: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly county?: string;
+  readonly municipality?: string;
+}
+
+export const signToken = (key: CryptoKey, claims: TokenClaims, config: AppConfig, ttlSeconds: number): Promise<string> =>
+  new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: LOCAL_TOKEN_ALGORITHM, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuer(config.AUTH_ISSUER)
+    .setAudience(config.AUTH_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(key);

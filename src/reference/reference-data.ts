@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+
+/** Counties, municipalities, warehouses and items, from the CSV files in `reference/`. */
+
+export interface County {
+  readonly code: string;
+  readonly name: string;
+}
+
+export interface Municipality {
+  readonly code: string;
+  readonly name: string;
+  readonly countyCode: string;
+}
+
+export interface Warehouse {
+  readonly id: string;
+  readonly countyCode: string;
+  readonly name: string;
+  readonly operator: string;
+}
+
+export interface Item {
+  readonly code: string;
+  readonly nameSv: string;
+  readonly nameEn: string;
+  /** What one counts: piece, bottle, kit. Quantities everywhere are whole units of it. */
+  readonly unit: string;
+  /** Units in one pack as the suppliers deliver them. */
+  readonly packSize: number;
+}
+
+const parseCsv = (text: string, file: string): Record<string, string>[] => {
+  const [header, ...lines] = text.trim().split(/\r?\n/);
+  const columns = header!.split(',');
+  return lines.map((line, i) => {
+    const cells = line.split(',');
+    if (cells.length !== columns.length) throw new Error(`${file}:${i + 2}: expected ${columns.length} cells`);
+    return Object.fromEntries(columns.map((c, k) => [c, cells[k]!.trim()]));
+  });
+};
+
+const read = (name: string) => {
+  const url = new URL(`../../reference/${name}`, import.meta.url);
+  return parseCsv(readFileSync(url, 'utf8'), name);
+};
+
+/** Loaded once at start; the service never reads the shared folder at run time. */
+export class ReferenceData {
+  readonly counties: readonly County[];
+  readonly municipalities: readonly Municipality[];
+  readonly warehouses: readonly Warehouse[];
+  readonly items: readonly Item[];
+  private readonly municipalityByCode: ReadonlyMap<string, Municipality>;
+  private readonly countyByCode: ReadonlyMap<string, County>;
+  private readonly warehouseById: ReadonlyMap<string, Warehouse>;
+  private readonly itemByCode: ReadonlyMap<string, Item>;
+
+  constructor(source: {
+    municipalities: Record<string, string>[];
+    warehouses: Record<string, string>[];
+    items: Record<string, string>[];
+  }) {
+    this.municipalities = source.municipalities.map((r) => ({
+      code: r.municipality_code!,
+      name: r.municipality_name!,
+      countyCode: r.county_code!,
+    }));
+    const counties = new Map<string, County>();
+    for (const r of source.municipalities) counties.set(r.county_code!, { code: r.county_code!, name: r.county_name! });
+    this.counties = [...counties.values()];
+    this.warehouses = source.warehouses.map((r) => ({
+      id: r.warehouse_id!,
+      countyCode: r.county_code!,
+      name: r.name!,
+      operator: r.operator!,
+    }));
+    this.items = source.items.map((r) => ({
+      code: r.code!,
+      nameSv: r.name_sv!,
+      nameEn: r.name_en!,
+      unit: r.unit!,
+      packSize: Number(r.pack_size),
+    }));
+    this.municipalityByCode = new Map(this.municipalities.map((m) => [m.code, m]));
+    this.countyByCode = counties;
+    this.warehouseById = new Map(this.warehouses.map((w) => [w.id, w]));
+    this.itemByCode = new Map(this.items.map((i) => [i.code, i]));
+    for (const w of this.warehouses) {
+      if (!this.countyByCode.has(w.countyCode)) throw new Error(`warehouse ${w.id}: unknown county ${w.countyCode}`);
+    }
+  }
+
+  static load(): ReferenceData {
+    return new ReferenceData({
+      municipalities: read('municipalities.csv'),
+      warehouses: read('warehouses.csv'),
+      items: read('items.csv'),
+    });
+  }
+
+  municipality(code: string): Municipality | undefined {
+    return this.municipalityByCode.get(code);
+  }
+
+  county(code: string): County | undefined {
+    return this.countyByCode.get(code);
+  }
+
+  warehouse(id: string): Warehouse | undefined {
+    return this.warehouseById.get(id);
+  }
+
+  item(code: string): Item | undefined {
+    return this.itemByCode.get(code);
+  }
+
+  municipalitiesOf(countyCode: string): Municipality[] {
+    return this.municipalities.filter((m) => m.countyCode === countyCode);
+  }
+
+  /** The county's central warehouse (the spec: each county has one). */
+  warehouseOf(countyCode: string): Warehouse | undefined {
+    return this.warehouses.find((w) => w.countyCode === countyCode);
+  }
+}

@@ -1,0 +1,99 @@
+import { WrongExpectedVersionError, StreamNotFoundError } from '../event-store/errors.js';
+import { eventIdFor } from '../event-store/event-ids.js';
+import type { EventRegistry } from '../event-store/event-registry.js';
+import type { EventStore, ExpectedRevision, LogPosition, NewEvent, RecordedEvent } from '../event-store/event-store.js';
+import type { CommandContext } from './command-context.js';
+import type { Decider, DomainEvent } from './decider.js';
+
+export interface CommandResult<Event extends DomainEvent> {
+  readonly events: readonly Event[];
+  readonly recorded: readonly NewEvent[];
+  /** Position of the last event written; undefined when the decision wrote nothing. */
+  readonly position?: LogPosition;
+  readonly streamRevision?: bigint;
+}
+
+export interface LoadedStream<State> {
+  readonly state: State;
+  readonly expected: ExpectedRevision;
+  readonly events: readonly RecordedEvent[];
+}
+
+/** How many times a decision is retried when another writer got to the stream first. */
+const MAX_ATTEMPTS = 5;
+
+/** Reads a stream and folds it; a missing stream is the initial state, expected to stay missing. */
+export const loadStream = async <State, Event extends DomainEvent>(
+  store: EventStore,
+  registry: EventRegistry,
+  streamId: string,
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+): Promise<LoadedStream<State>> => {
+  let recorded: RecordedEvent[];
+  try {
+    recorded = (await store.readStream(streamId)).map((e) => registry.decode(e));
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), expected: 'no_stream', events: [] };
+    throw error;
+  }
+  const state = recorded.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
+  return { state, expected: recorded[recorded.length - 1]!.revision, events: recorded };
+};
+
+/** Wraps domain events in the metadata the log keeps with every event. */
+export const toNewEvents = (
+  registry: EventRegistry,
+  streamId: string,
+  events: readonly DomainEvent[],
+  context: CommandContext,
+  occurredAt: Date,
+): NewEvent[] =>
+  events.map((event, index) => {
+    const recorded: NewEvent = {
+      type: event.type,
+      data: event.data,
+      metadata: {
+        eventId: eventIdFor(context.idempotencyKey, streamId, index),
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        actor: context.actor.sub,
+        actorName: context.actor.name,
+        role: context.actor.role,
+        occurredAt: occurredAt.toISOString(),
+        schemaVersion: registry.currentVersion(event.type),
+        ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+      },
+    };
+    registry.checkForWrite(recorded);
+    return recorded;
+  });
+
+/**
+ * The one way commands write: load the stream, decide, append with the revision that was read.
+ * When another writer appended in between, the decision is taken again on the new state (the
+ * rule that refused or allowed it may now say otherwise), up to MAX_ATTEMPTS times.
+ */
+export const handleCommand = async <Command, State, Event extends DomainEvent>(options: {
+  readonly store: EventStore;
+  readonly registry: EventRegistry;
+  readonly streamId: string;
+  readonly decider: Decider<Command, State, Event>;
+  readonly command: Command;
+  readonly context: CommandContext;
+  /** Business time of the events; defaults to the recording time. */
+  readonly occurredAt?: Date;
+}): Promise<CommandResult<Event>> => {
+  const { store, registry, streamId, decider, command, context } = options;
+  for (let attempt = 1; ; attempt++) {
+    const { state, expected } = await loadStream(store, registry, streamId, decider);
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { events, recorded: [] };
+    const recorded = toNewEvents(registry, streamId, events, context, options.occurredAt ?? context.now);
+    try {
+      const result = await store.appendToStream(streamId, recorded, { expectedRevision: expected });
+      return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+};

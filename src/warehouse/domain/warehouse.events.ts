@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { defineEvent } from '../../event-store/event-registry.js';
+import type { DomainEvent } from '../../shared/decider.js';
+import { countyCode, id, instant, isoDate, itemCode, lot, municipalityCode, positiveUnits, text, warehouseId } from '../../shared/schemas.js';
+
+/** Stream: `warehouse-{warehouseId}`. */
+export const warehouseStream = (id: string): string => `warehouse-${id}`;
+
+export const STOCK_SOURCES = ['purchase', 'donation', 'national-allocation', 'emergency-stockpile', 'return'] as const;
+export type StockSource = (typeof STOCK_SOURCES)[number];
+export const ADJUSTMENT_REASONS = ['damaged', 'expired', 'counted', 'other'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+const stockLine = z.strictObject({
+  item: itemCode,
+  quantity: positiveUnits,
+  lot: lot.optional(),
+  expiresOn: isoDate.optional(),
+});
+
+const stockReceived = z.strictObject({
+  receiptId: id,
+  warehouseId,
+  source: z.enum(STOCK_SOURCES),
+  /** Supplier, donor, national board, stockpile or returning municipality, in words. */
+  from: text(200),
+  purchaseId: id.optional(),
+  /** A national allocation names the national request it answers. */
+  nationalRequestId: id.optional(),
+  lines: z.array(stockLine).min(1).max(100),
+});
+
+const adjustmentLine = z.strictObject({
+  item: itemCode,
+  lot: lot.optional(),
+  /** Signed change in units (never zero); for `counted`, counted minus what the ledger held. */
+  change: z.number().int().refine((n) => n !== 0, 'must not be zero'),
+  /** For `counted`: the quantity counted. */
+  counted: z.number().int().nonnegative().optional(),
+});
+
+const stockAdjusted = z.strictObject({
+  adjustmentId: id,
+  warehouseId,
+  reason: z.enum(ADJUSTMENT_REASONS),
+  note: text(1000).optional(),
+  lines: z.array(adjustmentLine).min(1).max(100),
+});
+
+/** Which lots a dispatched line was taken from (earliest expiry first unless a lot was named). */
+const dispatchedLot = z.strictObject({
+  lot: lot.nullable(),
+  expiresOn: isoDate.nullable(),
+  quantity: positiveUnits,
+});
+
+const deliveryDispatched = z.strictObject({
+  deliveryId: id,
+  warehouseId,
+  municipality: municipalityCode,
+  county: countyCode,
+  allocationId: id.optional(),
+  vehicle: text(100).optional(),
+  dispatchedAt: instant,
+  lines: z
+    .array(z.strictObject({ item: itemCode, quantity: positiveUnits, lots: z.array(dispatchedLot).min(1) }))
+    .min(1)
+    .max(100),
+});
+
+export const StockReceived = defineEvent({ type: 'StockReceived', schemaVersion: 1, schema: stockReceived });
+export const StockAdjusted = defineEvent({ type: 'StockAdjusted', schemaVersion: 1, schema: stockAdjusted });
+export const DeliveryDispatched = defineEvent({ type: 'DeliveryDispatched', schemaVersion: 1, schema: deliveryDispatched });
+
+export type StockReceivedData = z.infer<typeof stockReceived>;
+export type StockAdjustedData = z.infer<typeof stockAdjusted>;
+export type DeliveryDispatchedData = z.infer<typeof deliveryDispatched>;
+
+export type WarehouseEvent =
+  | DomainEvent<'StockReceived', StockReceivedData>
+  | DomainEvent<'StockAdjusted', StockAdjustedData>
+  | DomainEvent<'DeliveryDispatched', DeliveryDispatchedData>;
+
+export const WAREHOUSE_EVENTS = [StockReceived, StockAdjusted, DeliveryDispatched];

@@ -1,0 +1,40 @@
+import type { TestApp } from './app.js';
+
+export interface ApiResponse<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+  readonly text: string;
+}
+
+export interface CallOptions {
+  /** A bearer token (from `t.token(...)`); omitted: no Authorization header. */
+  readonly as?: string;
+  readonly body?: unknown;
+  /** A raw body, sent as is (for malformed JSON, wrong content types). */
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** One HTTP call to the test app over real HTTP. JSON bodies are parsed; problem details too. */
+export const call = async <T = any>(t: TestApp, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> => {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.as) headers.authorization = `Bearer ${options.as}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${t.url}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  if (/json/.test(response.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+};
+
+/** How many events the log holds: tests assert that refused requests write nothing. */
+export const countEvents = async (t: TestApp): Promise<number> => {
+  const { EVENT_STORE } = await import('../../src/event-store/event-store.js');
+  const store = t.app.get(EVENT_STORE);
+  return store.countEventsAfter(undefined, 1_000_000);
+};

@@ -2,9 +2,18 @@ import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { poolOptions } from './pool-options.js';
 import { EventLog1732300000000 } from './migrations/1732300000000-event-log.js';
 import { Idempotency1732400000000 } from './migrations/1732400000000-idempotency.js';
+import { WarehouseReadModels1732500000000 } from './migrations/1732500000000-warehouse-read-models.js';
+import { DeliveryReadModels1732600000000 } from './migrations/1732600000000-delivery-read-models.js';
+import { ReportingReadModels1732700000000 } from './migrations/1732700000000-reporting-read-models.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
-export const MIGRATIONS = [EventLog1732300000000, Idempotency1732400000000];
+export const MIGRATIONS = [
+  EventLog1732300000000,
+  Idempotency1732400000000,
+  WarehouseReadModels1732500000000,
+  DeliveryReadModels1732600000000,
+  ReportingReadModels1732700000000,
+];
 
 export const createDataSource = (
   url: string,

@@ -10,7 +10,7 @@ import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
 import { DomainError } from '../shared/domain-error.js';
 import { type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
 
-const KIND_STATUS = { rule: 409, 'not-found': 404, forbidden: 403, unauthenticated: 401, invalid: 400, unprocessable: 422 } as const;
+const KIND_STATUS = { rule: 409, 'not-found': 404, forbidden: 403, unauthenticated: 401, invalid: 400, unprocessable: 422, 'unsupported-media-type': 415 } as const;
 const RETRY_AFTER_SECONDS = '5';
 
 /** Thrown where a read's projection did not reach the position asked for in time. */
@@ -100,6 +100,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: 'The event store or database is unavailable. Nothing was written; retry later.',
       };
     }
+    // body-parser's errors (malformed JSON, wrong charset, body too large), whether Nest wrapped them or not.
+    const parserError = ((exception as { cause?: unknown })?.cause ?? exception) as {
+      type?: string;
+      status?: number;
+      expose?: boolean;
+      message?: string;
+    };
+    if (typeof parserError?.type === 'string' && parserError.type.startsWith('entity.') && (parserError.status ?? 500) < 500) {
+      return {
+        type: problemType(parserError.type === 'entity.too.large' ? 'body-too-large' : 'malformed-body'),
+        title: parserError.status === 413 ? 'Body too large' : 'Malformed body',
+        status: parserError.status!,
+        detail: parserError.type === 'entity.parse.failed' ? 'The body is not valid JSON.' : parserError.message,
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -109,16 +124,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase().replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error',
         status,
         detail: Array.isArray(detail) ? detail.join('; ') : detail,
-      };
-    }
-    const parserError = exception as { type?: string; status?: number; expose?: boolean; message?: string };
-    if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
-      // body-parser: malformed JSON, wrong charset, body too large.
-      return {
-        type: problemType(parserError.type === 'entity.too.large' ? 'body-too-large' : 'malformed-body'),
-        title: parserError.status === 413 ? 'Body too large' : 'Malformed body',
-        status: parserError.status,
-        detail: parserError.type === 'entity.parse.failed' ? 'The body is not valid JSON.' : parserError.message,
       };
     }
     return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'An unexpected error occurred.' };

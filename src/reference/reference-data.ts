@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DomainError } from '../shared/domain-error.js';
 
 /** Counties, municipalities, warehouses and items, from the CSV files in `reference/`. */
 
@@ -113,6 +114,17 @@ export class ReferenceData {
 
   item(code: string): Item | undefined {
     return this.itemByCode.get(code);
+  }
+
+  /** Refuses the first line whose item is not in the catalogue, naming its field (`lines[2].item`). */
+  requireItems(lines: readonly { readonly item: string }[], path = 'lines'): void {
+    lines.forEach((line, i) => {
+      if (!this.itemByCode.has(line.item)) {
+        throw new DomainError('REFERENCE.UNKNOWN_ITEM', `${line.item} is not in the item catalogue`, 'invalid', {
+          field: `${path}[${i}].item`,
+        });
+      }
+    });
   }
 
   municipalitiesOf(countyCode: string): Municipality[] {

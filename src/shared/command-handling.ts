@@ -80,15 +80,19 @@ export const handleCommand = async <Command, State, Event extends DomainEvent>(o
   readonly decider: Decider<Command, State, Event>;
   readonly command: Command;
   readonly context: CommandContext;
-  /** Business time of the events; defaults to the recording time. */
-  readonly occurredAt?: Date;
+  /**
+   * Business time of the events; defaults to the recording time. A function when it depends on
+   * the state (a correction happens at the time of what it corrects).
+   */
+  readonly occurredAt?: Date | ((state: State) => Date);
 }): Promise<CommandResult<Event>> => {
   const { store, registry, streamId, decider, command, context } = options;
   for (let attempt = 1; ; attempt++) {
     const { state, expected } = await loadStream(store, registry, streamId, decider);
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, recorded: [] };
-    const recorded = toNewEvents(registry, streamId, events, context, options.occurredAt ?? context.now);
+    const occurredAt = typeof options.occurredAt === 'function' ? options.occurredAt(state) : (options.occurredAt ?? context.now);
+    const recorded = toNewEvents(registry, streamId, events, context, occurredAt);
     try {
       const result = await store.appendToStream(streamId, recorded, { expectedRevision: expected });
       return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };

@@ -2,7 +2,7 @@
  * A broken business rule, raised by pure domain code. The code is stable (clients and the problem
  * `type` use it); `kind` decides the HTTP status in the one exception filter.
  */
-export type DomainErrorKind = 'rule' | 'not-found' | 'forbidden' | 'unauthenticated' | 'invalid' | 'unprocessable';
+export type DomainErrorKind = 'rule' | 'not-found' | 'forbidden' | 'unauthenticated' | 'invalid' | 'unprocessable' | 'unsupported-media-type';
 
 export class DomainError extends Error {
   constructor(

@@ -56,6 +56,19 @@ it('starts on an embedded database in a fresh data folder, answers health, and s
   }
   expect(health?.details?.eventStore).toEqual({ status: 'up', kind: 'postgresql' });
   expect(health?.details?.database?.status).toBe('up');
+
+  // `npm run token` signs with the running service's key, found through the same DATA_DIR.
+  const token = await new Promise<string>((resolve, reject) => {
+    const cli = spawn(process.execPath, [path.resolve('dist/cli/token.js'), '--role', 'county', '--county', '01'], {
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
+    let out = '';
+    cli.stdout.on('data', (d) => (out += d));
+    cli.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`token exited ${code}`))));
+  });
+  const items = await fetch(`http://127.0.0.1:${port}/api/items`, { headers: { authorization: `Bearer ${token}` } });
+  expect(items.status).toBe(200);
+
   service.child.kill('SIGTERM');
   expect(await service.exited).toBe(0);
 }, 90_000);

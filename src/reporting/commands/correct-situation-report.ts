@@ -1,0 +1,94 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import { type CommandContext, newEntityId } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand } from '../../shared/command-handling.js';
+import { situationReportDecider } from '../domain/situation-report.decider.js';
+import { municipalityStream } from '../domain/situation-report.events.js';
+import { ReportFiguresDto } from './report-dtos.js';
+
+export class CorrectSituationReportDto extends ReportFiguresDto {
+  @ApiProperty({ example: 'Två boenden räknades dubbelt / two care homes were counted twice', description: 'Why the figures change' })
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+}
+
+export interface CorrectSituationReportResult {
+  readonly correctionId: string;
+  readonly corrects: string;
+  readonly position: string;
+}
+
+export class CorrectSituationReport extends Command<CorrectSituationReportResult> {
+  constructor(
+    readonly municipality: string,
+    readonly reportId: string,
+    readonly body: CorrectSituationReportDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(CorrectSituationReport)
+export class CorrectSituationReportHandler implements ICommandHandler<CorrectSituationReport, CorrectSituationReportResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  async execute({ municipality, reportId, body, context }: CorrectSituationReport): Promise<CorrectSituationReportResult> {
+    this.reference.requireItems(body.lines);
+    const correctionId = newEntityId(context, 'correction');
+    const streamId = municipalityStream(municipality);
+    const command = {
+      type: 'CorrectSituationReport',
+      correctionId,
+      municipality,
+      corrects: reportId,
+      reason: body.reason,
+      figures: body,
+    } as const;
+    const result = await handleCommand({
+      store: this.store,
+      registry: this.registry,
+      streamId,
+      decider: situationReportDecider,
+      command,
+      context,
+      // The correction describes the corrected report's moment: that is its business time.
+      occurredAt: (state) => new Date(state.reports.get(reportId)?.reportedAt ?? context.now),
+    });
+    return { correctionId, corrects: reportId, position: result.position!.toString() };
+  }
+}
+
+@ApiTags('situation reports')
+@ApiBearerAuth()
+@Controller('municipalities/:code/reports/:reportId/corrections')
+export class CorrectSituationReportController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Correct an earlier report: new figures and the reason; the original stays in the log',
+    description: 'Balances are put right for the time the corrected report describes.',
+  })
+  @ApiCreatedResponse({ schema: { example: { correctionId: '0d9e…', corrects: '6f1c…', position: '752000001' } } })
+  correct(
+    @Param('code') code: string,
+    @Param('reportId', new ParseUUIDPipe({ version: undefined })) reportId: string,
+    @Body() body: CorrectSituationReportDto,
+    @Context() context: CommandContext,
+  ) {
+    return this.commands.execute(new CorrectSituationReport(code, reportId, body, context));
+  }
+}

@@ -1,0 +1,85 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Inject } from '@nestjs/common';
+import { IsISO8601 } from 'class-validator';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import { type CommandContext, newEntityId } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand } from '../../shared/command-handling.js';
+import { situationReportDecider } from '../domain/situation-report.decider.js';
+import { municipalityStream } from '../domain/situation-report.events.js';
+import { ReportFiguresDto } from './report-dtos.js';
+
+export class ReportSituationDto extends ReportFiguresDto {
+  @ApiProperty({ example: '2026-03-04T08:00:00+01:00', description: 'When the figures were counted (business time)' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'reportedAt must be an ISO 8601 date-time' })
+  reportedAt: string;
+}
+
+export interface ReportSituationResult {
+  readonly reportId: string;
+  readonly period: string;
+  readonly position: string;
+}
+
+export class ReportSituation extends Command<ReportSituationResult> {
+  constructor(
+    readonly municipality: string,
+    readonly body: ReportSituationDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ReportSituation)
+export class ReportSituationHandler implements ICommandHandler<ReportSituation, ReportSituationResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  async execute({ municipality, body, context }: ReportSituation): Promise<ReportSituationResult> {
+    this.reference.requireItems(body.lines);
+    const reportedAt = new Date(body.reportedAt);
+    const reportId = newEntityId(context, 'report');
+    const result = await handleCommand({
+      store: this.store,
+      registry: this.registry,
+      streamId: municipalityStream(municipality),
+      decider: situationReportDecider,
+      command: { type: 'ReportSituation', reportId, municipality, reportedAt, figures: body, now: context.now },
+      context,
+      occurredAt: reportedAt,
+    });
+    const event = result.events[0]!;
+    return {
+      reportId,
+      period: event.type === 'SituationReported' ? event.data.period : '',
+      position: result.position!.toString(),
+    };
+  }
+}
+
+@ApiTags('situation reports')
+@ApiBearerAuth()
+@Controller('municipalities/:code/reports')
+export class ReportSituationController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Report a municipality’s situation: infections in care homes, stock on hand, use and requests per item',
+    description:
+      'By the municipality itself or the county board. Reports describe moments in order; to change an earlier one, correct it.',
+  })
+  @ApiCreatedResponse({ schema: { example: { reportId: '6f1c…', period: '2026-W10', position: '751000001' } } })
+  report(@Param('code') code: string, @Body() body: ReportSituationDto, @Context() context: CommandContext) {
+    return this.commands.execute(new ReportSituation(code, body, context));
+  }
+}

@@ -30,14 +30,26 @@ const stockReceived = z.strictObject({
   lines: z.array(stockLine).min(1).max(100),
 });
 
-const adjustmentLine = z.strictObject({
-  item: itemCode,
-  lot: lot.optional(),
-  /** Signed change in units (never zero); for `counted`, counted minus what the ledger held. */
+/** A bucket of stock an adjustment changed: the lot (null: stock received without one) and its expiry. */
+const adjustedLot = z.strictObject({
+  lot: lot.nullable(),
+  expiresOn: isoDate.nullable(),
   change: z.number().int().refine((n) => n !== 0, 'must not be zero'),
-  /** For `counted`: the quantity counted. */
-  counted: z.number().int().nonnegative().optional(),
 });
+
+const adjustmentLine = z
+  .strictObject({
+    item: itemCode,
+    lot: lot.optional(),
+    /** Signed change in units; for `counted`, counted minus what the ledger held (zero: the count confirmed it). */
+    change: z.number().int(),
+    /** For `counted`: the quantity counted. */
+    counted: z.number().int().nonnegative().optional(),
+    /** Where the change landed, so every reader applies it to the same lots (earliest expiry first for removals). */
+    lots: z.array(adjustedLot),
+  })
+  .refine((l) => l.change !== 0 || l.counted !== undefined, { path: ['change'], message: 'must not be zero unless it records a count' })
+  .refine((l) => l.lots.reduce((sum, b) => sum + b.change, 0) === l.change, { path: ['lots'], message: 'must add up to change' });
 
 const stockAdjusted = z.strictObject({
   adjustmentId: id,

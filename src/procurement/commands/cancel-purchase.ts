@@ -1,0 +1,74 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import type { CommandContext } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand } from '../../shared/command-handling.js';
+import { IsText } from '../../warehouse/commands/request-fields.js';
+import { purchaseDecider } from '../domain/purchase.decider.js';
+import { purchaseStream } from '../domain/purchase.events.js';
+import { loadPurchaseInScope } from './load-purchase.js';
+
+export class CancelPurchaseDto {
+  @ApiProperty({ example: 'The supplier cannot deliver the gloves before May', description: 'Why the rest of the order is not coming' })
+  @IsText(1000)
+  reason: string;
+}
+
+export interface CancelPurchaseResult {
+  readonly purchaseId: string;
+  readonly position: string;
+}
+
+export class CancelPurchase extends Command<CancelPurchaseResult> {
+  constructor(
+    readonly purchaseId: string,
+    readonly body: CancelPurchaseDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(CancelPurchase)
+export class CancelPurchaseHandler implements ICommandHandler<CancelPurchase, CancelPurchaseResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+  ) {}
+
+  async execute({ purchaseId, body, context }: CancelPurchase): Promise<CancelPurchaseResult> {
+    await loadPurchaseInScope(this.store, this.registry, purchaseId, context.actor);
+    const result = await handleCommand({
+      store: this.store,
+      registry: this.registry,
+      streamId: purchaseStream(purchaseId),
+      decider: purchaseDecider,
+      command: { type: 'CancelPurchase', reason: body.reason },
+      context,
+    });
+    return { purchaseId, position: result.position!.toString() };
+  }
+}
+
+@ApiTags('purchases')
+@ApiBearerAuth()
+@Controller('purchases/:id/cancellation')
+export class CancelPurchaseController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Cancel what is still outstanding on a purchase order',
+    description:
+      'By the region, with a reason. What was received stays received; nothing more can be received afterwards. ' +
+      'Refused (409) once the order is received in full, and a second time.',
+  })
+  @ApiCreatedResponse({ schema: { example: { purchaseId: '0d6f3c1e-6a4b-4c1f-9b0e-2b7c8a1d9e01', position: '751000009' } } })
+  cancel(@Param('id') id: string, @Body() body: CancelPurchaseDto, @Context() context: CommandContext) {
+    return this.commands.execute(new CancelPurchase(id, body, context));
+  }
+}

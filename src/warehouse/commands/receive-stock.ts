@@ -1,0 +1,124 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import { type CommandContext, newEntityId } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand } from '../../shared/command-handling.js';
+import { warehouseDecider } from '../domain/warehouse.decider.js';
+import { STOCK_SOURCES, type StockSource, warehouseStream } from '../domain/warehouse.events.js';
+import { businessTime, IsInstant, IsText, ReceivedLineDto } from './request-fields.js';
+
+/** Every source but purchases, which are received against their order. */
+const OTHER_SOURCES = STOCK_SOURCES.filter((s) => s !== 'purchase');
+
+export class ReceiveStockDto {
+  @ApiProperty({
+    enum: OTHER_SOURCES,
+    example: 'donation',
+    description: 'Goods from a purchase are received at POST /api/purchases/{id}/receipts',
+  })
+  @IsIn(OTHER_SOURCES, { message: `source must be one of ${OTHER_SOURCES.join(', ')} (purchases are received against their order)` })
+  source: Exclude<StockSource, 'purchase'>;
+
+  @ApiProperty({ example: 'Byggbolaget i Solna AB', description: 'Donor, national board, stockpile or returning municipality, in words' })
+  @IsText(200)
+  from: string;
+
+  @ApiPropertyOptional({
+    example: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b',
+    description: 'For a national allocation: the national request it answers',
+  })
+  @IsOptional()
+  @IsUUID()
+  nationalRequestId?: string;
+
+  @ApiProperty({
+    type: [ReceivedLineDto],
+    example: [
+      { item: 'FFP2', quantity: 2000, lot: 'DON-7', expiresOn: '2027-10-31' },
+      { item: 'SANITIZER-500', quantity: 240 },
+    ],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ReceivedLineDto)
+  lines: ReceivedLineDto[];
+
+  @ApiPropertyOptional({ example: '2026-03-09T09:45:00+01:00', description: 'When the goods arrived (business time); default now' })
+  @IsOptional()
+  @IsInstant()
+  receivedAt?: string;
+}
+
+export interface ReceiveStockResult {
+  readonly receiptId: string;
+  readonly position: string;
+}
+
+export class ReceiveStock extends Command<ReceiveStockResult> {
+  constructor(
+    readonly warehouseId: string,
+    readonly body: ReceiveStockDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ReceiveStock)
+export class ReceiveStockHandler implements ICommandHandler<ReceiveStock, ReceiveStockResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  async execute({ warehouseId, body, context }: ReceiveStock): Promise<ReceiveStockResult> {
+    this.reference.requireItems(body.lines);
+    const receivedAt = businessTime(body.receivedAt, 'receivedAt', context.now);
+    const receiptId = newEntityId(context, 'stock-receipt');
+    const result = await handleCommand({
+      store: this.store,
+      registry: this.registry,
+      streamId: warehouseStream(warehouseId),
+      decider: warehouseDecider,
+      command: {
+        type: 'ReceiveStock',
+        receiptId,
+        warehouseId,
+        source: body.source,
+        from: body.from,
+        ...(body.nationalRequestId === undefined ? {} : { nationalRequestId: body.nationalRequestId }),
+        lines: body.lines,
+      },
+      context,
+      occurredAt: receivedAt,
+    });
+    return { receiptId, position: result.position!.toString() };
+  }
+}
+
+@ApiTags('warehouse')
+@ApiBearerAuth()
+@Controller('warehouses/:id/receipts')
+export class ReceiveStockController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Record stock received from a donation, a national allocation, an emergency stockpile or a return',
+    description: 'By the warehouse’s staff. Lines may carry a lot and its expiry; stock without a lot is kept apart as “no lot”.',
+  })
+  @ApiCreatedResponse({ schema: { example: { receiptId: '2c4e6a8b-0d1f-4a3c-9e5b-7d9f1b3d5f70', position: '751000012' } } })
+  receive(@Param('id') id: string, @Body() body: ReceiveStockDto, @Context() context: CommandContext) {
+    return this.commands.execute(new ReceiveStock(id, body, context));
+  }
+}

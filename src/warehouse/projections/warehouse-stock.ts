@@ -1,0 +1,182 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RecordedEvent } from '../../event-store/event-store.js';
+import { ReadQueryDto } from '../../http/read-query.dto.js';
+import type { Projection } from '../../projections/projection.js';
+import { ReadsFrom } from '../../projections/wait-for.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import type { DeliveryDispatchedData, StockAdjustedData, StockReceivedData } from '../domain/warehouse.events.js';
+
+export const WAREHOUSE_STOCK = 'warehouse-stock';
+
+/** A change of stock in one bucket (item, lot, expiry). */
+interface Movement {
+  readonly item: string;
+  readonly lot: string | null;
+  readonly expiresOn: string | null;
+  readonly change: number;
+}
+
+/** What an event does to the stock: every warehouse event names the lots it touched. */
+const movementsOf = (event: RecordedEvent): Movement[] => {
+  switch (event.type) {
+    case 'StockReceived':
+      return (event.data as StockReceivedData).lines.map((l) => ({
+        item: l.item,
+        lot: l.lot ?? null,
+        expiresOn: l.expiresOn ?? null,
+        change: l.quantity,
+      }));
+    case 'StockAdjusted':
+      return (event.data as StockAdjustedData).lines.flatMap((l) => l.lots.map((b) => ({ item: l.item, ...b })));
+    case 'DeliveryDispatched':
+      return (event.data as DeliveryDispatchedData).lines.flatMap((l) =>
+        l.lots.map((b) => ({ item: l.item, lot: b.lot, expiresOn: b.expiresOn, change: -b.quantity })),
+      );
+    default:
+      return [];
+  }
+};
+
+/** Sums movements per key: one upsert must not touch a row twice. */
+const sumBy = (movements: readonly Movement[], key: (m: Movement) => string): Movement[] => {
+  const sums = new Map<string, Movement>();
+  for (const m of movements) {
+    const k = key(m);
+    const seen = sums.get(k);
+    sums.set(k, seen ? { ...seen, change: seen.change + m.change } : m);
+  }
+  return [...sums.values()];
+};
+
+/**
+ * Each warehouse's stock by item and by lot and expiry, from its stream's receipts, adjustments and
+ * dispatches. Applies each event once per stream revision, so replays and retries change nothing.
+ * A movement the rows cannot account for (stock going below zero) is kept as it is, visible, never
+ * refused: the log is the truth.
+ */
+export class WarehouseStockProjection implements Projection {
+  readonly name = WAREHOUSE_STOCK;
+  readonly version = 1;
+  readonly eventTypes = ['StockReceived', 'StockAdjusted', 'DeliveryDispatched'] as const;
+  readonly tables = ['warehouse_stock_items', 'warehouse_stock_lots', 'warehouse_stock_streams'] as const;
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    for (const event of events) {
+      const claimed = await tx.query(
+        `INSERT INTO warehouse_stock_streams AS s (stream_id, last_revision) VALUES ($1, $2)
+         ON CONFLICT (stream_id) DO UPDATE SET last_revision = excluded.last_revision
+           WHERE s.last_revision < excluded.last_revision
+         RETURNING 1`,
+        [event.streamId, event.revision.toString()],
+      );
+      if (claimed.length === 0) continue;
+      await this.move((event.data as { warehouseId: string }).warehouseId, movementsOf(event), tx);
+    }
+  }
+
+  private async move(warehouseId: string, movements: readonly Movement[], tx: EntityManager): Promise<void> {
+    const lots = sumBy(movements, (m) => JSON.stringify([m.item, m.lot, m.expiresOn]));
+    const items = sumBy(movements, (m) => m.item);
+    await tx.query(
+      `INSERT INTO warehouse_stock_lots AS s (warehouse_id, item, lot, expires_on, on_hand)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::date[], $5::bigint[])
+       ON CONFLICT (warehouse_id, item, lot, expires_on) DO UPDATE SET on_hand = s.on_hand + excluded.on_hand`,
+      [warehouseId, lots.map((m) => m.item), lots.map((m) => m.lot), lots.map((m) => m.expiresOn), lots.map((m) => m.change)],
+    );
+    // An emptied lot is gone from the shelf; the item's row stays, showing zero.
+    await tx.query(`DELETE FROM warehouse_stock_lots WHERE warehouse_id = $1 AND item = ANY($2::text[]) AND on_hand = 0`, [
+      warehouseId,
+      items.map((m) => m.item),
+    ]);
+    await tx.query(
+      `INSERT INTO warehouse_stock_items AS i (warehouse_id, item, on_hand)
+       SELECT $1, * FROM unnest($2::text[], $3::bigint[])
+       ON CONFLICT (warehouse_id, item) DO UPDATE SET on_hand = i.on_hand + excluded.on_hand`,
+      [warehouseId, items.map((m) => m.item), items.map((m) => m.change)],
+    );
+  }
+}
+
+export interface WarehouseStockItem {
+  readonly item: string;
+  readonly onHand: number;
+  /** Approved for municipalities, not dispatched yet (zero until allocations are recorded). */
+  readonly allocated: number;
+  /** What can still be allocated or dispatched: on hand less allocated. */
+  readonly available: number;
+  /** Earliest expiry first, as stock leaves; `lot: null` is stock received without a lot. */
+  readonly lots: { readonly lot: string | null; readonly expiresOn: string | null; readonly onHand: number }[];
+}
+
+/** The stock of one warehouse now, per item, with its lots. */
+export const warehouseStock = async (dataSource: DataSource, warehouseId: string): Promise<WarehouseStockItem[]> => {
+  const [items, lots] = await Promise.all([
+    dataSource.query(
+      `SELECT item, on_hand::text AS on_hand, allocated::text AS allocated
+         FROM warehouse_stock_items WHERE warehouse_id = $1 ORDER BY item`,
+      [warehouseId],
+    ),
+    dataSource.query(
+      `SELECT item, lot, expires_on::text AS expires_on, on_hand::text AS on_hand
+         FROM warehouse_stock_lots WHERE warehouse_id = $1
+        ORDER BY item, expires_on NULLS LAST, lot IS NULL, lot`,
+      [warehouseId],
+    ),
+  ]);
+  return (items as { item: string; on_hand: string; allocated: string }[]).map((row) => {
+    const onHand = Number(row.on_hand);
+    const allocated = Number(row.allocated);
+    return {
+      item: row.item,
+      onHand,
+      allocated,
+      available: onHand - allocated,
+      lots: (lots as { item: string; lot: string | null; expires_on: string | null; on_hand: string }[])
+        .filter((l) => l.item === row.item)
+        .map((l) => ({ lot: l.lot, expiresOn: l.expires_on, onHand: Number(l.on_hand) })),
+    };
+  });
+};
+
+@ApiTags('warehouse')
+@ApiBearerAuth()
+@Controller('warehouses/:id/stock')
+export class WarehouseStockController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  @Get()
+  @ReadsFrom(WAREHOUSE_STOCK)
+  @ApiOperation({
+    summary: 'A warehouse’s stock now: on hand, allocated, available, and by lot and expiry',
+    description: 'For the warehouse’s staff, the county board of its county and auditors.',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        warehouseId: '01-central',
+        county: '01',
+        items: [
+          {
+            item: 'FFP2',
+            onHand: 11400,
+            allocated: 0,
+            available: 11400,
+            lots: [
+              { lot: 'LOT-2026-0101', expiresOn: '2026-12-31', onHand: 2400 },
+              { lot: 'LOT-2026-0412', expiresOn: '2028-03-31', onHand: 8000 },
+              { lot: null, expiresOn: null, onHand: 1000 },
+            ],
+          },
+        ],
+      },
+    },
+  })
+  async stock(@Param('id') id: string, @Query() _query: ReadQueryDto) {
+    return { warehouseId: id, county: this.reference.warehouse(id)!.countyCode, items: await warehouseStock(this.dataSource, id) };
+  }
+}

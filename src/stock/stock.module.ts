@@ -1,5 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ProjectionsService } from '../projections/projections.service.js';
+import { MunicipalityStockProjection, MunicipalityStockQuery } from './projections/municipality-stock.js';
+import { StockReadsController } from './queries/stock-reads.js';
 
-/** Each municipality's projected stock, now or as of any past business time, and the county overview. */
-@Module({})
-export class StockModule {}
+/**
+ * Each municipality's projected stock, now or as of any past business time, and the county overview.
+ * Exports the query so that allocation and the situation picture read the same figures.
+ */
+@Module({
+  controllers: [StockReadsController],
+  providers: [MunicipalityStockQuery],
+  exports: [MunicipalityStockQuery],
+})
+export class StockModule implements OnModuleInit {
+  constructor(private readonly projections: ProjectionsService) {}
+
+  onModuleInit(): void {
+    this.projections.register(new MunicipalityStockProjection());
+  }
+}

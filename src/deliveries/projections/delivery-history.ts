@@ -1,0 +1,373 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RecordedEvent } from '../../event-store/event-store.js';
+import type { Projection } from '../../projections/projection.js';
+import type { DeliveryDispatchedData } from '../../warehouse/domain/warehouse.events.js';
+import type { DeliveryReceivedData } from '../domain/delivery.events.js';
+
+export const DELIVERY_HISTORY = 'delivery-history';
+
+export const DELIVERY_STATUSES = ['in-transit', 'received', 'received-with-discrepancy'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+type DispatchedLot = DeliveryDispatchedData['lines'][number]['lots'][number];
+
+/** A dispatch names each item once; should one name an item twice, the history shows it once, summed. */
+const linesPerItem = (lines: DeliveryDispatchedData['lines']) => {
+  const byItem = new Map<string, { lineNo: number; quantity: number; lots: DispatchedLot[] }>();
+  lines.forEach((line, lineNo) => {
+    const known = byItem.get(line.item);
+    if (known) {
+      known.quantity += line.quantity;
+      known.lots.push(...line.lots);
+    } else {
+      byItem.set(line.item, { lineNo, quantity: line.quantity, lots: [...line.lots] });
+    }
+  });
+  return [...byItem.entries()].map(([item, line]) => ({ item, ...line }));
+};
+
+/**
+ * Every dispatch with who recorded it and when, what it carried (by lot), for which allocation, and
+ * its confirmation with any discrepancy — each side with the event id and log position that
+ * recorded it, so an auditor can go from a row to the fact.
+ *
+ * Idempotent per event: each side of a row is claimed once, by the event that fills it
+ * (`… IS NULL`); the same event again changes nothing. Either side may arrive first, so a receipt
+ * whose dispatch is not (yet) known is kept rather than refused. A second, different dispatch or
+ * receipt for the same delivery is a fact the ledger should never hold: it is noted on the row.
+ */
+export class DeliveryHistoryProjection implements Projection {
+  readonly name = DELIVERY_HISTORY;
+  readonly version = 1;
+  readonly eventTypes = ['DeliveryDispatched', 'DeliveryReceived'];
+  readonly tables = ['delivery_history', 'delivery_history_lines'];
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'DeliveryDispatched') await this.dispatched(event as RecordedEvent<string, DeliveryDispatchedData>, tx);
+      else if (event.type === 'DeliveryReceived') await this.received(event as RecordedEvent<string, DeliveryReceivedData>, tx);
+    }
+  }
+
+  private async dispatched(event: RecordedEvent<string, DeliveryDispatchedData>, tx: EntityManager): Promise<void> {
+    const d = event.data;
+    const claimed: unknown[] = await tx.query(
+      `INSERT INTO delivery_history AS h (delivery_id, warehouse_id, municipality, county, allocation_id, vehicle, dispatched_at,
+                                          dispatch_recorded_at, dispatched_by, dispatched_by_name, dispatched_by_role,
+                                          dispatch_event_id, dispatch_position, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'in-transit')
+       ON CONFLICT (delivery_id) DO UPDATE SET
+         warehouse_id = excluded.warehouse_id, allocation_id = excluded.allocation_id, vehicle = excluded.vehicle,
+         dispatched_at = excluded.dispatched_at, dispatch_recorded_at = excluded.dispatch_recorded_at,
+         dispatched_by = excluded.dispatched_by, dispatched_by_name = excluded.dispatched_by_name,
+         dispatched_by_role = excluded.dispatched_by_role, dispatch_event_id = excluded.dispatch_event_id,
+         dispatch_position = excluded.dispatch_position
+       WHERE h.dispatch_event_id IS NULL
+       RETURNING delivery_id`,
+      [
+        d.deliveryId,
+        d.warehouseId,
+        d.municipality,
+        d.county,
+        d.allocationId ?? null,
+        d.vehicle ?? null,
+        d.dispatchedAt,
+        event.recordedAt.toISOString(),
+        event.metadata.actor,
+        event.metadata.actorName ?? null,
+        event.metadata.role,
+        event.metadata.eventId,
+        event.position.toString(),
+      ],
+    );
+    if (claimed.length === 0) {
+      await this.noteAnomaly(tx, d.deliveryId, 'dispatch_event_id', event, `another dispatch ${event.metadata.eventId} with this delivery id was ignored`);
+      return;
+    }
+    const lines = linesPerItem(d.lines);
+    await tx.query(
+      `INSERT INTO delivery_history_lines AS l (delivery_id, item, line_no, quantity, lots)
+       SELECT $1::uuid, * FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[])
+       ON CONFLICT (delivery_id, item) DO UPDATE SET line_no = excluded.line_no, quantity = excluded.quantity, lots = excluded.lots
+       WHERE l.quantity IS NULL`,
+      [
+        d.deliveryId,
+        lines.map((l) => l.item),
+        lines.map((l) => l.lineNo),
+        lines.map((l) => l.quantity),
+        lines.map((l) => JSON.stringify(l.lots)),
+      ],
+    );
+  }
+
+  private async received(event: RecordedEvent<string, DeliveryReceivedData>, tx: EntityManager): Promise<void> {
+    const d = event.data;
+    const status: DeliveryStatus = d.discrepancy ? 'received-with-discrepancy' : 'received';
+    const claimed: unknown[] = await tx.query(
+      `INSERT INTO delivery_history AS h (delivery_id, municipality, county, received_at, receipt_recorded_at, received_by,
+                                          received_by_name, received_by_role, receipt_event_id, receipt_position, discrepancy, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (delivery_id) DO UPDATE SET
+         received_at = excluded.received_at, receipt_recorded_at = excluded.receipt_recorded_at,
+         received_by = excluded.received_by, received_by_name = excluded.received_by_name,
+         received_by_role = excluded.received_by_role, receipt_event_id = excluded.receipt_event_id,
+         receipt_position = excluded.receipt_position, discrepancy = excluded.discrepancy, status = excluded.status
+       WHERE h.receipt_event_id IS NULL
+       RETURNING delivery_id`,
+      [
+        d.deliveryId,
+        d.municipality,
+        d.county,
+        d.receivedAt,
+        event.recordedAt.toISOString(),
+        event.metadata.actor,
+        event.metadata.actorName ?? null,
+        event.metadata.role,
+        event.metadata.eventId,
+        event.position.toString(),
+        d.discrepancy,
+        status,
+      ],
+    );
+    if (claimed.length === 0) {
+      await this.noteAnomaly(tx, d.deliveryId, 'receipt_event_id', event, `another receipt ${event.metadata.eventId} of this delivery was ignored`);
+      return;
+    }
+    await tx.query(
+      `INSERT INTO delivery_history_lines AS l (delivery_id, item, accepted, rejected, reason)
+       SELECT $1::uuid, * FROM unnest($2::text[], $3::int[], $4::int[], $5::text[])
+       ON CONFLICT (delivery_id, item) DO UPDATE SET accepted = excluded.accepted, rejected = excluded.rejected, reason = excluded.reason
+       WHERE l.accepted IS NULL`,
+      [d.deliveryId, d.lines.map((l) => l.item), d.lines.map((l) => l.accepted), d.lines.map((l) => l.rejected), d.lines.map((l) => l.reason ?? null)],
+    );
+  }
+
+  /** Notes a conflicting fact once; the same event applied again finds it noted, or finds itself on the row. */
+  private async noteAnomaly(
+    tx: EntityManager,
+    deliveryId: string,
+    column: 'dispatch_event_id' | 'receipt_event_id',
+    event: RecordedEvent,
+    note: string,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE delivery_history SET anomalies = array_append(anomalies, $2)
+        WHERE delivery_id = $1 AND ${column} <> $3 AND NOT ($2 = ANY (anomalies))`,
+      [deliveryId, note, event.metadata.eventId],
+    );
+  }
+}
+
+interface HistoryRow {
+  delivery_id: string;
+  warehouse_id: string | null;
+  municipality: string;
+  county: string;
+  allocation_id: string | null;
+  vehicle: string | null;
+  dispatched_at: Date | null;
+  dispatch_recorded_at: Date | null;
+  dispatched_by: string | null;
+  dispatched_by_name: string | null;
+  dispatched_by_role: string | null;
+  dispatch_event_id: string | null;
+  dispatch_position: string | null;
+  received_at: Date | null;
+  receipt_recorded_at: Date | null;
+  received_by: string | null;
+  received_by_name: string | null;
+  received_by_role: string | null;
+  receipt_event_id: string | null;
+  receipt_position: string | null;
+  discrepancy: boolean | null;
+  status: DeliveryStatus;
+  anomalies: string[];
+}
+
+interface LineRow {
+  delivery_id: string;
+  item: string;
+  quantity: number | null;
+  lots: DispatchedLot[];
+  accepted: number | null;
+  rejected: number | null;
+  reason: string | null;
+}
+
+export interface DeliveryRecord {
+  readonly deliveryId: string;
+  readonly status: DeliveryStatus;
+  readonly warehouseId: string | null;
+  readonly municipality: string;
+  readonly county: string;
+  readonly allocationId: string | null;
+  readonly vehicle: string | null;
+  readonly dispatchedAt: string | null;
+  readonly dispatch: {
+    readonly recordedAt: string;
+    readonly recordedBy: { readonly sub: string; readonly name: string | null; readonly role: string };
+    readonly eventId: string;
+    readonly position: string;
+  } | null;
+  readonly lines: readonly {
+    readonly item: string;
+    readonly quantity: number | null;
+    readonly lots: readonly DispatchedLot[];
+    readonly accepted: number | null;
+    readonly rejected: number | null;
+    readonly reason: string | null;
+  }[];
+  readonly receipt: {
+    readonly receivedAt: string;
+    readonly recordedAt: string;
+    readonly confirmedBy: { readonly sub: string; readonly name: string | null; readonly role: string };
+    readonly discrepancy: boolean;
+    readonly eventId: string;
+    readonly position: string;
+  } | null;
+  readonly anomalies?: readonly string[];
+}
+
+const toRecord = (row: HistoryRow, lines: readonly LineRow[]): DeliveryRecord => ({
+  deliveryId: row.delivery_id,
+  status: row.status,
+  warehouseId: row.warehouse_id,
+  municipality: row.municipality,
+  county: row.county,
+  allocationId: row.allocation_id,
+  vehicle: row.vehicle,
+  dispatchedAt: row.dispatched_at?.toISOString() ?? null,
+  dispatch: row.dispatch_event_id
+    ? {
+        recordedAt: row.dispatch_recorded_at!.toISOString(),
+        recordedBy: { sub: row.dispatched_by!, name: row.dispatched_by_name, role: row.dispatched_by_role! },
+        eventId: row.dispatch_event_id,
+        position: row.dispatch_position!,
+      }
+    : null,
+  lines: lines.map((l) => ({ item: l.item, quantity: l.quantity, lots: l.lots, accepted: l.accepted, rejected: l.rejected, reason: l.reason })),
+  receipt: row.receipt_event_id
+    ? {
+        receivedAt: row.received_at!.toISOString(),
+        recordedAt: row.receipt_recorded_at!.toISOString(),
+        confirmedBy: { sub: row.received_by!, name: row.received_by_name, role: row.received_by_role! },
+        discrepancy: row.discrepancy!,
+        eventId: row.receipt_event_id,
+        position: row.receipt_position!,
+      }
+    : null,
+  ...(row.anomalies.length > 0 ? { anomalies: row.anomalies } : {}),
+});
+
+export interface DeliveryFilter {
+  readonly municipality?: string;
+  readonly county?: string;
+  /** Dispatched at or after (inclusive). */
+  readonly from?: Date;
+  /** Dispatched before (exclusive). */
+  readonly to?: Date;
+  readonly status?: DeliveryStatus;
+}
+
+export type ExportPages = AsyncGenerator<DeliveryRecord[]> & { close(): Promise<void> };
+
+const EXPORT_PAGE = 500;
+
+export interface DeliveryPage {
+  readonly deliveries: DeliveryRecord[];
+  readonly total: number;
+}
+
+const WHERE = `($1::text IS NULL OR municipality = $1) AND ($2::text IS NULL OR county = $2)
+  AND ($3::timestamptz IS NULL OR dispatched_at >= $3) AND ($4::timestamptz IS NULL OR dispatched_at < $4)
+  AND ($5::text IS NULL OR status = $5)`;
+
+const whereParams = (f: DeliveryFilter) => [
+  f.municipality ?? null,
+  f.county ?? null,
+  f.from?.toISOString() ?? null,
+  f.to?.toISOString() ?? null,
+  f.status ?? null,
+];
+
+/** Reads of the delivery history, in the order the goods left (then by id, for a stable order). */
+@Injectable()
+export class DeliveryHistoryQuery {
+  constructor(private readonly db: DataSource) {}
+
+  async byId(deliveryId: string): Promise<DeliveryRecord | undefined> {
+    const rows: HistoryRow[] = await this.db.query('SELECT * FROM delivery_history WHERE delivery_id = $1', [deliveryId]);
+    return rows[0] && (await this.withLines(this.db.manager, rows))[0];
+  }
+
+  async page(filter: DeliveryFilter, limit: number, offset: number, db: EntityManager = this.db.manager): Promise<DeliveryPage> {
+    const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM delivery_history WHERE ${WHERE}`, whereParams(filter));
+    return { deliveries: await this.rows(filter, limit, offset, db), total };
+  }
+
+  async rows(filter: DeliveryFilter, limit: number, offset: number, db: EntityManager = this.db.manager): Promise<DeliveryRecord[]> {
+    const rows: HistoryRow[] = await db.query(
+      `SELECT * FROM delivery_history WHERE ${WHERE}
+        ORDER BY dispatched_at NULLS LAST, delivery_id LIMIT $6 OFFSET $7`,
+      [...whereParams(filter), limit, offset],
+    );
+    return this.withLines(db, rows);
+  }
+
+  /**
+   * Every matching delivery (or `limit` of them), page by page, from one repeatable-read snapshot:
+   * rows recorded while a long export runs neither shift nor repeat its pages. The first page is
+   * read before this resolves, so a failing database fails the request rather than the file.
+   * `close` gives the connection back; it is safe to call more than once.
+   */
+  async exportPages(filter: DeliveryFilter, limit: number | undefined, offset: number): Promise<ExportPages> {
+    const runner = this.db.createQueryRunner();
+    let open = true;
+    const close = async () => {
+      if (!open) return;
+      open = false;
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    };
+    const pageSize = (read: number) => Math.min(EXPORT_PAGE, (limit ?? Infinity) - read);
+    let first: DeliveryRecord[];
+    try {
+      await runner.connect();
+      await runner.startTransaction('REPEATABLE READ');
+      first = await this.rows(filter, pageSize(0), offset, runner.manager);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    const rows = this.rows.bind(this);
+    async function* pages(): AsyncGenerator<DeliveryRecord[]> {
+      try {
+        let page = first;
+        let read = 0;
+        for (;;) {
+          yield page;
+          read += page.length;
+          const size = pageSize(read);
+          if (page.length < EXPORT_PAGE || size <= 0) break;
+          page = await rows(filter, size, offset + read, runner.manager);
+        }
+      } finally {
+        await close();
+      }
+    }
+    return Object.assign(pages(), { close });
+  }
+
+  private async withLines(db: EntityManager, rows: HistoryRow[]): Promise<DeliveryRecord[]> {
+    if (rows.length === 0) return [];
+    const lines: LineRow[] = await db.query(
+      `SELECT delivery_id, item, quantity, lots, accepted, rejected, reason FROM delivery_history_lines
+        WHERE delivery_id = ANY ($1::uuid[]) ORDER BY delivery_id, line_no NULLS LAST, item`,
+      [rows.map((r) => r.delivery_id)],
+    );
+    const byDelivery = new Map<string, LineRow[]>();
+    for (const line of lines) byDelivery.set(line.delivery_id, [...(byDelivery.get(line.delivery_id) ?? []), line]);
+    return rows.map((row) => toRecord(row, byDelivery.get(row.delivery_id) ?? []));
+  }
+}

@@ -1,0 +1,314 @@
+import { Readable } from 'node:stream';
+import { Controller, Get, Param, Query, Req, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import type { Request } from 'express';
+import type { Actor } from '../../auth/actor.js';
+import { assertInScope } from '../../auth/auth.guard.js';
+import { CurrentActor } from '../../auth/current-actor.js';
+import { ReadQueryDto } from '../../http/read-query.dto.js';
+import { ReadsFrom } from '../../projections/wait-for.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import { DomainError } from '../../shared/domain-error.js';
+import {
+  DELIVERY_HISTORY,
+  DELIVERY_STATUSES,
+  DeliveryHistoryQuery,
+  type DeliveryFilter,
+  type DeliveryRecord,
+  type DeliveryStatus,
+} from '../projections/delivery-history.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const PERIOD_MESSAGE = 'must be an ISO date (2026-03-02) or a date-time with an offset (2026-03-02T06:00:00Z)';
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+const TIME_ZONE = 'Europe/Stockholm';
+
+/**
+ * A bare date is a Swedish calendar day, as the people filtering mean it (and as reporting periods
+ * are counted): its midnight in Stockholm, not in UTC.
+ */
+export const stockholmMidnight = (date: string): Date => {
+  const utcMidnight = new Date(`${date}T00:00:00Z`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: TIME_ZONE,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(utcMidnight)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  const offset = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!) - utcMidnight.getTime();
+  // Sweden never changes its clocks at midnight, so the offset at UTC midnight holds at local midnight.
+  return new Date(utcMidnight.getTime() - offset);
+};
+
+const instantOf = (value: string): Date => (DATE.test(value) ? stockholmMidnight(value) : new Date(value));
+
+export class DeliveriesQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ example: '0115', description: 'Only deliveries to this municipality' })
+  @IsOptional()
+  @Matches(/^\d{4}$/, { message: 'municipality must be a municipality code' })
+  municipality?: string;
+
+  @ApiPropertyOptional({ example: '01', description: 'Only deliveries within this county' })
+  @IsOptional()
+  @Matches(/^\d{2}$/, { message: 'county must be a county code' })
+  county?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-02', description: 'Dispatched at or after (a date is its midnight in Stockholm)' })
+  @IsOptional()
+  @Matches(DATE_OR_DATE_TIME, { message: `from ${PERIOD_MESSAGE}` })
+  @IsISO8601({ strict: true }, { message: `from ${PERIOD_MESSAGE}` })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-09', description: 'Dispatched before (exclusive)' })
+  @IsOptional()
+  @Matches(DATE_OR_DATE_TIME, { message: `to ${PERIOD_MESSAGE}` })
+  @IsISO8601({ strict: true }, { message: `to ${PERIOD_MESSAGE}` })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, example: 'received-with-discrepancy' })
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
+  status?: DeliveryStatus;
+
+  @ApiPropertyOptional({ example: 100, description: `Deliveries per page, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}; a CSV export has every row unless set)` })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 0, description: 'Deliveries to skip (the `nextOffset` of the previous page)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  offset?: number;
+}
+
+const CSV_COLUMNS = [
+  'delivery_id',
+  'status',
+  'warehouse_id',
+  'county',
+  'municipality',
+  'municipality_name',
+  'allocation_id',
+  'vehicle',
+  'dispatched_at',
+  'dispatch_recorded_at',
+  'dispatched_by',
+  'dispatched_by_name',
+  'dispatched_by_role',
+  'dispatch_event_id',
+  'dispatch_position',
+  'item',
+  'dispatched',
+  'lots',
+  'received_at',
+  'receipt_recorded_at',
+  'received_by',
+  'received_by_name',
+  'received_by_role',
+  'accepted',
+  'rejected',
+  'reason',
+  'discrepancy',
+  'receipt_event_id',
+  'receipt_position',
+] as const;
+
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. Text that a
+ * spreadsheet would run as a formula (= + - @ …) is prefixed with an apostrophe: the export is
+ * opened in spreadsheets, and reasons and names are typed by users.
+ */
+export const csvField = (value: string | number | boolean | null | undefined): string => {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+const lotsText = (lots: DeliveryRecord['lines'][number]['lots']): string =>
+  lots.map((l) => `${l.lot ?? 'no lot'}${l.expiresOn ? ` exp ${l.expiresOn}` : ''}: ${l.quantity}`).join('; ');
+
+/** One CSV row per delivery line (a delivery without lines still gets its row). */
+const csvRows = (d: DeliveryRecord, municipalityName: string | undefined): string[] => {
+  const lines = d.lines.length > 0 ? d.lines : [undefined];
+  return lines.map((line) =>
+    [
+      d.deliveryId,
+      d.status,
+      d.warehouseId,
+      d.county,
+      d.municipality,
+      municipalityName,
+      d.allocationId,
+      d.vehicle,
+      d.dispatchedAt,
+      d.dispatch?.recordedAt,
+      d.dispatch?.recordedBy.sub,
+      d.dispatch?.recordedBy.name,
+      d.dispatch?.recordedBy.role,
+      d.dispatch?.eventId,
+      d.dispatch?.position,
+      line?.item,
+      line?.quantity,
+      line ? lotsText(line.lots) : undefined,
+      d.receipt?.receivedAt,
+      d.receipt?.recordedAt,
+      d.receipt?.confirmedBy.sub,
+      d.receipt?.confirmedBy.name,
+      d.receipt?.confirmedBy.role,
+      line?.accepted,
+      line?.rejected,
+      line?.reason,
+      d.receipt?.discrepancy,
+      d.receipt?.eventId,
+      d.receipt?.position,
+    ]
+      .map(csvField)
+      .join(','),
+  );
+};
+
+const EXAMPLE: DeliveryRecord & { municipalityName: string } = {
+  deliveryId: '0b7e5f0c-6f8a-4c1e-9d51-3c2f1a7e9b40',
+  status: 'received-with-discrepancy',
+  warehouseId: '01-central',
+  municipality: '0115',
+  municipalityName: 'Vallentuna',
+  county: '01',
+  allocationId: '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10',
+  vehicle: 'ABC 123',
+  dispatchedAt: '2026-03-05T06:30:00.000Z',
+  dispatch: {
+    recordedAt: '2026-03-05T06:31:12.000Z',
+    recordedBy: { sub: 'u-31', name: 'Lars Ek', role: 'warehouse' },
+    eventId: '8c6d1e2f-3a4b-4c5d-9e6f-7a8b9c0d1e2f',
+    position: '751000003',
+  },
+  lines: [{ item: 'FFP2', quantity: 500, lots: [{ lot: 'L-2291', expiresOn: '2027-01-31', quantity: 500 }], accepted: 450, rejected: 50, reason: 'torn packaging' }],
+  receipt: {
+    receivedAt: '2026-03-05T09:30:00.000Z',
+    recordedAt: '2026-03-05T09:41:02.000Z',
+    confirmedBy: { sub: 'u-17', name: 'Anna Berg', role: 'municipality' },
+    discrepancy: true,
+    eventId: '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b',
+    position: '751000009',
+  },
+};
+
+@ApiTags('deliveries')
+@ApiBearerAuth()
+@Controller('deliveries')
+export class DeliveryHistoryController {
+  constructor(
+    private readonly history: DeliveryHistoryQuery,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  @Get()
+  @ReadsFrom(DELIVERY_HISTORY)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: 'The delivery history: every dispatch, its confirmation and discrepancies, and the events that recorded them',
+    description:
+      'Within the caller’s scope: a municipality sees its own deliveries, county-scoped users their county’s, unscoped ' +
+      'auditors all. Ordered by dispatch time. With `Accept: text/csv`, the same rows as CSV, one row per delivery line.',
+  })
+  @ApiOkResponse({
+    content: {
+      'application/json': {
+        example: { deliveries: [EXAMPLE], page: { limit: 100, offset: 0, returned: 1, total: 1, nextOffset: null } },
+      },
+      'text/csv': {
+        example:
+          `${CSV_COLUMNS.join(',')}\r\n` +
+          '0b7e5f0c-…,received-with-discrepancy,01-central,01,0115,Vallentuna,5d2f8a61-…,ABC 123,2026-03-05T06:30:00.000Z,' +
+          '2026-03-05T06:31:12.000Z,u-31,Lars Ek,warehouse,8c6d1e2f-…,751000003,FFP2,500,L-2291 exp 2027-01-31: 500,' +
+          '2026-03-05T09:30:00.000Z,2026-03-05T09:41:02.000Z,u-17,Anna Berg,municipality,450,50,torn packaging,true,1f2e3d4c-…,751000009\r\n',
+      },
+    },
+  })
+  async list(@Query() query: DeliveriesQueryDto, @CurrentActor() actor: Actor, @Req() request: Request) {
+    const filter = this.filterFor(actor, query);
+    const offset = query.offset ?? 0;
+    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') return this.csv(filter, query.limit, offset);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const { deliveries, total } = await this.history.page(filter, limit, offset);
+    const next = offset + deliveries.length;
+    return {
+      deliveries: deliveries.map((d) => this.named(d)),
+      page: { limit, offset, returned: deliveries.length, total, nextOffset: deliveries.length > 0 && next < total ? next : null },
+    };
+  }
+
+  @Get(':id')
+  @ReadsFrom(DELIVERY_HISTORY)
+  @ApiOperation({ summary: 'One delivery: what left, who recorded it and when, and its confirmation' })
+  @ApiParam({ name: 'id', example: EXAMPLE.deliveryId })
+  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  async one(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    const delivery = UUID.test(id) ? await this.history.byId(id) : undefined;
+    if (!delivery) throw new DomainError('DELIVERY.NOT_FOUND', `no delivery ${id}`, 'not-found');
+    assertInScope(actor, { county: delivery.county, municipality: delivery.municipality });
+    return this.named(delivery);
+  }
+
+  /** The filter asked for, narrowed to what the caller may see (the guard has checked `municipality`). */
+  private filterFor(actor: Actor, query: DeliveriesQueryDto): DeliveryFilter {
+    if (query.county !== undefined) {
+      if (!this.reference.county(query.county)) {
+        throw new DomainError('REFERENCE.UNKNOWN_COUNTY', `no county with code ${query.county}`, 'invalid', { field: 'county' });
+      }
+      assertInScope(actor, { county: query.county });
+    }
+    const from = query.from === undefined ? undefined : instantOf(query.from);
+    const to = query.to === undefined ? undefined : instantOf(query.to);
+    if (from && to && from >= to) {
+      throw new DomainError('DELIVERY.EMPTY_PERIOD', 'to must come after from (from is inclusive, to exclusive)', 'invalid', { field: 'to' });
+    }
+    return {
+      municipality: actor.role === 'municipality' ? actor.municipality : query.municipality,
+      county: actor.county ?? query.county,
+      from,
+      to,
+      status: query.status,
+    };
+  }
+
+  private named(delivery: DeliveryRecord) {
+    return { ...delivery, municipalityName: this.reference.municipality(delivery.municipality)?.name ?? null };
+  }
+
+  private async csv(filter: DeliveryFilter, limit: number | undefined, offset: number): Promise<StreamableFile> {
+    // Opened before answering, so that a database that is down gets its problem details, not a broken file.
+    const pages = await this.history.exportPages(filter, limit, offset);
+    const reference = this.reference;
+    const chunks = async function* () {
+      yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
+      for await (const page of pages) {
+        const rows = page.flatMap((d) => csvRows(d, reference.municipality(d.municipality)?.name));
+        if (rows.length > 0) yield `${rows.join('\r\n')}\r\n`;
+      }
+    };
+    const stream = Readable.from(chunks());
+    stream.once('close', () => void pages.close());
+    return new StreamableFile(stream, { type: 'text/csv; charset=utf-8', disposition: 'attachment; filename="deliveries.csv"' });
+  }
+}

@@ -1,0 +1,294 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import type { RecordedEvent } from '../../event-store/event-store.js';
+import type { Projection } from '../../projections/projection.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import type { DeliveryReceivedData } from '../../deliveries/domain/delivery.events.js';
+import type { SituationReportCorrectedData, SituationReportedData } from '../../reporting/domain/situation-report.events.js';
+import type { DeliveryDispatchedData } from '../../warehouse/domain/warehouse.events.js';
+import { projectStock, type StockStatus, type StockThresholds, worstStatus } from '../domain/projected-stock.js';
+
+export const MUNICIPALITY_STOCK = 'municipality-stock';
+
+/**
+ * The history each municipality's stock is computed from, kept so that "as of" a business time and
+ * "as known at" a log position are queries, not replays:
+ *  - every version of every report's figures: the report, then each correction of it, each keyed by
+ *    the event that stated it. A correction recorded late replaces the figures for the time the
+ *    report describes, and the version before it stays for "as known at";
+ *  - every delivery line: dispatched (quantity, when, at which position) and received (accepted,
+ *    when, at which position).
+ *
+ * Idempotent per event: report versions are inserted once per event id; each side of a delivery
+ * line is claimed once (`… IS NULL`).
+ */
+export class MunicipalityStockProjection implements Projection {
+  readonly name = MUNICIPALITY_STOCK;
+  readonly version = 1;
+  readonly eventTypes = ['SituationReported', 'SituationReportCorrected', 'DeliveryDispatched', 'DeliveryReceived'];
+  readonly tables = ['stock_report_versions', 'stock_report_lines', 'stock_deliveries'];
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    for (const event of events) {
+      switch (event.type) {
+        case 'SituationReported': {
+          const d = event.data as SituationReportedData;
+          await this.figures(tx, event, d.reportId, d);
+          break;
+        }
+        case 'SituationReportCorrected': {
+          const d = event.data as SituationReportCorrectedData;
+          await this.figures(tx, event, d.corrects, d);
+          break;
+        }
+        case 'DeliveryDispatched':
+          await this.dispatched(tx, event as RecordedEvent<string, DeliveryDispatchedData>);
+          break;
+        case 'DeliveryReceived':
+          await this.received(tx, event as RecordedEvent<string, DeliveryReceivedData>);
+          break;
+      }
+    }
+  }
+
+  private async figures(
+    tx: EntityManager,
+    event: RecordedEvent,
+    reportId: string,
+    d: Pick<SituationReportedData, 'municipality' | 'reportedAt' | 'infections' | 'lines'>,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO stock_report_versions (report_id, event_id, event_type, position, revision, municipality, reported_at, infections, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (report_id, event_id) DO NOTHING`,
+      [
+        reportId,
+        event.metadata.eventId,
+        event.type,
+        event.position.toString(),
+        event.revision.toString(),
+        d.municipality,
+        d.reportedAt,
+        d.infections,
+        event.recordedAt.toISOString(),
+      ],
+    );
+    await tx.query(
+      `INSERT INTO stock_report_lines (report_id, event_id, item, on_hand, used_since_last, requested)
+       SELECT $1::uuid, $2::uuid, * FROM unnest($3::text[], $4::int[], $5::int[], $6::int[])
+       ON CONFLICT (report_id, event_id, item) DO NOTHING`,
+      [
+        reportId,
+        event.metadata.eventId,
+        d.lines.map((l) => l.item),
+        d.lines.map((l) => l.onHand),
+        d.lines.map((l) => l.usedSinceLastReport),
+        d.lines.map((l) => l.requested),
+      ],
+    );
+  }
+
+  private async dispatched(tx: EntityManager, event: RecordedEvent<string, DeliveryDispatchedData>): Promise<void> {
+    const d = event.data;
+    const perItem = new Map<string, number>();
+    for (const line of d.lines) perItem.set(line.item, (perItem.get(line.item) ?? 0) + line.quantity);
+    await tx.query(
+      `INSERT INTO stock_deliveries AS s (delivery_id, item, municipality, quantity, dispatched_at, dispatch_position)
+       SELECT $1::uuid, item, $2, quantity, $3, $4 FROM unnest($5::text[], $6::int[]) AS l (item, quantity)
+       ON CONFLICT (delivery_id, item) DO UPDATE SET
+         quantity = excluded.quantity, dispatched_at = excluded.dispatched_at, dispatch_position = excluded.dispatch_position
+       WHERE s.dispatch_position IS NULL`,
+      [d.deliveryId, d.municipality, d.dispatchedAt, event.position.toString(), [...perItem.keys()], [...perItem.values()]],
+    );
+  }
+
+  private async received(tx: EntityManager, event: RecordedEvent<string, DeliveryReceivedData>): Promise<void> {
+    const d = event.data;
+    await tx.query(
+      `INSERT INTO stock_deliveries AS s (delivery_id, item, municipality, accepted, received_at, receipt_position)
+       SELECT $1::uuid, item, $2, accepted, $3, $4 FROM unnest($5::text[], $6::int[]) AS l (item, accepted)
+       ON CONFLICT (delivery_id, item) DO UPDATE SET
+         accepted = excluded.accepted, received_at = excluded.received_at, receipt_position = excluded.receipt_position
+       WHERE s.receipt_position IS NULL`,
+      [d.deliveryId, d.municipality, d.receivedAt, event.position.toString(), d.lines.map((l) => l.item), d.lines.map((l) => l.accepted)],
+    );
+  }
+}
+
+/** The moment a stock is asked for: a business time, and optionally a log position it is known at. */
+export interface StockMoment {
+  readonly asOf: Date;
+  /** Only what the log held at this position; everything recorded when omitted. */
+  readonly knownAt?: bigint;
+}
+
+export interface ItemStock {
+  readonly item: string;
+  readonly lastCounted: { readonly onHand: number; readonly countedAt: string; readonly reportId: string } | null;
+  readonly requested: number | null;
+  readonly dailyUse: number | null;
+  readonly deliveredSince: number;
+  readonly inTransit: number;
+  readonly estimatedUseSince: number;
+  readonly projected: number;
+  readonly daysOfSupply: number | null;
+  readonly status: StockStatus;
+  readonly notes?: readonly string[];
+}
+
+export interface LastReport {
+  readonly reportId: string;
+  readonly reportedAt: string;
+  readonly infections: number;
+  /** Its figures are a correction's, not the original report's. */
+  readonly corrected: boolean;
+}
+
+export interface MunicipalityStock {
+  readonly municipality: string;
+  /** Worst item status; `unknown` when nothing is known. */
+  readonly status: StockStatus;
+  readonly lastReport: LastReport | null;
+  readonly items: readonly ItemStock[];
+}
+
+const MAX_POSITION = '9223372036854775807';
+
+/** Each report's figures as known at $3: its latest version recorded by then. */
+const CURRENT_REPORTS = `
+  versions AS (
+    SELECT DISTINCT ON (report_id) report_id, event_id, municipality, reported_at, infections
+      FROM stock_report_versions
+     WHERE municipality = ANY ($1::text[]) AND position <= $3
+     ORDER BY report_id, position DESC, revision DESC
+  ), reports AS (
+    SELECT v.*,
+           lag(v.reported_at) OVER (PARTITION BY v.municipality ORDER BY v.reported_at, v.report_id) AS previous_at,
+           (SELECT count(*) FROM stock_report_versions c WHERE c.report_id = v.report_id AND c.position <= $3) > 1 AS corrected
+      FROM versions v
+     WHERE v.reported_at <= $2
+  )`;
+
+interface FactsRow {
+  municipality: string;
+  item: string;
+  report_id: string | null;
+  reported_at: Date | null;
+  previous_at: Date | null;
+  on_hand: number | null;
+  used_since_last: number | null;
+  requested: number | null;
+  delivered_since: string;
+  in_transit: string;
+}
+
+interface LastReportRow {
+  municipality: string;
+  report_id: string;
+  reported_at: Date;
+  infections: number;
+  corrected: boolean;
+}
+
+/**
+ * Each municipality's projected stock per item at a moment, from the read model's history. Used by
+ * the stock reads, and open to any context that needs the figures an allocation would see.
+ */
+@Injectable()
+export class MunicipalityStockQuery {
+  constructor(
+    private readonly db: DataSource,
+    private readonly reference: ReferenceData,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get thresholds(): StockThresholds {
+    return { criticalDays: this.config.STOCK_CRITICAL_DAYS, lowDays: this.config.STOCK_LOW_DAYS };
+  }
+
+  /** One entry per municipality asked for, in the order asked, those with no data included. */
+  async forMunicipalities(codes: readonly string[], moment: StockMoment): Promise<MunicipalityStock[]> {
+    const params = [codes, moment.asOf.toISOString(), moment.knownAt?.toString() ?? MAX_POSITION];
+    const facts: FactsRow[] = await this.db.query(
+      `WITH ${CURRENT_REPORTS}, counts AS (
+         SELECT DISTINCT ON (r.municipality, l.item)
+                r.municipality, l.item, r.report_id, r.reported_at, r.previous_at, l.on_hand, l.used_since_last, l.requested
+           FROM reports r JOIN stock_report_lines l ON l.report_id = r.report_id AND l.event_id = r.event_id
+          ORDER BY r.municipality, l.item, r.reported_at DESC, r.report_id DESC
+       ), deliveries AS (
+         SELECT d.municipality, d.item,
+                sum(d.accepted) FILTER (
+                  WHERE d.received_at <= $2 AND d.receipt_position <= $3 AND (c.reported_at IS NULL OR d.received_at > c.reported_at)
+                ) AS delivered_since,
+                sum(d.quantity) FILTER (
+                  WHERE d.dispatched_at <= $2 AND d.dispatch_position <= $3
+                    AND NOT coalesce(d.received_at <= $2 AND d.receipt_position <= $3, false)
+                ) AS in_transit
+           FROM stock_deliveries d
+           LEFT JOIN counts c ON c.municipality = d.municipality AND c.item = d.item
+          WHERE d.municipality = ANY ($1::text[])
+            AND ((d.dispatched_at <= $2 AND d.dispatch_position <= $3) OR (d.received_at <= $2 AND d.receipt_position <= $3))
+          GROUP BY d.municipality, d.item
+       )
+       SELECT coalesce(c.municipality, d.municipality) AS municipality, coalesce(c.item, d.item) AS item,
+              c.report_id, c.reported_at, c.previous_at, c.on_hand, c.used_since_last, c.requested,
+              coalesce(d.delivered_since, 0)::text AS delivered_since, coalesce(d.in_transit, 0)::text AS in_transit
+         FROM counts c FULL JOIN deliveries d ON d.municipality = c.municipality AND d.item = c.item`,
+      params,
+    );
+    const lastReports: LastReportRow[] = await this.db.query(
+      `WITH ${CURRENT_REPORTS}
+       SELECT DISTINCT ON (municipality) municipality, report_id, reported_at, infections, corrected
+         FROM reports ORDER BY municipality, reported_at DESC, report_id DESC`,
+      params,
+    );
+    const catalogueOrder = new Map(this.reference.items.map((item, i) => [item.code, i]));
+    const order = (item: string) => catalogueOrder.get(item) ?? Number.MAX_SAFE_INTEGER;
+    return codes.map((code) => {
+      const items = facts
+        .filter((row) => row.municipality === code)
+        .sort((a, b) => order(a.item) - order(b.item) || a.item.localeCompare(b.item))
+        .map((row) => this.itemStock(row, moment.asOf));
+      const last = lastReports.find((r) => r.municipality === code);
+      return {
+        municipality: code,
+        status: worstStatus(items.map((i) => i.status)),
+        lastReport: last
+          ? { reportId: last.report_id, reportedAt: last.reported_at.toISOString(), infections: last.infections, corrected: last.corrected }
+          : null,
+        items,
+      };
+    });
+  }
+
+  private itemStock(row: FactsRow, asOf: Date): ItemStock {
+    const lastCount =
+      row.report_id === null
+        ? undefined
+        : {
+            reportId: row.report_id,
+            countedAt: row.reported_at!,
+            onHand: row.on_hand!,
+            usedSinceLastReport: row.used_since_last!,
+            requested: row.requested!,
+            ...(row.previous_at ? { previousReportAt: row.previous_at } : {}),
+          };
+    const deliveredSince = Number(row.delivered_since);
+    const inTransit = Number(row.in_transit);
+    const projection = projectStock({ lastCount, deliveredSince, inTransit }, asOf, this.thresholds);
+    return {
+      item: row.item,
+      lastCounted: lastCount ? { onHand: lastCount.onHand, countedAt: lastCount.countedAt.toISOString(), reportId: lastCount.reportId } : null,
+      requested: lastCount?.requested ?? null,
+      dailyUse: projection.dailyUse,
+      deliveredSince,
+      inTransit,
+      estimatedUseSince: projection.estimatedUseSince,
+      projected: projection.projected,
+      daysOfSupply: projection.daysOfSupply,
+      status: projection.status,
+      ...(projection.notes.length > 0 ? { notes: projection.notes } : {}),
+    };
+  }
+}

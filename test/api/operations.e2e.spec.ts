@@ -49,3 +49,30 @@ describe('operations endpoints', () => {
     expect(body.correlationId).toEqual(expect.any(String));
   });
 });
+
+describe('OpenAPI document', () => {
+  it('has one schema per DTO class name (two classes of one name would overwrite each other)', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const path = await import('node:path');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir)) {
+        const p = path.join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) files.push(p);
+      }
+    };
+    walk('src');
+    const names = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/export class (\w+Dto)\b/g)].map((m) => m[1]));
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it('documents every route with an operation summary, and never names two schemas alike', async () => {
+    const doc = (await (await fetch(`${t.url}/api/docs-json`)).json()) as any;
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { summary?: string }>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, summary: op.summary })),
+    );
+    expect(operations.filter((o) => !o.summary)).toEqual([]);
+    expect(operations.length).toBeGreaterThan(15);
+  });
+});

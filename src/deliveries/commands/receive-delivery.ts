@@ -32,7 +32,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class ReceivedLineDto {
+export class DeliveryReceiptLineDto {
   @ApiProperty({ example: 'FFP2', description: 'Item code of a dispatched line (GET /api/items)' })
   @IsString()
   @MaxLength(40)
@@ -60,12 +60,12 @@ export class ReceiveDeliveryDto {
   @Matches(DATE_TIME_WITH_OFFSET, { message: 'receivedAt must be a date-time with an offset, e.g. 2026-03-05T09:30:00+01:00' })
   receivedAt?: string;
 
-  @ApiProperty({ type: [ReceivedLineDto], description: 'One answer per dispatched item' })
+  @ApiProperty({ type: [DeliveryReceiptLineDto], description: 'One answer per dispatched item' })
   @ValidateNested({ each: true })
-  @Type(() => ReceivedLineDto)
+  @Type(() => DeliveryReceiptLineDto)
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
-  lines: ReceivedLineDto[];
+  lines: DeliveryReceiptLineDto[];
 }
 
 export interface ReceiveDeliveryResult {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
 import type { Projection } from '../../src/projections/projection.js';

@@ -2,20 +2,8 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsInstant, IsUnits } from '../../http/request-fields.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
@@ -28,8 +16,6 @@ import { deliveryDecider } from '../domain/delivery.decider.js';
 import { deliveryStream } from '../domain/delivery.events.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A date-time with its offset: a business time without one would be read in the server's zone. */
-const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class DeliveryReceiptLineDto {
@@ -39,9 +25,7 @@ export class DeliveryReceiptLineDto {
   item: string;
 
   @ApiProperty({ example: 450, description: 'Arrived and accepted into stock, whole units; at most what was dispatched' })
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000_000)
+  @IsUnits(0)
   received: number;
 
   @ApiPropertyOptional({ example: '50 respirators arrived with torn packaging and were sent back', description: 'Required when received differs from dispatched' })
@@ -56,8 +40,7 @@ export class DeliveryReceiptLineDto {
 export class ReceiveDeliveryDto {
   @ApiPropertyOptional({ example: '2026-03-05T09:30:00+01:00', description: 'When the goods arrived (business time, with offset); now when omitted' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
-  @Matches(DATE_TIME_WITH_OFFSET, { message: 'receivedAt must be a date-time with an offset, e.g. 2026-03-05T09:30:00+01:00' })
+  @IsInstant()
   receivedAt?: string;
 
   @ApiProperty({ type: [DeliveryReceiptLineDto], description: 'One answer per dispatched item' })

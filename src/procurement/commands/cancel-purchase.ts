@@ -6,7 +6,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import type { CommandContext } from '../../shared/command-context.js';
 import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
-import { IsText } from '../../warehouse/commands/request-fields.js';
+import { IsText } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
 import { loadPurchaseInScope } from './load-purchase.js';

@@ -12,7 +12,7 @@ import { type CommandContext, newEntityId } from '../../shared/command-context.j
 import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
-import { IsInstant, IsText, IsUnits, MAX_UNITS } from '../../warehouse/commands/request-fields.js';
+import { IsInstant, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
 

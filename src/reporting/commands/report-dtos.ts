@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-
-const MAX_UNITS = 1_000_000_000;
+import { IsUnits } from '../../http/request-fields.js';
 
 /** One item of a situation report; shared by reports and their corrections. */
 export class ReportLineDto {
@@ -12,21 +11,15 @@ export class ReportLineDto {
   item: string;
 
   @ApiProperty({ example: 420, description: 'Counted on hand at reportedAt, all care homes together (whole units)' })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_UNITS)
+  @IsUnits(0)
   onHand: number;
 
   @ApiProperty({ example: 180, description: 'Used since the previous report (whole units)' })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_UNITS)
+  @IsUnits(0)
   usedSinceLastReport: number;
 
   @ApiProperty({ example: 300, description: 'Asked of the county (whole units)' })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_UNITS)
+  @IsUnits(0)
   requested: number;
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
-import { IsISO8601 } from 'class-validator';
+import { IsInstant } from '../../http/request-fields.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
@@ -15,7 +15,7 @@ import { ReportFiguresDto } from './report-dtos.js';
 
 export class ReportSituationDto extends ReportFiguresDto {
   @ApiProperty({ example: '2026-03-04T08:00:00+01:00', description: 'When the figures were counted (business time)' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'reportedAt must be an ISO 8601 date-time' })
+  @IsInstant()
   reportedAt: string;
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { IsInstant } from '../../http/request-fields.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ProjectionLaggingException } from '../../http/problem-details.filter.js';
@@ -12,16 +13,13 @@ import { DomainError } from '../../shared/domain-error.js';
 import { STOCK_STATUSES, type StockStatus } from '../domain/projected-stock.js';
 import { MUNICIPALITY_STOCK, MunicipalityStockQuery, type StockMoment } from '../projections/municipality-stock.js';
 
-/** A date-time with its offset: "as of 08:00" means nothing without knowing where. */
-const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const POSITION = /^\d{1,19}$/;
 const MAX_POSITION = 2n ** 63n - 1n;
 
 export class StockMomentQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ example: '2026-03-06T12:00:00+01:00', description: 'Business time to project the stock at; now when omitted' })
   @IsOptional()
-  @Matches(DATE_TIME_WITH_OFFSET, { message: 'asOf must be a date-time with an offset, e.g. 2026-03-06T12:00:00+01:00' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'asOf must be an ISO 8601 date-time' })
+  @IsInstant()
   asOf?: string;
 
   @ApiPropertyOptional({

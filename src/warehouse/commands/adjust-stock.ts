@@ -11,7 +11,7 @@ import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { ADJUSTMENT_REASONS, type AdjustmentReason, type StockAdjustedData, warehouseStream } from '../domain/warehouse.events.js';
-import { businessTime, IsInstant, IsText, IsUnits, MAX_UNITS } from './request-fields.js';
+import { businessTime, IsInstant, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 
 export class AdjustmentLineDto {
   @ApiProperty({ example: 'FFP2' })

@@ -13,7 +13,7 @@ import { handleCommand } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { type DeliveryDispatchedData, warehouseStream } from '../domain/warehouse.events.js';
-import { businessTime, IsInstant, IsText, IsUnits, MAX_UNITS } from './request-fields.js';
+import { businessTime, IsInstant, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 
 export class DispatchLineDto {
   @ApiProperty({ example: 'FFP2' })

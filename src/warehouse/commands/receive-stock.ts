@@ -11,7 +11,8 @@ import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { STOCK_SOURCES, type StockSource, warehouseStream } from '../domain/warehouse.events.js';
-import { businessTime, IsInstant, IsText, ReceivedLineDto } from './request-fields.js';
+import { businessTime, IsInstant, IsText } from '../../http/request-fields.js';
+import { ReceivedLineDto } from './request-fields.js';
 
 /** Every source but purchases, which are received against their order. */
 const OTHER_SOURCES = STOCK_SOURCES.filter((s) => s !== 'purchase');

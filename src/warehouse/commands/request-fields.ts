@@ -1,60 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DomainError } from '../../shared/domain-error.js';
-
-/**
- * Request fields the warehouse and procurement use alike: whole units, dates, business times and
- * the stock line of a receipt.
- */
-
-export const MAX_UNITS = 1_000_000_000;
-
-/** Whole units from `min` to a billion: fractions, negatives and absurd amounts are refused. */
-export const IsUnits = (min: number) =>
-  applyDecorators(IsInt({ message: '$property must be a whole number of units' }), Min(min), Max(MAX_UNITS));
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A moment with its offset: a local time without one would be read in the server's zone. */
-export const IsInstant = () =>
-  applyDecorators(
-    IsString(),
-    Matches(INSTANT, { message: '$property must be an ISO 8601 date-time with an offset, e.g. 2026-03-04T08:00:00+01:00' }),
-    IsISO8601({ strict: true }, { message: '$property is not a real date-time' }),
-  );
-
-/** A calendar date (an expiry), checked to exist: 2026-02-30 is refused. */
-export const IsCalendarDate = () =>
-  applyDecorators(
-    IsString(),
-    Matches(DATE, { message: '$property must be a date, e.g. 2027-01-31' }),
-    IsISO8601({ strict: true }, { message: '$property is not a real date' }),
-  );
-
-/** Free text that must say something. */
-export const IsText = (max: number) =>
-  applyDecorators(IsString(), Matches(/\S/, { message: '$property must not be blank' }), MaxLength(max));
-
-/** How far ahead of the server's clock a business time may be: clocks drift, goods do not arrive tomorrow. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
-
-/**
- * The business time a request describes (when goods arrived, left, were counted), or now when it
- * gives none. A time more than a few minutes ahead is refused, naming the field.
- */
-export const businessTime = (value: string | undefined, field: string, now: Date): Date => {
-  if (value === undefined) return now;
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) {
-    throw new DomainError('REQUEST.INVALID_TIME', `${field} is not a date-time`, 'invalid', { field });
-  }
-  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-    throw new DomainError('REQUEST.FUTURE_TIME', `${field} is in the future: ${value}`, 'invalid', { field });
-  }
-  return at;
-};
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IsUnits, IsCalendarDate, MAX_UNITS } from '../../http/request-fields.js';
 
 /** A line of goods received: from a supplier against a purchase, or from another source. */
 export class ReceivedLineDto {

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -21,7 +22,19 @@ export class HealthController {
   @ApiOperation({ summary: 'Event store kind and state, database, each projection’s position and lag' })
   @ApiOkResponse({ description: 'Everything the service needs answers.' })
   @ApiServiceUnavailableResponse({ description: 'The event store or the database is down; `error` says which.' })
-  check() {
+  async check(@Res({ passthrough: true }) response: Response) {
+    try {
+      return await this.checks();
+    } catch (error) {
+      // Terminus reports "down" as a 503 exception; answer its report as is (not as a problem):
+      // monitors read `error` and `details` to see what is down.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503).setHeader('Retry-After', '5');
+      return error.getResponse();
+    }
+  }
+
+  private checks() {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('eventStore');

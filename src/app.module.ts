@@ -9,6 +9,7 @@ import { MIGRATIONS } from './database/data-source.js';
 import { poolOptions } from './database/pool-options.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AllocationModule } from './allocation/allocation.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
@@ -82,6 +83,7 @@ export class AppModule {
         WarehouseModule,
         DeliveriesModule,
         StockModule,
+        AllocationModule,
         AuditModule,
       ],
       controllers: [HealthController],

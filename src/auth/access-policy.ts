@@ -62,6 +62,20 @@ export const ACCESS_POLICY: Readonly<Record<string, RouteAccess>> = {
   'GET /api/stock': { roles: ['county', 'auditor'], target: countyQuery },
 
   'GET /api/audit/streams/:streamId': { roles: ['auditor'], target: resource },
+
+  'POST /api/allocation-rounds': { roles: ['county'], target: resource },
+  'GET /api/allocation-rounds': { roles: ['county', 'committee', 'auditor'], target: countyQuery },
+  'GET /api/allocation-rounds/:id': { roles: ['county', 'committee', 'auditor'], target: resource },
+  'POST /api/allocation-rounds/:id/approve': { roles: ['committee'], target: resource },
+  'POST /api/allocation-rounds/:id/reject': { roles: ['committee'], target: resource },
+
+  'POST /api/national-requests': { roles: ['county'], target: resource },
+  'GET /api/national-requests': { roles: ['county', 'auditor', 'admin'], target: countyQuery },
+  'POST /api/national-requests/:id/answer': { roles: ['admin'], target: resource },
+
+  'GET /api/audit/allocation-rounds/:id/replay': { roles: ['auditor'], target: resource },
+  'POST /api/audit/allocation-rounds/:id/what-if': { roles: ['auditor', 'county'], target: resource },
+  'GET /api/situation': { roles: ['county', 'auditor'], target: countyQuery },
 };
 
 export const routeKey = (method: string, routePath: string): string => `${method.toUpperCase()} ${routePath}`;

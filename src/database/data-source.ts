@@ -5,6 +5,8 @@ import { Idempotency1732400000000 } from './migrations/1732400000000-idempotency
 import { WarehouseReadModels1732500000000 } from './migrations/1732500000000-warehouse-read-models.js';
 import { DeliveryReadModels1732600000000 } from './migrations/1732600000000-delivery-read-models.js';
 import { ReportingReadModels1732700000000 } from './migrations/1732700000000-reporting-read-models.js';
+import { AllocationReadModels1732800000000 } from './migrations/1732800000000-allocation-read-models.js';
+import { AuditReadModels1732900000000 } from './migrations/1732900000000-audit-read-models.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
 export const MIGRATIONS = [
@@ -13,6 +15,8 @@ export const MIGRATIONS = [
   WarehouseReadModels1732500000000,
   DeliveryReadModels1732600000000,
   ReportingReadModels1732700000000,
+  AllocationReadModels1732800000000,
+  AuditReadModels1732900000000,
 ];
 
 export const createDataSource = (

@@ -25,7 +25,7 @@ export interface NeedWeightedParameters {
   readonly wholePacks: boolean;
 }
 
-const DEFAULTS: NeedWeightedParameters = { horizonDays: 14, acuteDays: 3, infectionWeight: 1, wholePacks: false };
+export const NEED_WEIGHTED_DEFAULTS: NeedWeightedParameters = { horizonDays: 14, acuteDays: 3, infectionWeight: 1, wholePacks: false };
 
 interface Claim {
   readonly municipality: string;
@@ -102,61 +102,76 @@ const checkParameter = (name: string, value: unknown, ok: boolean) => {
   }
 };
 
+/** How much a municipality's infections weigh: the one thing versions of this policy disagree on. */
+export type InfectionWeight = (
+  row: { readonly infections: number; readonly dailyUse: number | null },
+  needy: readonly { readonly infections: number; readonly dailyUse: number | null }[],
+  infectionWeight: number,
+) => number;
+
+/** Version 1: infections against the mean infections of the municipalities in need. */
+const absoluteInfections: InfectionWeight = (row, needy, w) => {
+  const mean = needy.length ? needy.reduce((s, r) => s + r.infections, 0) / needy.length : 0;
+  return mean > 0 ? 1 + (w * row.infections) / mean : 1;
+};
+
+export const checkedParameters = (given: Partial<NeedWeightedParameters>, defaults: NeedWeightedParameters): NeedWeightedParameters => {
+  const p = { ...defaults, ...given };
+  checkParameter('horizonDays', p.horizonDays, Number.isFinite(p.horizonDays) && p.horizonDays > 0 && p.horizonDays <= 365);
+  checkParameter('acuteDays', p.acuteDays, Number.isFinite(p.acuteDays) && p.acuteDays >= 0 && p.acuteDays <= p.horizonDays);
+  checkParameter('infectionWeight', p.infectionWeight, Number.isFinite(p.infectionWeight) && p.infectionWeight >= 0 && p.infectionWeight <= 100);
+  checkParameter('wholePacks', p.wholePacks, typeof p.wholePacks === 'boolean');
+  return { horizonDays: p.horizonDays, acuteDays: p.acuteDays, infectionWeight: p.infectionWeight, wholePacks: p.wholePacks };
+};
+
+/** The need-weighted family: rules 1–5 above, with the infection weight a version chooses. */
+export const allocateNeedWeighted = (inputs: PolicyInputs, p: NeedWeightedParameters, weightOf: InfectionWeight): PolicyOutput => {
+  const supply = [...inputs.supply].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+  const municipalities = [...inputs.municipalities].sort((a, b) => (a.municipality < b.municipality ? -1 : 1));
+  const lines: AllocationLine[] = [];
+  const items: PolicyOutput['items'][number][] = [];
+
+  for (const { item, available, packSize } of supply) {
+    const unit = p.wholePacks ? Math.max(1, packSize) : 1;
+    const rows = municipalities.flatMap((m) => {
+      const line = m.items.find((l) => l.item === item);
+      if (!line) return [];
+      const need = needOf(line, p.horizonDays);
+      const acuteNeed = acuteNeedOf(line, need, p.acuteDays);
+      return [{ municipality: m.municipality, infections: m.infections, dailyUse: line.dailyUse, need, acuteNeed }];
+    });
+    const needy = rows.filter((r) => r.need > 0);
+    const weight = (r: (typeof rows)[number]) => weightOf(r, needy, p.infectionWeight);
+    const inUnits = (units: number) => Math.floor(units / unit);
+
+    let left = Math.floor(Math.max(0, available) / unit);
+    const acute = shareProportionally(
+      left,
+      rows.map((r) => ({ municipality: r.municipality, weight: weight(r), demand: inUnits(r.acuteNeed) })),
+    );
+    for (const units of acute.values()) left -= units;
+    const rest = shareProportionally(
+      left,
+      rows.map((r) => ({ municipality: r.municipality, weight: weight(r), demand: inUnits(r.need) - acute.get(r.municipality)! })),
+    );
+
+    let allocated = 0;
+    let unmet = 0;
+    for (const r of rows) {
+      const quantity = (acute.get(r.municipality)! + rest.get(r.municipality)!) * unit;
+      allocated += quantity;
+      unmet += r.need - quantity;
+      lines.push({ municipality: r.municipality, item, need: r.need, acute: r.acuteNeed > 0, quantity, unmet: r.need - quantity });
+    }
+    items.push({ item, available, allocated, unmet });
+  }
+  return { lines, items };
+};
+
 export const needWeightedV1: AllocationPolicy<NeedWeightedParameters> = {
   name: 'need-weighted',
   version: 1,
-  defaults: DEFAULTS,
-
-  parameters(given) {
-    const p = { ...DEFAULTS, ...given };
-    checkParameter('horizonDays', p.horizonDays, Number.isFinite(p.horizonDays) && p.horizonDays > 0 && p.horizonDays <= 365);
-    checkParameter('acuteDays', p.acuteDays, Number.isFinite(p.acuteDays) && p.acuteDays >= 0 && p.acuteDays <= p.horizonDays);
-    checkParameter('infectionWeight', p.infectionWeight, Number.isFinite(p.infectionWeight) && p.infectionWeight >= 0 && p.infectionWeight <= 100);
-    checkParameter('wholePacks', p.wholePacks, typeof p.wholePacks === 'boolean');
-    return { horizonDays: p.horizonDays, acuteDays: p.acuteDays, infectionWeight: p.infectionWeight, wholePacks: p.wholePacks };
-  },
-
-  allocate(inputs: PolicyInputs, p: NeedWeightedParameters): PolicyOutput {
-    const supply = [...inputs.supply].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-    const municipalities = [...inputs.municipalities].sort((a, b) => (a.municipality < b.municipality ? -1 : 1));
-    const lines: AllocationLine[] = [];
-    const items: PolicyOutput['items'][number][] = [];
-
-    for (const { item, available, packSize } of supply) {
-      const unit = p.wholePacks ? Math.max(1, packSize) : 1;
-      const rows = municipalities.flatMap((m) => {
-        const line = m.items.find((l) => l.item === item);
-        if (!line) return [];
-        const need = needOf(line, p.horizonDays);
-        const acuteNeed = acuteNeedOf(line, need, p.acuteDays);
-        return [{ municipality: m.municipality, infections: m.infections, need, acuteNeed }];
-      });
-      const needy = rows.filter((r) => r.need > 0);
-      const meanInfections = needy.length ? needy.reduce((s, r) => s + r.infections, 0) / needy.length : 0;
-      const weight = (infections: number) => (meanInfections > 0 ? 1 + (p.infectionWeight * infections) / meanInfections : 1);
-      const inUnits = (units: number) => Math.floor(units / unit);
-
-      let left = Math.floor(Math.max(0, available) / unit);
-      const acute = shareProportionally(
-        left,
-        rows.map((r) => ({ municipality: r.municipality, weight: weight(r.infections), demand: inUnits(r.acuteNeed) })),
-      );
-      for (const units of acute.values()) left -= units;
-      const rest = shareProportionally(
-        left,
-        rows.map((r) => ({ municipality: r.municipality, weight: weight(r.infections), demand: inUnits(r.need) - acute.get(r.municipality)! })),
-      );
-
-      let allocated = 0;
-      let unmet = 0;
-      for (const r of rows) {
-        const quantity = (acute.get(r.municipality)! + rest.get(r.municipality)!) * unit;
-        allocated += quantity;
-        unmet += r.need - quantity;
-        lines.push({ municipality: r.municipality, item, need: r.need, acute: r.acuteNeed > 0, quantity, unmet: r.need - quantity });
-      }
-      items.push({ item, available, allocated, unmet });
-    }
-    return { lines, items };
-  },
+  defaults: NEED_WEIGHTED_DEFAULTS,
+  parameters: (given) => checkedParameters(given, NEED_WEIGHTED_DEFAULTS),
+  allocate: (inputs, p) => allocateNeedWeighted(inputs, p, absoluteInfections),
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { needWeightedV1 as policy, type NeedWeightedParameters } from './need-weighted.v1.js';
+import { needWeightedV1, type NeedWeightedParameters } from './need-weighted.v1.js';
+import { needWeightedV2 } from './need-weighted.v2.js';
 import type { PolicyInputs } from './policy.js';
 
 const ITEMS = ['FFP2', 'GLOVE-NITRILE-M', 'SANITIZER-500'];
@@ -37,7 +38,7 @@ const paramsArb: fc.Arbitrary<NeedWeightedParameters> = fc.record({
 
 const RUNS = { numRuns: 400 };
 
-describe('need-weighted/1 allocation policy (properties over generated rounds)', () => {
+describe.each([needWeightedV1, needWeightedV2])('$name/$version allocation policy (properties over generated rounds)', (policy) => {
   it('never allocates more of an item than is available, nor to anyone more than its need', () => {
     fc.assert(
       fc.property(inputsArb, paramsArb, (inputs, params) => {
@@ -132,6 +133,10 @@ describe('need-weighted/1 allocation policy (properties over generated rounds)',
     );
   });
 
+});
+
+describe('need-weighted/1 by example', () => {
+  const policy = needWeightedV1;
   it('shares in proportion to need weighted by infections, ties to the lower code', () => {
     const inputs: PolicyInputs = {
       supply: [{ item: 'FFP2', available: 300, packSize: 20 }],

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
@@ -8,6 +10,7 @@ import type { AppConfig } from './config/config.js';
 import { migrate } from './database/data-source.js';
 import { flattenValidationErrors, ValidationFailedException } from './http/problem-details.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { rateLimits } from './http/rate-limits.js';
 
 /**
  * Builds the HTTP application on a database that exists: migrates it, wires validation, problem
@@ -15,8 +18,23 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
  */
 export const createApp = async (config: AppConfig, databaseUrl: string): Promise<INestApplication> => {
   await migrate(databaseUrl);
-  const app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl }), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl }), {
+    bufferLogs: true,
+    bodyParser: false,
+    cors: config.CORS_ORIGINS.length
+      ? { origin: config.CORS_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Correlation-Id'], exposedHeaders: ['X-Correlation-Id', 'Idempotent-Replayed', 'Retry-After'], maxAge: 600 }
+      : false,
+  });
   app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
+  // Security headers everywhere; the API docs page needs its inline script and styles.
+  const strict = helmet();
+  const docs = helmet({ contentSecurityPolicy: false });
+  app.use((req: { url: string }, res: unknown, next: () => void) =>
+    (req.url.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next),
+  );
+  for (const limit of rateLimits(config)) app.use(limit);
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(

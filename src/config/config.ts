@@ -44,6 +44,19 @@ export const configSchema = z.object({
   STOCK_LOW_DAYS: z.coerce.number().positive().default(7),
   /** A weekly situation report is due this many hours after its ISO week starts (Monday 00:00 UTC). */
   REPORT_DUE_HOURS: z.coerce.number().int().min(1).max(168).default(36),
+  /** Requests per minute from one address, and per caller (token), before 429. */
+  RATE_LIMIT_PER_ADDRESS: positiveInt.max(1_000_000).default(3000),
+  RATE_LIMIT_PER_USER: positiveInt.max(1_000_000).default(1200),
+  /** Largest request body accepted (bytes). */
+  BODY_LIMIT_BYTES: positiveInt.max(10_000_000).default(262_144),
+  /** Browser origins allowed to call the API (comma-separated); none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url())),
+  /** Behind a reverse proxy: how many hops of X-Forwarded-For to trust for the client address. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {

@@ -170,3 +170,27 @@ describe('rebuild', () => {
     expect(checkpoint.version).toBe(2);
   });
 });
+
+describe('verify', () => {
+  it('finds no difference between a live projection and a rebuild from the log, and shows a tampered row', async () => {
+    const { verifyProjection } = await import('../../src/projections/projection-rebuilder.js');
+    await appendMany(3, 4, 'warehouse');
+    const r = runner();
+    expect(await r.waitFor(await log.store.headPosition(), 10000)).toBe(true);
+    const clean = await verifyProjection(log.dataSource, log.store, new StreamCatalogProjection());
+    expect(clean.differences).toEqual([]);
+    expect(clean.events).toBe(12);
+
+    await log.dataSource.query(`UPDATE stream_catalog SET events = 99 WHERE stream_id = 'warehouse-1'`);
+    const tampered = await verifyProjection(log.dataSource, log.store, new StreamCatalogProjection());
+    expect(tampered.differences).toEqual([
+      expect.objectContaining({
+        table: 'stream_catalog',
+        onlyLiveCount: 1,
+        onlyRebuiltCount: 1,
+        onlyLive: [expect.objectContaining({ stream_id: 'warehouse-1', events: '99' })],
+        onlyRebuilt: [expect.objectContaining({ stream_id: 'warehouse-1', events: '4' })],
+      }),
+    ]);
+  });
+});

@@ -5,9 +5,13 @@ import type { EventStore, LogPosition, RecordedEvent, Subscription, Subscription
 import { EventStoreUnavailableError } from '../event-store/errors.js';
 import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
 import { applyBatch, filterOf } from './apply-batch.js';
-import { CheckpointMovedError, ensureCheckpoint, lockCheckpoint, saveCheckpoint, type StoredCheckpoint } from './checkpoints.js';
+import { CheckpointMovedError, ensureCheckpoint, lockCheckpoint, readCheckpoint, saveCheckpoint, type StoredCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
+import { LocalLease, type ProjectionLease } from './projection-lease.js';
 import { rebuildProjection } from './projection-rebuilder.js';
+
+/** Another instance took the projection over (this one's lease connection was lost). */
+class LeaseLostError extends Error {}
 
 export interface RunnerLogger {
   info(obj: object, msg?: string): void;
@@ -17,13 +21,17 @@ export interface RunnerLogger {
 
 export interface ProjectionRunnerOptions {
   readonly batchSize: number;
+  /** Who may run the projection; a single process needs none. */
+  readonly lease?: ProjectionLease;
+  /** How often a standby instance tries to take the lease over. */
+  readonly leaseRetryMs?: number;
   /** A batch that is not full is written after this long without a new message. */
   readonly idleFlushMs?: number;
   readonly registry?: EventRegistry;
   readonly logger: RunnerLogger;
 }
 
-export type RunnerState = 'starting' | 'rebuilding' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+export type RunnerState = 'starting' | 'standby' | 'rebuilding' | 'catching-up' | 'live' | 'retrying' | 'stopped';
 
 const unavailable = (error: unknown) => error instanceof EventStoreUnavailableError || isUnavailable(error);
 
@@ -40,6 +48,7 @@ export class ProjectionRunner {
   private loop?: Promise<void>;
   private _state: RunnerState = 'starting';
   private _lastError?: string;
+  private readonly lease: ProjectionLease;
 
   constructor(
     readonly projection: Projection,
@@ -48,6 +57,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions,
   ) {
     this.events.setMaxListeners(0);
+    this.lease = options.lease ?? new LocalLease();
   }
 
   get state(): RunnerState {
@@ -77,35 +87,52 @@ export class ProjectionRunner {
     this.events.emit('wake');
     await this.subscription?.unsubscribe();
     await this.loop;
+    await this.lease.release(this.projection.name).catch(() => undefined);
     this._state = 'stopped';
   }
 
-  /** Resolves true once the projection has committed `position`, false after `timeoutMs`. */
-  waitFor(position: LogPosition, timeoutMs: number): Promise<boolean> {
-    if (this.position >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.position >= position) finish(true);
-      };
-      const finish = (reached: boolean) => {
-        clearTimeout(timer);
-        this.events.off('advanced', check);
-        resolve(reached);
-      };
-      const timer = setTimeout(() => finish(this.position >= position), timeoutMs);
-      this.events.on('advanced', check);
-    });
+  /**
+   * Resolves true once the projection has committed `position`, false after `timeoutMs`. On a
+   * standby instance the position is the leader's, read from its checkpoint row.
+   */
+  async waitFor(position: LogPosition, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.position >= position) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.events.off('advanced', done);
+          resolve();
+        };
+        const timer = setTimeout(done, this._state === 'standby' ? Math.min(left, 100) : left);
+        this.events.on('advanced', done);
+      });
+      if (this._state === 'standby') await this.refreshFromCheckpoint().catch(() => undefined);
+    }
   }
 
   private async run(): Promise<void> {
     let backoffMs = 200;
     while (!this.stopping) {
       try {
+        if (!(await this.lease.tryAcquire(this.projection.name))) {
+          this._state = 'standby';
+          await this.refreshFromCheckpoint();
+          await this.pause(this.options.leaseRetryMs ?? 2000);
+          continue;
+        }
         await this.prepare();
         await this.follow();
         backoffMs = 200;
       } catch (error) {
         if (this.stopping) break;
+        if (error instanceof LeaseLostError) {
+          this.options.logger.warn({ projection: this.projection.name }, 'lease lost; another instance may lead');
+          continue;
+        }
         if (error instanceof CheckpointMovedError) {
           this.options.logger.info({ projection: this.projection.name }, 'checkpoint moved; resuming from it');
           continue;
@@ -192,6 +219,7 @@ export class ProjectionRunner {
   }
 
   private async flush(batch: readonly RecordedEvent[], next: StoredCheckpoint): Promise<void> {
+    if (!this.lease.holds(this.projection.name)) throw new LeaseLostError();
     const expected = this.current!;
     if (batch.length === 0 && next.checkpoint === expected.checkpoint) return;
     await this.dataSource.transaction(async (tx) => {
@@ -203,6 +231,12 @@ export class ProjectionRunner {
       await saveCheckpoint(tx, this.projection.name, next);
     });
     this.advance(next);
+  }
+
+  /** A standby instance follows the leader's progress through the checkpoint row. */
+  private async refreshFromCheckpoint(): Promise<void> {
+    const stored = await readCheckpoint(this.dataSource.manager, this.projection.name);
+    if (stored && stored.position > this.position) this.advance(stored);
   }
 
   private advance(next: StoredCheckpoint): void {

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition } from '../event-store/event-store.js';
 import { filterOf } from './apply-batch.js';
 import type { Projection } from './projection.js';
+import { AdvisoryLockLease } from './projection-lease.js';
 import { ProjectionRunner, type RunnerState } from './projection-runner.js';
 
 export interface ProjectionStatus {
@@ -30,6 +32,10 @@ export const RUN_PROJECTIONS = Symbol('RUN_PROJECTIONS');
 export class ProjectionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('projections');
   private readonly runners = new Map<string, ProjectionRunner>();
+  /** One lease connection per process holds the advisory locks of the projections it leads. */
+  private readonly lease = new AdvisoryLockLease(
+    () => new pg.Client({ connectionString: (this.dataSource.options as { url: string }).url }),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,6 +52,8 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       new ProjectionRunner(projection, this.dataSource, this.store, {
         batchSize: this.config.PROJECTION_BATCH_SIZE,
         registry: this.registry,
+        lease: this.lease,
+        leaseRetryMs: this.config.PROJECTION_LEASE_RETRY_MS,
         logger: {
           info: (obj, msg) => this.logger.log(obj, msg),
           warn: (obj, msg) => this.logger.warn(obj, msg),
@@ -70,6 +78,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    await this.lease.close();
   }
 
   /**

@@ -19,8 +19,9 @@ export interface TestApp {
 }
 
 /** The real application on a fresh database, listening on an ephemeral port of 127.0.0.1. */
-export const startTestApp = async (env: Record<string, string> = {}): Promise<TestApp> => {
-  const db = await createTestDatabase();
+/** The real application; on a database of its own unless `options.db` shares one (several instances). */
+export const startTestApp = async (env: Record<string, string> = {}, options: { db?: TestDatabase } = {}): Promise<TestApp> => {
+  const db = options.db ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ppe-app-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', WAIT_FOR_TIMEOUT_MS: '3000', DATA_DIR: dataDir, ...env });
   const app = await createApp(config, db.url);
@@ -40,7 +41,7 @@ export const startTestApp = async (env: Record<string, string> = {}): Promise<Te
       }),
     async close() {
       await app.close();
-      await db.drop();
+      if (!options.db) await db.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -126,8 +126,16 @@ describe('warehouse-stock projection', () => {
         ],
       }),
     ];
+    events.push(
+      await append('22-central', 'StockReserved', {
+        allocationId: ID,
+        lines: [
+          { municipality: '2260', item: 'GOWN-LS', quantity: 4 },
+          { municipality: '2262', item: 'GOWN-LS', quantity: 2 },
+        ],
+      }),
+    );
     await applyTwice(...events);
-    await log.dataSource.query(`UPDATE warehouse_stock_items SET allocated = 6 WHERE warehouse_id = '22-central'`);
     expect(await warehouseStock(log.dataSource, '22-central')).toEqual([
       {
         item: 'GOWN-LS',
@@ -157,5 +165,59 @@ describe('warehouse-stock projection', () => {
     await applyTwice(event!);
     const apron = (await warehouseStock(log.dataSource, '22-central')).find((i) => i.item === 'APRON');
     expect(apron).toEqual({ item: 'APRON', onHand: -3, allocated: 0, available: -3, lots: [{ lot: null, expiresOn: null, onHand: -3 }] });
+  });
+
+  it('shows what approved allocations hold as allocated, drawn down by dispatches naming them, and a rebuild reproduces it', async () => {
+    const ALLOCATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+    const OTHER = '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b';
+    const dispatched = (municipality: string, quantity: number, allocationId?: string) =>
+      append('18-central', 'DeliveryDispatched', {
+        deliveryId: ID,
+        municipality,
+        county: '18',
+        ...(allocationId ? { allocationId } : {}),
+        dispatchedAt: '2026-03-10T07:30:00.000Z',
+        lines: [
+          { item: 'MASK-IIR', quantity: quantity - 1, lots: [{ lot: null, expiresOn: null, quantity: quantity - 1 }] },
+          { item: 'MASK-IIR', quantity: 1, lots: [{ lot: null, expiresOn: null, quantity: 1 }] },
+        ],
+      });
+    const events = [
+      await append('18-central', 'StockReceived', { receiptId: ID, source: 'donation', from: 'Företaget AB', lines: [{ item: 'MASK-IIR', quantity: 1000 }] }),
+      await append('18-central', 'StockReserved', {
+        allocationId: ALLOCATION,
+        lines: [
+          { municipality: '1880', item: 'MASK-IIR', quantity: 300 },
+          { municipality: '1881', item: 'MASK-IIR', quantity: 200 },
+          // Reserved for an item never received: it shows, allocated beyond what is on hand.
+          { municipality: '1880', item: 'SANITIZER-500', quantity: 12 },
+        ],
+      }),
+      await dispatched('1880', 250, ALLOCATION),
+      // Naming an allocation that reserved nothing (recorded some other way): stock leaves, nothing else moves.
+      await dispatched('1880', 10, OTHER),
+      await dispatched('1881', 40),
+    ];
+    await applyTwice(...events);
+
+    const stock = await warehouseStock(log.dataSource, '18-central');
+    expect(stock.filter((i) => i.item !== 'FFP2').map(({ lots: _lots, ...figures }) => figures)).toEqual([
+      { item: 'MASK-IIR', onHand: 700, allocated: 250, available: 450 },
+      { item: 'SANITIZER-500', onHand: 0, allocated: 12, available: -12 },
+    ]);
+    const reservations = () =>
+      log.dataSource.query(
+        `SELECT allocation_id, municipality, item, reserved::int, dispatched::int FROM warehouse_stock_reservations
+          ORDER BY allocation_id, municipality, item`,
+      );
+    const before = { stock: await rows(), reservations: await reservations() };
+    expect(before.reservations.filter((r: { allocation_id: string }) => r.allocation_id === ALLOCATION)).toEqual([
+      { allocation_id: ALLOCATION, municipality: '1880', item: 'MASK-IIR', reserved: 300, dispatched: 250 },
+      { allocation_id: ALLOCATION, municipality: '1880', item: 'SANITIZER-500', reserved: 12, dispatched: 0 },
+      { allocation_id: ALLOCATION, municipality: '1881', item: 'MASK-IIR', reserved: 200, dispatched: 0 },
+    ]);
+
+    await rebuildProjection(log.dataSource, log.store, projection, { registry });
+    expect({ stock: await rows(), reservations: await reservations() }).toEqual(before);
   });
 });

@@ -131,7 +131,6 @@ describeOnBothEventStores('warehouse', (start) => {
       municipality: '0115',
       lines: [{ item: 'APRON', quantity: 60 }],
       vehicle: 'Bil 3',
-      allocationId: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a',
       dispatchedAt: '2026-03-04T07:30:00+01:00',
     });
     expect(r.status).toBe(201);
@@ -221,6 +220,7 @@ describeOnBothEventStores('warehouse', (start) => {
       bad('unknown item', withField(body, 'lines.0.item', 'GOWN-XL'), 'lines[0].item'),
       bad('no lines', { ...body, lines: [] }, 'lines'),
       bad('an allocation that is no id', { ...body, allocationId: 'ALLOC-1' }, 'allocationId'),
+      bad('an allocation never approved', { ...body, allocationId: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a' }, 'allocationId', 409),
       bad('far-future dispatchedAt', { ...body, dispatchedAt: FAR_FUTURE }, 'dispatchedAt'),
       ...MALFORMED_TIMES.map((v) => bad(`malformed dispatchedAt ${v}`, { ...body, dispatchedAt: v }, 'dispatchedAt')),
       bad('extra field', { ...body, deliveryId: '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9' }, 'deliveryId'),

@@ -46,7 +46,7 @@ export class DispatchDeliveryDto {
   @Type(() => DispatchLineDto)
   lines: DispatchLineDto[];
 
-  @ApiPropertyOptional({ example: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a', description: 'The approved allocation this delivery carries out' })
+  @ApiPropertyOptional({ example: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a', description: 'The approved allocation this delivery carries out; it draws down what the allocation holds for the municipality' })
   @IsOptional()
   @IsUUID()
   allocationId?: string;
@@ -153,8 +153,12 @@ export class DispatchDeliveryController {
     description:
       'By the warehouse’s staff, for a municipality of the warehouse’s county (another county’s: 403). A line without a lot ' +
       'is taken earliest expiry first (lots without expiry next, stock without a lot last); the answer lists the lots to pick. ' +
-      'More than is on hand is refused with 409 WAREHOUSE.INSUFFICIENT_STOCK and nothing is recorded. The municipality ' +
-      'confirms the delivery at POST /api/deliveries/{deliveryId}/receipt.',
+      'More than is on hand is refused with 409 WAREHOUSE.INSUFFICIENT_STOCK and nothing is recorded. Stock held for ' +
+      'approved allocations is honoured: a dispatch naming `allocationId` draws down what that allocation holds for the ' +
+      'municipality (an allocation this warehouse holds nothing for: 409 WAREHOUSE.UNKNOWN_ALLOCATION; a municipality outside ' +
+      'its plan: 409 WAREHOUSE.NOT_IN_PLAN; more than the plan still holds: 409 WAREHOUSE.BEYOND_PLAN), and one without may ' +
+      'only take what no allocation holds (409 WAREHOUSE.INSUFFICIENT_STOCK). The municipality confirms the delivery at ' +
+      'POST /api/deliveries/{deliveryId}/receipt.',
   })
   @ApiCreatedResponse({
     schema: {

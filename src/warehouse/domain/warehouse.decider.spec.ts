@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { DomainError } from '../../shared/domain-error.js';
-import { onHand, warehouseDecider, type AdjustStockLine, type DispatchLine, type WarehouseCommand } from './warehouse.decider.js';
-import { WAREHOUSE_EVENTS, type AdjustmentReason, type StockReceivedData, type WarehouseEvent } from './warehouse.events.js';
+import { onHand, reserved, unreserved, warehouseDecider, type AdjustStockLine, type DispatchLine, type WarehouseCommand } from './warehouse.decider.js';
+import { WAREHOUSE_EVENTS, type AdjustmentReason, type StockReceivedData, type StockReservedData, type WarehouseEvent } from './warehouse.events.js';
 
 const W = '01-central';
 const ID = '3b9d6a52-0c1e-4f7a-9d2b-6e8f0a1c2d3e';
@@ -26,6 +26,13 @@ const refusal = (act: () => unknown): DomainError => {
   }
   throw new Error('expected a refusal');
 };
+
+const ALLOCATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+
+const reservation = (lines: StockReservedData['lines'], allocationId = ID): WarehouseEvent => ({
+  type: 'StockReserved',
+  data: { allocationId, warehouseId: W, lines },
+});
 
 const dispatch = (lines: DispatchLine[]): WarehouseCommand => ({
   type: 'DispatchDelivery',
@@ -147,7 +154,7 @@ describe('dispatching', () => {
 
   it('records the allocation and the vehicle when given', () => {
     const command = { ...dispatch([{ item: 'FFP2', quantity: 1 }]), allocationId: ID, vehicle: 'ABC 123' } as WarehouseCommand;
-    const [event] = given(mixedLots).when(command);
+    const [event] = given(mixedLots, reservation([{ municipality: '0115', item: 'FFP2', quantity: 5 }])).when(command);
     expect(event).toMatchObject({ data: { allocationId: ID, vehicle: 'ABC 123' } });
   });
 
@@ -356,6 +363,130 @@ describe('adjusting', () => {
   });
 });
 
+describe('reservations of approved allocations', () => {
+  /** 100 FFP2 and 10 VISOR on hand; allocation ALLOCATION holds 30 FFP2 for 0115 and 20 for 0117, and 4 VISOR for 0115. */
+  const held = [
+    mixedLots,
+    receipt([{ item: 'VISOR', quantity: 10 }]),
+    reservation(
+      [
+        { municipality: '0115', item: 'FFP2', quantity: 30 },
+        { municipality: '0117', item: 'FFP2', quantity: 20 },
+        { municipality: '0115', item: 'VISOR', quantity: 4 },
+      ],
+      ALLOCATION,
+    ),
+  ];
+  const against = (lines: DispatchLine[], municipality = '0115', allocationId = ALLOCATION): WarehouseCommand =>
+    ({ ...dispatch(lines), municipality, allocationId }) as WarehouseCommand;
+
+  it('hold stock per allocation, municipality and item, apart from what is on hand', () => {
+    const state = stateOf(held);
+    expect(state.reservations).toEqual({ [ALLOCATION]: { '0115': { FFP2: 30, VISOR: 4 }, '0117': { FFP2: 20 } } });
+    expect([onHand(state, 'FFP2'), reserved(state, 'FFP2'), unreserved(state, 'FFP2')]).toEqual([100, 50, 50]);
+  });
+
+  it('let a dispatch against the allocation take what it holds for the municipality, and draw it down', () => {
+    const first = given(...held).when(against([{ item: 'FFP2', quantity: 25 }, { item: 'VISOR', quantity: 4 }]));
+    expect(first).toMatchObject([{ type: 'DeliveryDispatched', data: { allocationId: ALLOCATION, municipality: '0115' } }]);
+    const state = stateOf([...held, ...first]);
+    expect(state.reservations[ALLOCATION]).toEqual({ '0115': { FFP2: 5, VISOR: 0 }, '0117': { FFP2: 20 } });
+    expect([onHand(state, 'FFP2'), reserved(state, 'FFP2')]).toEqual([75, 25]);
+    // What remains for the municipality can still go; more cannot.
+    expect(given(...held, ...first).when(against([{ item: 'FFP2', quantity: 5 }]))[0]!.type).toBe('DeliveryDispatched');
+    expect(refusal(() => given(...held, ...first).when(against([{ item: 'FFP2', quantity: 6 }])))).toMatchObject({
+      code: 'WAREHOUSE.BEYOND_PLAN',
+      kind: 'rule',
+      details: { field: 'lines[0].quantity', item: 'FFP2', requested: 6, remaining: 5 },
+    });
+  });
+
+  it('refuse more than the plan holds for the municipality, lines of one item added up', () => {
+    const error = refusal(() =>
+      given(...held).when(
+        against([
+          { item: 'FFP2', quantity: 20 },
+          { item: 'FFP2', quantity: 11, lot: 'LATE' },
+        ]),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'WAREHOUSE.BEYOND_PLAN', details: { field: 'lines[1].quantity', requested: 11, remaining: 10 } });
+  });
+
+  it('refuse an item the plan does not hold for the municipality', () => {
+    expect(refusal(() => given(...held).when(against([{ item: 'VISOR', quantity: 1 }], '0117')))).toMatchObject({
+      code: 'WAREHOUSE.BEYOND_PLAN',
+      details: { field: 'lines[0].quantity', remaining: 0 },
+    });
+  });
+
+  it('refuse a municipality outside the plan', () => {
+    expect(refusal(() => given(...held).when(against([{ item: 'FFP2', quantity: 1 }], '0114')))).toMatchObject({
+      code: 'WAREHOUSE.NOT_IN_PLAN',
+      kind: 'rule',
+      details: { field: 'municipality' },
+    });
+  });
+
+  it('refuse an allocation that holds nothing in this warehouse', () => {
+    expect(refusal(() => given(...held).when(against([{ item: 'FFP2', quantity: 1 }], '0115', ID)))).toMatchObject({
+      code: 'WAREHOUSE.UNKNOWN_ALLOCATION',
+      kind: 'rule',
+      details: { field: 'allocationId' },
+    });
+  });
+
+  it('still know an allocation fully dispatched, and say nothing remains', () => {
+    const all = given(...held).when(against([{ item: 'FFP2', quantity: 30 }, { item: 'VISOR', quantity: 4 }]));
+    expect(refusal(() => given(...held, ...all).when(against([{ item: 'FFP2', quantity: 1 }])))).toMatchObject({
+      code: 'WAREHOUSE.BEYOND_PLAN',
+      details: { remaining: 0 },
+    });
+  });
+
+  it('keep a dispatch without an allocation to stock no allocation holds', () => {
+    expect(given(...held).when(dispatch([{ item: 'FFP2', quantity: 50 }]))[0]!.type).toBe('DeliveryDispatched');
+    expect(refusal(() => given(...held).when(dispatch([{ item: 'FFP2', quantity: 51 }])))).toMatchObject({
+      code: 'WAREHOUSE.INSUFFICIENT_STOCK',
+      kind: 'rule',
+      details: { field: 'lines[0].quantity', item: 'FFP2', requested: 51, available: 50, reserved: 50 },
+    });
+    expect(refusal(() => given(...held).when(dispatch([{ item: 'VISOR', quantity: 5 }, { item: 'VISOR', quantity: 2 }])))).toMatchObject({
+      details: { field: 'lines[1].quantity', requested: 2, available: 1 },
+    });
+  });
+
+  it('free stock for other dispatches as the allocation is delivered', () => {
+    const delivered = given(...held).when(against([{ item: 'FFP2', quantity: 30 }]));
+    // 70 on hand, 20 still held for 0117: 50 free, as before the delivery.
+    expect(unreserved(stateOf([...held, ...delivered]), 'FFP2')).toBe(50);
+  });
+
+  it('do not hold back write-offs: damage is a fact', () => {
+    const [event] = given(...held).when(adjust('damaged', [{ item: 'FFP2', quantity: 80 }]));
+    const state = stateOf([...held, event!]);
+    expect([onHand(state, 'FFP2'), reserved(state, 'FFP2'), unreserved(state, 'FFP2')]).toEqual([20, 50, 0]);
+  });
+
+  it('fold a recorded dispatch naming an allocation that reserved nothing without refusing it', () => {
+    const recorded: WarehouseEvent = {
+      type: 'DeliveryDispatched',
+      data: {
+        deliveryId: ID,
+        warehouseId: W,
+        municipality: '0115',
+        county: '01',
+        allocationId: ID,
+        dispatchedAt: '2026-03-04T07:30:00.000Z',
+        lines: [{ item: 'FFP2', quantity: 5, lots: [{ lot: 'EARLY', expiresOn: '2026-09-30', quantity: 5 }] }],
+      },
+    };
+    const state = stateOf([...held, recorded]);
+    expect([onHand(state, 'FFP2'), reserved(state, 'FFP2')]).toEqual([95, 50]);
+    expect(state.reservations[ID]).toBeUndefined();
+  });
+});
+
 describe('the events decided', () => {
   it('pass their schemas, a count that confirms the ledger included', () => {
     const registry = new EventRegistry().register(...WAREHOUSE_EVENTS);
@@ -364,6 +495,7 @@ describe('the events decided', () => {
       ...given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 95 }])),
       ...given(mixedLots).when(adjust('counted', [{ item: 'FFP2', counted: 100 }])),
       ...given(mixedLots).when(adjust('other', [{ item: 'FFP2', change: -60 }, { item: 'VISOR', change: 2 }], 'moved')),
+      reservation([{ municipality: '0115', item: 'FFP2', quantity: 30 }]),
     ];
     for (const event of decided) {
       const metadata = {

@@ -5,6 +5,7 @@ import type {
   DeliveryDispatchedData,
   StockAdjustedData,
   StockReceivedData,
+  StockReservedData,
   StockSource,
   WarehouseEvent,
 } from './warehouse.events.js';
@@ -20,12 +21,18 @@ export interface StockBucket {
   readonly quantity: number;
 }
 
+/** Units still held for an approved allocation: municipality → item → units not yet dispatched. */
+export type Reservation = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
 /**
- * What the warehouse holds, per item, its buckets in the order they were first received. Kept to
- * quantities only, so that the state of a long stream stays small enough to snapshot.
+ * What the warehouse holds, per item, its buckets in the order they were first received, and what
+ * approved allocations still hold of it. Kept to quantities only, so that the state of a long
+ * stream stays small enough to snapshot.
  */
 export interface WarehouseState {
   readonly stock: Readonly<Record<string, readonly StockBucket[]>>;
+  /** Per allocation id; an allocation fully dispatched stays (at zero) so that it is still known. */
+  readonly reservations: Readonly<Record<string, Reservation>>;
 }
 
 export interface ReceiveStockLine {
@@ -108,6 +115,40 @@ const total = (buckets: readonly StockBucket[]): number => buckets.reduce((sum, 
 /** Stock on hand of an item, or of one of its lots. */
 export const onHand = (state: WarehouseState, item: string, lot?: string): number => total(bucketsInScope(state, item, lot));
 
+/** Units of an item that approved allocations still hold. */
+export const reserved = (state: WarehouseState, item: string): number =>
+  Object.values(state.reservations).reduce(
+    (sum, reservation) => sum + Object.values(reservation).reduce((s, items) => s + (items[item] ?? 0), 0),
+    0,
+  );
+
+/** What may still be dispatched without an allocation, or allocated anew: on hand less what allocations hold. */
+export const unreserved = (state: WarehouseState, item: string): number => Math.max(0, onHand(state, item) - reserved(state, item));
+
+const changeReservation = (state: WarehouseState, allocationId: string, municipality: string, item: string, change: number): WarehouseState => {
+  const reservation = state.reservations[allocationId] ?? {};
+  const items = reservation[municipality] ?? {};
+  const units = Math.max(0, (items[item] ?? 0) + change);
+  return {
+    ...state,
+    reservations: { ...state.reservations, [allocationId]: { ...reservation, [municipality]: { ...items, [item]: units } } },
+  };
+};
+
+const reserve = (state: WarehouseState, data: StockReservedData): WarehouseState =>
+  data.lines.reduce((s, l) => changeReservation(s, data.allocationId, l.municipality, l.item, l.quantity), state);
+
+/**
+ * A dispatch naming an allocation draws its reservation down. One naming an allocation this
+ * warehouse never reserved for (recorded before reservations existed, or by another path) changes
+ * no reservation: a fact is folded, never refused.
+ */
+const drawDown = (state: WarehouseState, data: DeliveryDispatchedData): WarehouseState => {
+  const { allocationId } = data;
+  if (allocationId === undefined || state.reservations[allocationId]?.[data.municipality] === undefined) return state;
+  return data.lines.reduce((s, l) => changeReservation(s, allocationId, data.municipality, l.item, -l.quantity), state);
+};
+
 /** Adds a signed quantity to one bucket; a bucket that reaches zero is dropped. Never throws. */
 const addToBucket = (state: WarehouseState, item: string, bucket: Pick<StockBucket, 'lot' | 'expiresOn'>, change: number): WarehouseState => {
   const buckets = state.stock[item] ?? [];
@@ -118,7 +159,7 @@ const addToBucket = (state: WarehouseState, item: string, bucket: Pick<StockBuck
       : buckets.map((b, i) => (i === index ? { ...b, quantity: b.quantity + change } : b));
   const { [item]: _old, ...others } = state.stock;
   const kept = next.filter((b) => b.quantity !== 0);
-  return { stock: kept.length > 0 ? { ...others, [item]: kept } : others };
+  return { ...state, stock: kept.length > 0 ? { ...others, [item]: kept } : others };
 };
 
 interface Taken {
@@ -276,7 +317,66 @@ const adjust = (command: Extract<WarehouseCommand, { type: 'AdjustStock' }>, sta
   return [{ type: 'StockAdjusted', data }];
 };
 
+const rule = (code: string, message: string, details: Record<string, unknown>) => new DomainError(code, message, 'rule', details);
+
+/**
+ * What a dispatch may take per line, before lots: against an allocation, what its plan still holds
+ * for the municipality; without one, only stock no allocation holds. Earlier lines of the same item
+ * count against later ones.
+ */
+const assertDispatchAllowed = (command: Extract<WarehouseCommand, { type: 'DispatchDelivery' }>, state: WarehouseState): void => {
+  const taken = new Map<string, number>();
+  const takeFrom = (item: string, quantity: number): number => {
+    const before = taken.get(item) ?? 0;
+    taken.set(item, before + quantity);
+    return before;
+  };
+  const { allocationId, municipality } = command;
+  if (allocationId !== undefined) {
+    const reservation = state.reservations[allocationId];
+    if (reservation === undefined) {
+      throw rule('WAREHOUSE.UNKNOWN_ALLOCATION', `no approved allocation ${allocationId} holds stock in warehouse ${command.warehouseId}`, {
+        field: 'allocationId',
+        allocationId,
+      });
+    }
+    const plan = reservation[municipality];
+    if (plan === undefined) {
+      throw rule('WAREHOUSE.NOT_IN_PLAN', `allocation ${allocationId} plans no delivery to municipality ${municipality}`, {
+        field: 'municipality',
+        allocationId,
+        municipality,
+      });
+    }
+    command.lines.forEach((line, i) => {
+      const remaining = (plan[line.item] ?? 0) - takeFrom(line.item, line.quantity);
+      if (line.quantity > remaining) {
+        throw rule(
+          'WAREHOUSE.BEYOND_PLAN',
+          `${line.quantity} of ${line.item} asked for ${municipality}; allocation ${allocationId} holds ${remaining} more for it`,
+          { field: `lines[${i}].quantity`, allocationId, municipality, item: line.item, requested: line.quantity, remaining },
+        );
+      }
+    });
+    return;
+  }
+  command.lines.forEach((line, i) => {
+    const free = unreserved(state, line.item) - takeFrom(line.item, line.quantity);
+    if (line.quantity > free) {
+      const held = reserved(state, line.item);
+      throw new DomainError(
+        'WAREHOUSE.INSUFFICIENT_STOCK',
+        `${line.quantity} of ${line.item} requested, ${free} available` +
+          (held > 0 ? `: ${held} of the ${onHand(state, line.item)} on hand are held for approved allocations` : ''),
+        'rule',
+        { field: `lines[${i}].quantity`, item: line.item, requested: line.quantity, available: free, reserved: held },
+      );
+    }
+  });
+};
+
 const dispatch = (command: Extract<WarehouseCommand, { type: 'DispatchDelivery' }>, state: WarehouseState): WarehouseEvent[] => {
+  assertDispatchAllowed(command, state);
   let working = state;
   const lines = command.lines.map((line, i) => {
     const lots = take(working, line.item, line.lot, line.quantity, `lines[${i}].quantity`);
@@ -298,11 +398,15 @@ const dispatch = (command: Extract<WarehouseCommand, { type: 'DispatchDelivery' 
 
 /**
  * The warehouse's stock, `warehouse-{id}`. Guards that nothing leaves that is not there: on hand
- * never goes below zero, per item and per lot. Stock from purchases enters through a reaction to
- * `PurchaseReceived` (it only ever adds), everything else through `decide`.
+ * never goes below zero, per item and per lot; and that reservations are honoured: a dispatch
+ * against an allocation takes no more than its plan holds for the municipality, and one without an
+ * allocation only what no allocation holds. Stock from purchases enters through a reaction to
+ * `PurchaseReceived` (it only ever adds), reservations through a reaction to `AllocationApproved`,
+ * everything else through `decide`. Adjustments record what physically happened and are not held
+ * back by reservations.
  */
 export const warehouseDecider: Decider<WarehouseCommand, WarehouseState, WarehouseEvent> = {
-  initialState: () => ({ stock: {} }),
+  initialState: () => ({ stock: {}, reservations: {} }),
 
   evolve(state, event) {
     switch (event.type) {
@@ -314,7 +418,12 @@ export const warehouseDecider: Decider<WarehouseCommand, WarehouseState, Warehou
       case 'StockAdjusted':
         return event.data.lines.reduce((s, l) => l.lots.reduce((s2, b) => addToBucket(s2, l.item, b, b.change), s), state);
       case 'DeliveryDispatched':
-        return event.data.lines.reduce((s, l) => l.lots.reduce((s2, b) => addToBucket(s2, l.item, b, -b.quantity), s), state);
+        return drawDown(
+          event.data.lines.reduce((s, l) => l.lots.reduce((s2, b) => addToBucket(s2, l.item, b, -b.quantity), s), state),
+          event.data,
+        );
+      case 'StockReserved':
+        return reserve(state, event.data);
       default: {
         const unexpected: never = event;
         throw new Error(`unknown event ${JSON.stringify(unexpected)}`);

@@ -80,17 +80,30 @@ const deliveryDispatched = z.strictObject({
     .max(100),
 });
 
+/**
+ * Stock held for an approved allocation: per municipality and item, what the warehouse keeps back
+ * until dispatches naming the allocation draw it down. Written by a reaction to `AllocationApproved`.
+ */
+const stockReserved = z.strictObject({
+  allocationId: id,
+  warehouseId,
+  lines: z.array(z.strictObject({ municipality: municipalityCode, item: itemCode, quantity: positiveUnits })).min(1).max(10_000),
+});
+
 export const StockReceived = defineEvent({ type: 'StockReceived', schemaVersion: 1, schema: stockReceived });
 export const StockAdjusted = defineEvent({ type: 'StockAdjusted', schemaVersion: 1, schema: stockAdjusted });
 export const DeliveryDispatched = defineEvent({ type: 'DeliveryDispatched', schemaVersion: 1, schema: deliveryDispatched });
+export const StockReserved = defineEvent({ type: 'StockReserved', schemaVersion: 1, schema: stockReserved });
 
 export type StockReceivedData = z.infer<typeof stockReceived>;
 export type StockAdjustedData = z.infer<typeof stockAdjusted>;
 export type DeliveryDispatchedData = z.infer<typeof deliveryDispatched>;
+export type StockReservedData = z.infer<typeof stockReserved>;
 
 export type WarehouseEvent =
   | DomainEvent<'StockReceived', StockReceivedData>
   | DomainEvent<'StockAdjusted', StockAdjustedData>
-  | DomainEvent<'DeliveryDispatched', DeliveryDispatchedData>;
+  | DomainEvent<'DeliveryDispatched', DeliveryDispatchedData>
+  | DomainEvent<'StockReserved', StockReservedData>;
 
-export const WAREHOUSE_EVENTS = [StockReceived, StockAdjusted, DeliveryDispatched];
+export const WAREHOUSE_EVENTS = [StockReceived, StockAdjusted, DeliveryDispatched, StockReserved];

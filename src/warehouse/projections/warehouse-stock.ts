@@ -6,7 +6,7 @@ import { ReadQueryDto } from '../../http/read-query.dto.js';
 import type { Projection } from '../../projections/projection.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
 import { ReferenceData } from '../../reference/reference-data.js';
-import type { DeliveryDispatchedData, StockAdjustedData, StockReceivedData } from '../domain/warehouse.events.js';
+import type { DeliveryDispatchedData, StockAdjustedData, StockReceivedData, StockReservedData } from '../domain/warehouse.events.js';
 
 export const WAREHOUSE_STOCK = 'warehouse-stock';
 
@@ -52,15 +52,17 @@ const sumBy = (movements: readonly Movement[], key: (m: Movement) => string): Mo
 
 /**
  * Each warehouse's stock by item and by lot and expiry, from its stream's receipts, adjustments and
- * dispatches. Applies each event once per stream revision, so replays and retries change nothing.
- * A movement the rows cannot account for (stock going below zero) is kept as it is, visible, never
- * refused: the log is the truth.
+ * dispatches, and what approved allocations hold of it ("allocated": reserved and not dispatched
+ * yet). Applies each event once per stream revision, so replays and retries change nothing. A
+ * movement the rows cannot account for (stock going below zero, a dispatch naming an allocation
+ * that reserved nothing) is kept as it is, visible, never refused: the log is the truth.
  */
 export class WarehouseStockProjection implements Projection {
   readonly name = WAREHOUSE_STOCK;
-  readonly version = 1;
-  readonly eventTypes = ['StockReceived', 'StockAdjusted', 'DeliveryDispatched'] as const;
-  readonly tables = ['warehouse_stock_items', 'warehouse_stock_lots', 'warehouse_stock_streams'] as const;
+  // 2: allocated follows reservations and the dispatches that draw them down.
+  readonly version = 2;
+  readonly eventTypes = ['StockReceived', 'StockAdjusted', 'DeliveryDispatched', 'StockReserved'] as const;
+  readonly tables = ['warehouse_stock_items', 'warehouse_stock_lots', 'warehouse_stock_streams', 'warehouse_stock_reservations'] as const;
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const event of events) {
@@ -72,8 +74,53 @@ export class WarehouseStockProjection implements Projection {
         [event.streamId, event.revision.toString()],
       );
       if (claimed.length === 0) continue;
-      await this.move((event.data as { warehouseId: string }).warehouseId, movementsOf(event), tx);
+      const warehouseId = (event.data as { warehouseId: string }).warehouseId;
+      if (event.type === 'StockReserved') {
+        await this.reserve(event.data as StockReservedData, tx);
+        continue;
+      }
+      await this.move(warehouseId, movementsOf(event), tx);
+      const dispatched = event.type === 'DeliveryDispatched' ? (event.data as DeliveryDispatchedData) : undefined;
+      if (dispatched?.allocationId !== undefined) await this.drawDown(dispatched, tx);
     }
+  }
+
+  private async reserve(data: StockReservedData, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO warehouse_stock_reservations AS r (warehouse_id, allocation_id, municipality, item, reserved)
+       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::bigint[])
+       ON CONFLICT (allocation_id, municipality, item) DO UPDATE SET reserved = r.reserved + excluded.reserved`,
+      [data.warehouseId, data.allocationId, data.lines.map((l) => l.municipality), data.lines.map((l) => l.item), data.lines.map((l) => l.quantity)],
+    );
+    await this.recountAllocated(data.warehouseId, data.lines.map((l) => l.item), tx);
+  }
+
+  /** Only lines an allocation reserved are drawn down; a dispatch beyond them shows as stock leaving, nothing more. */
+  private async drawDown(data: DeliveryDispatchedData, tx: EntityManager): Promise<void> {
+    const items = sumBy(
+      data.lines.map((l) => ({ item: l.item, lot: null, expiresOn: null, change: l.quantity })),
+      (m) => m.item,
+    );
+    await tx.query(
+      `UPDATE warehouse_stock_reservations r SET dispatched = r.dispatched + d.quantity
+         FROM unnest($3::text[], $4::bigint[]) AS d(item, quantity)
+        WHERE r.allocation_id = $1 AND r.municipality = $2 AND r.item = d.item`,
+      [data.allocationId, data.municipality, items.map((m) => m.item), items.map((m) => m.change)],
+    );
+    await this.recountAllocated(data.warehouseId, items.map((m) => m.item), tx);
+  }
+
+  /** Allocated is recounted from the reservations rather than moved, so it can never drift from them. */
+  private async recountAllocated(warehouseId: string, items: readonly string[], tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO warehouse_stock_items AS i (warehouse_id, item, on_hand, allocated)
+       SELECT $1, item, 0, coalesce((
+                SELECT sum(greatest(r.reserved - r.dispatched, 0)) FROM warehouse_stock_reservations r
+                 WHERE r.warehouse_id = $1 AND r.item = items.item), 0)
+         FROM unnest($2::text[]) AS items(item)
+       ON CONFLICT (warehouse_id, item) DO UPDATE SET allocated = excluded.allocated`,
+      [warehouseId, [...new Set(items)]],
+    );
   }
 
   private async move(warehouseId: string, movements: readonly Movement[], tx: EntityManager): Promise<void> {
@@ -102,9 +149,9 @@ export class WarehouseStockProjection implements Projection {
 export interface WarehouseStockItem {
   readonly item: string;
   readonly onHand: number;
-  /** Approved for municipalities, not dispatched yet (zero until allocations are recorded). */
+  /** Approved for municipalities, not dispatched yet. */
   readonly allocated: number;
-  /** What can still be allocated or dispatched: on hand less allocated. */
+  /** What can still be allocated, or dispatched without an allocation: on hand less allocated. */
   readonly available: number;
   /** Earliest expiry first, as stock leaves; `lot: null` is stock received without a lot. */
   readonly lots: { readonly lot: string | null; readonly expiresOn: string | null; readonly onHand: number }[];

@@ -1,0 +1,73 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { businessTime } from '../../http/request-fields.js';
+import type { CommandContext } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand } from '../../shared/command-handling.js';
+import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
+import { allocationStream } from '../domain/allocation.events.js';
+import { DecisionDto } from './decision-fields.js';
+import { loadRoundInScope } from './load-round.js';
+
+export class RejectAllocationRoundDto extends DecisionDto {}
+
+export interface RejectAllocationRoundResult {
+  readonly allocationId: string;
+  readonly position: string;
+}
+
+export class RejectAllocationRound extends Command<RejectAllocationRoundResult> {
+  constructor(
+    readonly allocationId: string,
+    readonly body: RejectAllocationRoundDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RejectAllocationRound)
+export class RejectAllocationRoundHandler implements ICommandHandler<RejectAllocationRound, RejectAllocationRoundResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+  ) {}
+
+  async execute({ allocationId, body, context }: RejectAllocationRound): Promise<RejectAllocationRoundResult> {
+    await loadRoundInScope(this.store, this.registry, allocationId, context.actor);
+    const decidedAt = businessTime(body.decidedAt, 'decidedAt', context.now);
+    const result = await handleCommand({
+      store: this.store,
+      registry: this.registry,
+      streamId: allocationStream(allocationId),
+      decider: allocationRoundDecider,
+      command: { type: 'RejectAllocation', decidedBy: body.decidedBy, note: body.note, decidedAt: decidedAt.toISOString() },
+      context,
+      occurredAt: decidedAt,
+    });
+    return { allocationId, position: result.position!.toString() };
+  }
+}
+
+@ApiTags('allocation')
+@ApiBearerAuth()
+@Controller('allocation-rounds/:id/reject')
+export class RejectAllocationRoundController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Reject an allocation proposal',
+    description:
+      'By the committee (logistics meeting) of the round’s county, once per round (a second decision: 409 ' +
+      'ALLOCATION.ALREADY_DECIDED). Nothing is reserved; the county board may open a new round.',
+  })
+  @ApiCreatedResponse({ schema: { example: { allocationId: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a', position: '751000040' } } })
+  reject(@Param('id') id: string, @Body() body: RejectAllocationRoundDto, @Context() context: CommandContext) {
+    return this.commands.execute(new RejectAllocationRound(id, body, context));
+  }
+}

@@ -8,6 +8,7 @@ import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
+import { DECISION_DRIFT } from '../drift/decision-drift.projection.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { driftFor } from '../drift/drift.query.js';
 import { ALLOCATION_ROUNDS, type AllocationRound, allocationRound, allocationRounds, ROUND_STATUSES, type RoundStatus } from '../projections/allocation-rounds.js';
@@ -78,7 +79,7 @@ export class AllocationRoundsController {
   constructor(private readonly db: DataSource) {}
 
   @Get()
-  @ReadsFrom(ALLOCATION_ROUNDS)
+  @ReadsFrom(ALLOCATION_ROUNDS, DECISION_DRIFT)
   @ApiOperation({
     summary: 'A county’s allocation rounds, newest first, with their decisions and plans',
     description:
@@ -97,7 +98,7 @@ export class AllocationRoundsController {
   }
 
   @Get(':id')
-  @ReadsFrom(ALLOCATION_ROUNDS)
+  @ReadsFrom(ALLOCATION_ROUNDS, DECISION_DRIFT)
   @ApiOperation({
     summary: 'One allocation round: every input figure, the outputs, the decision, the plan and its progress',
     description: 'For the county board, the committee and auditors of the round’s county; an unknown round is a 404.',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
-import { DomainError } from '../../shared/domain-error.js';
 import { type Amendment, type AllocationCommand, allocationRoundDecider } from './allocation-round.decider.js';
 import { ALLOCATION_EVENTS, type AllocationEvent, type AllocationProposedData, type RoundInputsData } from './allocation.events.js';
+import { refusal } from '../../../test/support/decider.js';
 
 const ID = '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a';
 const AS_OF = '2026-03-09T09:00:00.000Z';
@@ -51,15 +51,6 @@ const reject: AllocationCommand = { type: 'RejectAllocation', decidedBy: ['Anna 
 const stateOf = (events: AllocationEvent[]) => events.reduce(allocationRoundDecider.evolve, allocationRoundDecider.initialState());
 const given = (...events: AllocationEvent[]) => ({ when: (command: AllocationCommand) => allocationRoundDecider.decide(command, stateOf(events)) });
 
-const refusal = (act: () => unknown): DomainError => {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
 
 const proposed = (): AllocationEvent => given().when(propose())[0]!;
 const approved = (): AllocationEvent => given(proposed()).when(approve())[0]!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../../shared/domain-error.js';
 import { type DeliveryCommand, deliveryDecider as decider, type ReceivedLine } from './delivery.decider.js';
 import type { DeliveryEvent } from './delivery.events.js';
+import { deciderSpec } from '../../../test/support/decider.js';
 
 const DELIVERY = '0b7e5f0c-6f8a-4c1e-9d51-3c2f1a7e9b40';
 const NOW = new Date('2026-03-05T12:00:00.000Z');
@@ -34,19 +34,7 @@ const receive = (lines: readonly ReceivedLine[] = allArrived, receivedAt = '2026
   now: NOW,
 });
 
-const given = (events: DeliveryEvent[]) => events.reduce(decider.evolve, decider.initialState());
-const when = (events: DeliveryEvent[], command: DeliveryCommand) => decider.decide(command, given(events));
-const thenRefused = (events: DeliveryEvent[], command: DeliveryCommand, code: string): DomainError => {
-  let error: unknown;
-  try {
-    when(events, command);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(DomainError);
-  expect((error as DomainError).code).toBe(code);
-  return error as DomainError;
-};
+const { given, when, thenRefused } = deciderSpec(decider);
 
 describe('receiving a delivery', () => {
   it('records a delivery that arrived in full, without discrepancy', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
-import { DomainError } from '../../shared/domain-error.js';
 import { isFullyReceived, purchaseDecider, type PurchaseCommand, type PurchaseOrder } from './purchase.decider.js';
 import { PROCUREMENT_EVENTS, type PurchaseEvent, type ReceivedLine } from './purchase.events.js';
+import { refusal } from '../../../test/support/decider.js';
 
 const PURCHASE = '0d6f3c1e-6a4b-4c1f-9b0e-2b7c8a1d9e01';
 const RECEIPT = '7a1e2c3d-4b5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -39,15 +39,6 @@ const given = (...events: PurchaseEvent[]) => ({
     purchaseDecider.decide(command, events.reduce(purchaseDecider.evolve, purchaseDecider.initialState())),
 });
 
-const refusal = (act: () => unknown): DomainError => {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
 
 const receive = (lines: ReceivedLine[], acceptOverDelivery = false): PurchaseCommand => ({
   type: 'ReceivePurchase',

@@ -1,26 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../../shared/domain-error.js';
 import { type ReportingCommand, situationReportDecider as decider } from './situation-report.decider.js';
 import type { MunicipalityEvent } from './situation-report.events.js';
+import { deciderSpec } from '../../../test/support/decider.js';
 
 const REPORT_1 = '11111111-1111-4111-8111-111111111111';
 const REPORT_2 = '22222222-2222-4222-8222-222222222222';
 const CORRECTION = '33333333-3333-4333-8333-333333333333';
 const lines = [{ item: 'FFP2', onHand: 400, usedSinceLastReport: 120, requested: 300 }];
 
-const given = (events: MunicipalityEvent[]) => events.reduce(decider.evolve, decider.initialState());
-const when = (events: MunicipalityEvent[], command: ReportingCommand) => decider.decide(command, given(events));
-const thenRefused = (events: MunicipalityEvent[], command: ReportingCommand, code: string) => {
-  let error: unknown;
-  try {
-    when(events, command);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(DomainError);
-  expect((error as DomainError).code).toBe(code);
-  return error as DomainError;
-};
+const { when, thenRefused } = deciderSpec(decider);
 
 const report = (reportId: string, reportedAt: string, overrides: Partial<Extract<ReportingCommand, { type: 'ReportSituation' }>> = {}): ReportingCommand => ({
   type: 'ReportSituation',

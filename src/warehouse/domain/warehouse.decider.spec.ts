@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
-import { DomainError } from '../../shared/domain-error.js';
 import { onHand, reserved, unreserved, warehouseDecider, type AdjustStockLine, type DispatchLine, type WarehouseCommand } from './warehouse.decider.js';
 import { WAREHOUSE_EVENTS, type AdjustmentReason, type StockReceivedData, type StockReservedData, type WarehouseEvent } from './warehouse.events.js';
+import { refusal } from '../../../test/support/decider.js';
 
 const W = '01-central';
 const ID = '3b9d6a52-0c1e-4f7a-9d2b-6e8f0a1c2d3e';
@@ -17,15 +17,6 @@ const given = (...events: WarehouseEvent[]) => ({
   when: (command: WarehouseCommand) => warehouseDecider.decide(command, stateOf(events)),
 });
 
-const refusal = (act: () => unknown): DomainError => {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
 
 const ALLOCATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 

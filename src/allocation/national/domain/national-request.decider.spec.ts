@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../../../shared/domain-error.js';
 import type { NationalRequestEvent } from '../../domain/allocation.events.js';
 import { type NationalRequestCommand, nationalRequestDecider as decider } from './national-request.decider.js';
+import { deciderSpec } from '../../../../test/support/decider.js';
 
 const REQUEST = '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b';
 const ROUND = '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10';
@@ -34,19 +34,7 @@ const answered: NationalRequestEvent = {
   data: { requestId: REQUEST, county: '01', outcome: 'refused', lines: [] },
 };
 
-const given = (events: NationalRequestEvent[]) => events.reduce(decider.evolve, decider.initialState());
-const when = (events: NationalRequestEvent[], command: NationalRequestCommand) => decider.decide(command, given(events));
-const thenRefused = (events: NationalRequestEvent[], command: NationalRequestCommand, code: string): DomainError => {
-  let error: unknown;
-  try {
-    when(events, command);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(DomainError);
-  expect((error as DomainError).code).toBe(code);
-  return error as DomainError;
-};
+const { when, thenRefused } = deciderSpec(decider);
 
 describe('raising a national request', () => {
   it('raises a request with its lines and note', () => {

@@ -7,6 +7,7 @@ import { DeliveryReadModels1732600000000 } from './migrations/1732600000000-deli
 import { ReportingReadModels1732700000000 } from './migrations/1732700000000-reporting-read-models.js';
 import { AllocationReadModels1732800000000 } from './migrations/1732800000000-allocation-read-models.js';
 import { AuditReadModels1732900000000 } from './migrations/1732900000000-audit-read-models.js';
+import { LogPositionOffset1733000000000 } from './migrations/1733000000000-log-position-offset.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ReportingReadModels1732700000000,
   AllocationReadModels1732800000000,
   AuditReadModels1732900000000,
+  LogPositionOffset1733000000000,
 ];
 
 export const createDataSource = (
@@ -34,12 +36,17 @@ export const createDataSource = (
     extra: poolOptions(options.poolSize ?? 10),
   });
 
-/** Applies pending migrations; safe to call from several processes at once (TypeORM locks). */
+/**
+ * Applies pending migrations and aligns log positions with this server; safe to call from several
+ * processes at once (TypeORM locks; the alignment only ever moves forward).
+ */
 export const migrate = async (url: string): Promise<void> => {
   const dataSource = createDataSource(url, { poolSize: 1 });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
+    // A log restored from another server may be ahead of this server's transaction ids.
+    await dataSource.query('SELECT ppe_align_log_offset()');
   } finally {
     await dataSource.destroy();
   }

@@ -41,8 +41,11 @@ interface EventRow {
 }
 
 const COLUMNS = 'position, stream_id, revision, type, data, metadata, recorded_at';
-/** Positions of transactions that can no longer commit: everything below is final. */
-const FRONTIER = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1000000)`;
+/**
+ * Positions of transactions that can no longer commit: everything below is final. Transaction ids
+ * carry the log's offset (see the log-position-offset migration).
+ */
+const FRONTIER = `((pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT xid_offset FROM event_log_offset)) * 1000000)`;
 /** Errors that mean "the database is not there", as opposed to "the request was wrong". */
 const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
 

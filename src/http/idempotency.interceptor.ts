@@ -79,10 +79,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<{ kind: 'run' } | { kind: 'replay'; status: number; body: unknown }> {
     const deadline = Date.now() + WAIT_FOR_TWIN_MS;
     for (;;) {
+      // A claim still pending after the twin's whole wait is abandoned: its request lost the
+      // database (or its process) before it could record an answer or let go of the key. Taking it
+      // over is safe: event ids derive from the key, so if that request did write, this one writes
+      // nothing more.
       const inserted = await this.dataSource.query(
-        `INSERT INTO idempotency_records (actor, key, request_hash, state) VALUES ($1, $2, $3, 'pending')
-         ON CONFLICT (actor, key) DO NOTHING RETURNING key`,
-        [actor, key, hash],
+        `INSERT INTO idempotency_records AS r (actor, key, request_hash, state) VALUES ($1, $2, $3, 'pending')
+         ON CONFLICT (actor, key) DO UPDATE SET created_at = now()
+           WHERE r.state = 'pending' AND r.request_hash = excluded.request_hash
+             AND r.created_at < now() - make_interval(secs => $4)
+         RETURNING key`,
+        [actor, key, hash, WAIT_FOR_TWIN_MS / 1000],
       );
       if (inserted.length > 0) return { kind: 'run' };
       const [record] = await this.dataSource.query(

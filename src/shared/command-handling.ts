@@ -71,7 +71,8 @@ export const toNewEvents = (
 /**
  * The one way commands write: load the stream, decide, append with the revision that was read.
  * When another writer appended in between, the decision is taken again on the new state (the
- * rule that refused or allowed it may now say otherwise), up to MAX_ATTEMPTS times.
+ * rule that refused or allowed it may now say otherwise), up to MAX_ATTEMPTS times. Commands on
+ * one stream take turns within this process, so only writers of other instances can conflict.
  */
 export const handleCommand = async <Command, State, Event extends DomainEvent>(options: {
   readonly store: EventStore;
@@ -87,17 +88,37 @@ export const handleCommand = async <Command, State, Event extends DomainEvent>(o
   readonly occurredAt?: Date | ((state: State) => Date);
 }): Promise<CommandResult<Event>> => {
   const { store, registry, streamId, decider, command, context } = options;
-  for (let attempt = 1; ; attempt++) {
-    const { state, expected } = await loadStream(store, registry, streamId, decider);
-    const events = decider.decide(command, state);
-    if (events.length === 0) return { events, recorded: [] };
-    const occurredAt = typeof options.occurredAt === 'function' ? options.occurredAt(state) : (options.occurredAt ?? context.now);
-    const recorded = toNewEvents(registry, streamId, events, context, occurredAt);
-    try {
-      const result = await store.appendToStream(streamId, recorded, { expectedRevision: expected });
-      return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
+  return inTurn(streamId, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const { state, expected } = await loadStream(store, registry, streamId, decider);
+      const events = decider.decide(command, state);
+      if (events.length === 0) return { events, recorded: [] };
+      const occurredAt = typeof options.occurredAt === 'function' ? options.occurredAt(state) : (options.occurredAt ?? context.now);
+      const recorded = toNewEvents(registry, streamId, events, context, occurredAt);
+      try {
+        const result = await store.appendToStream(streamId, recorded, { expectedRevision: expected });
+        return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
     }
+  });
+};
+
+/**
+ * The last turn queued per stream. Without turns, a burst on one stream (fifty dispatches from one
+ * warehouse) reads one revision, and all but one writer spend their attempts losing to each other:
+ * commands the state allows would be refused as conflicts.
+ */
+const turns = new Map<string, Promise<unknown>>();
+
+const inTurn = async <T>(streamId: string, work: () => Promise<T>): Promise<T> => {
+  const mine = (turns.get(streamId) ?? Promise.resolve()).then(work);
+  const done = mine.catch(() => undefined);
+  turns.set(streamId, done);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(streamId) === done) turns.delete(streamId);
   }
 };

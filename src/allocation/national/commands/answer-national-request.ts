@@ -3,13 +3,14 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, ValidateNested } from 'class-validator';
+import { assertInScope } from '../../../auth/auth.guard.js';
 import { EventRegistry } from '../../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/event-store.js';
 import { IsText } from '../../../http/request-fields.js';
 import { ReferenceData } from '../../../reference/reference-data.js';
 import type { CommandContext } from '../../../shared/command-context.js';
 import { Context } from '../../../shared/command-context.decorator.js';
-import { handleCommand } from '../../../shared/command-handling.js';
+import { handleCommand, loadStream } from '../../../shared/command-handling.js';
 import { DomainError } from '../../../shared/domain-error.js';
 import { nationalRequestStream } from '../../domain/allocation.events.js';
 import { nationalRequestDecider, type NationalRequestOutcome } from '../domain/national-request.decider.js';
@@ -68,6 +69,9 @@ export class AnswerNationalRequestHandler implements ICommandHandler<AnswerNatio
     if (!UUID.test(requestId)) throw new DomainError('NATIONAL_REQUEST.NOT_FOUND', `no national request ${requestId}`, 'not-found');
     const lines = (body.lines ?? []).map(({ item, quantity }) => ({ item, quantity }));
     this.reference.requireItems(lines);
+    // An operator whose token names a county answers only that county's requests; its county is known once loaded.
+    const { state } = await loadStream(this.store, this.registry, nationalRequestStream(requestId), nationalRequestDecider);
+    if (state.status !== 'none') assertInScope(context.actor, { county: state.county });
     const result = await handleCommand({
       store: this.store,
       registry: this.registry,

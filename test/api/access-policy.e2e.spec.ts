@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { ACCESS_POLICY, routeKey } from '../../src/auth/access-policy.js';
+import { ACCESS_POLICY } from '../../src/auth/access-policy.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { registeredRoutes } from '../support/routes.js';
 
 /**
  * Every route the application registers has a line in the access-policy table, and every line
@@ -14,20 +15,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const registeredRoutes = (app: TestApp['app']): string[] => {
-  const router = app.getHttpAdapter().getInstance().router as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
-  return router.stack
-    .filter((layer) => layer.route && layer.route.path.startsWith('/api/'))
-    .flatMap((layer) =>
-      Object.keys(layer.route!.methods)
-        .filter((m) => m !== '_all')
-        .map((m) => routeKey(m, layer.route!.path)),
-    )
-    .filter((key) => !key.includes('/api/docs'));
-};
-
 it('has an access rule for every registered route, and a route for every rule', () => {
-  const routes = registeredRoutes(t.app);
+  const routes = registeredRoutes(t.app).map((r) => r.key);
   expect(routes.length).toBeGreaterThan(10);
   expect(routes.filter((r) => !(r in ACCESS_POLICY))).toEqual([]);
   expect(Object.keys(ACCESS_POLICY).filter((k) => !routes.includes(k))).toEqual([]);

@@ -16,11 +16,42 @@ export interface CommandResult<Event extends DomainEvent> {
 export interface LoadedStream<State> {
   readonly state: State;
   readonly expected: ExpectedRevision;
-  readonly events: readonly RecordedEvent[];
 }
 
 /** How many times a decision is retried when another writer got to the stream first. */
 const MAX_ATTEMPTS = 5;
+
+/** Folded states kept per decider and stream; least recently used go first. */
+const MAX_CACHED_STREAMS = 5000;
+
+interface CachedState {
+  readonly state: unknown;
+  readonly revision: bigint;
+}
+
+/**
+ * The last folded state of each stream, with the revision it stands at, per decider. A command
+ * then reads only the events after that revision — whoever wrote them, in this instance or
+ * another — so its cost does not grow with the stream's length (a warehouse stream gets daily
+ * dispatches for years). States are immutable values (deciders are pure), so sharing one is safe.
+ * The first command on a stream after a start still reads it whole.
+ */
+const stateCache = new WeakMap<EventStore, WeakMap<object, Map<string, CachedState>>>();
+
+/** One cache per event store (a process may hold several, tests do) and decider. */
+const cacheOf = (store: EventStore, decider: object): Map<string, CachedState> => {
+  let byDecider = stateCache.get(store);
+  if (!byDecider) stateCache.set(store, (byDecider = new WeakMap()));
+  let cache = byDecider.get(decider);
+  if (!cache) byDecider.set(decider, (cache = new Map()));
+  return cache;
+};
+
+const remember = (cache: Map<string, CachedState>, streamId: string, entry: CachedState): void => {
+  cache.delete(streamId); // re-inserted last: a Map keeps insertion order, which makes it an LRU
+  cache.set(streamId, entry);
+  if (cache.size > MAX_CACHED_STREAMS) cache.delete(cache.keys().next().value!);
+};
 
 /** Reads a stream and folds it; a missing stream is the initial state, expected to stay missing. */
 export const loadStream = async <State, Event extends DomainEvent>(
@@ -29,15 +60,23 @@ export const loadStream = async <State, Event extends DomainEvent>(
   streamId: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
 ): Promise<LoadedStream<State>> => {
+  const cache = cacheOf(store, decider);
+  const cached = cache.get(streamId);
   let recorded: RecordedEvent[];
   try {
-    recorded = (await store.readStream(streamId)).map((e) => registry.decode(e));
+    recorded = (await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1n } : {})).map((e) => registry.decode(e));
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), expected: 'no_stream', events: [] };
+    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), expected: 'no_stream' };
     throw error;
   }
-  const state = recorded.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
-  return { state, expected: recorded[recorded.length - 1]!.revision, events: recorded };
+  if (!cached && recorded.length === 0) return { state: decider.initialState(), expected: 'no_stream' };
+  const state = recorded.reduce(
+    (s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event),
+    (cached?.state as State | undefined) ?? decider.initialState(),
+  );
+  const revision = recorded.length ? recorded[recorded.length - 1]!.revision : cached!.revision;
+  remember(cache, streamId, { state, revision });
+  return { state, expected: revision };
 };
 
 /** Wraps domain events in the metadata the log keeps with every event. */
@@ -97,6 +136,10 @@ export const handleCommand = async <Command, State, Event extends DomainEvent>(o
       const recorded = toNewEvents(registry, streamId, events, context, occurredAt);
       try {
         const result = await store.appendToStream(streamId, recorded, { expectedRevision: expected });
+        // The state after this decision, so the next command on the stream reads nothing it knows.
+        if (result.nextExpectedRevision === (typeof expected === 'bigint' ? expected : -1n) + BigInt(events.length)) {
+          remember(cacheOf(store, decider), streamId, { state: events.reduce(decider.evolve, state), revision: result.nextExpectedRevision });
+        }
         return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;

@@ -5,7 +5,7 @@ import { CurrentActor } from '../../auth/current-actor.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.js';
 import { isFullyReceived } from '../domain/purchase.decider.js';
-import type { PurchaseCancelledData, PurchaseOrderedData, PurchaseReceivedData } from '../domain/purchase.events.js';
+import { type PurchaseCancelledData, type PurchaseOrderedData, type PurchaseReceivedData, purchaseStream } from '../domain/purchase.events.js';
 import { type ExistingPurchase, loadPurchaseInScope } from '../commands/load-purchase.js';
 
 export type PurchaseStatus = 'ordered' | 'partially-received' | 'received' | 'cancelled';
@@ -17,7 +17,7 @@ const recordedBy = (event: RecordedEvent) => ({
 });
 
 /** A purchase as its own stream tells it: the order, each receipt, the cancellation, and the progress per line. */
-export const purchaseView = ({ state, events }: ExistingPurchase) => {
+export const purchaseView = ({ state }: ExistingPurchase, events: readonly RecordedEvent[]) => {
   const ordered = events.find((e) => e.type === 'PurchaseOrdered')!;
   const cancelled = events.find((e) => e.type === 'PurchaseCancelled');
   const { order, received } = state;
@@ -112,6 +112,8 @@ export class GetPurchaseController {
     },
   })
   async get(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return purchaseView(await loadPurchaseInScope(this.store, this.registry, id, actor));
+    const purchase = await loadPurchaseInScope(this.store, this.registry, id, actor);
+    // The view shows each receipt with who recorded it and when: the stream's events themselves.
+    return purchaseView(purchase, await this.store.readStream(purchaseStream(id)));
   }
 }

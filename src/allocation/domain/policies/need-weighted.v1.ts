@@ -61,7 +61,8 @@ export const shareProportionally = (supply: number, claims: readonly Claim[]): M
       exact.set(c.municipality, c.demand);
       left -= c.demand;
     }
-    open = open.filter((c) => !capped.includes(c));
+    const cappedSet = new Set(capped);
+    open = open.filter((c) => !cappedSet.has(c));
   }
   // Whole units: floors, then the leftover units by largest remainder, ties by code.
   let given = 0;
@@ -70,8 +71,9 @@ export const shareProportionally = (supply: number, claims: readonly Claim[]): M
     result.set(m, units);
     given += units;
   }
+  const demandOf = new Map(claims.map((c) => [c.municipality, c.demand]));
   const remainders = [...exact.entries()]
-    .map(([m, share]) => ({ m, remainder: share - result.get(m)!, room: claims.find((c) => c.municipality === m)!.demand - result.get(m)! }))
+    .map(([m, share]) => ({ m, remainder: share - result.get(m)!, room: demandOf.get(m)! - result.get(m)! }))
     .filter((r) => r.room > 0)
     .sort((a, b) => b.remainder - a.remainder || (a.m < b.m ? -1 : 1));
   for (const r of remainders) {
@@ -102,17 +104,20 @@ const checkParameter = (name: string, value: unknown, ok: boolean) => {
   }
 };
 
-/** How much a municipality's infections weigh: the one thing versions of this policy disagree on. */
-export type InfectionWeight = (
-  row: { readonly infections: number; readonly dailyUse: number | null },
+/**
+ * How much each municipality's infections weigh: the one thing versions of this policy disagree
+ * on. Given every row of an item and those in need, answers each row's weight, in row order.
+ */
+export type InfectionWeights = (
+  rows: readonly { readonly infections: number; readonly dailyUse: number | null }[],
   needy: readonly { readonly infections: number; readonly dailyUse: number | null }[],
   infectionWeight: number,
-) => number;
+) => number[];
 
 /** Version 1: infections against the mean infections of the municipalities in need. */
-const absoluteInfections: InfectionWeight = (row, needy, w) => {
+const absoluteInfections: InfectionWeights = (rows, needy, w) => {
   const mean = needy.length ? needy.reduce((s, r) => s + r.infections, 0) / needy.length : 0;
-  return mean > 0 ? 1 + (w * row.infections) / mean : 1;
+  return rows.map((row) => (mean > 0 ? 1 + (w * row.infections) / mean : 1));
 };
 
 export const checkedParameters = (given: Partial<NeedWeightedParameters>, defaults: NeedWeightedParameters): NeedWeightedParameters => {
@@ -125,7 +130,7 @@ export const checkedParameters = (given: Partial<NeedWeightedParameters>, defaul
 };
 
 /** The need-weighted family: rules 1–5 above, with the infection weight a version chooses. */
-export const allocateNeedWeighted = (inputs: PolicyInputs, p: NeedWeightedParameters, weightOf: InfectionWeight): PolicyOutput => {
+export const allocateNeedWeighted = (inputs: PolicyInputs, p: NeedWeightedParameters, weightsOf: InfectionWeights): PolicyOutput => {
   const supply = [...inputs.supply].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
   const municipalities = [...inputs.municipalities].sort((a, b) => (a.municipality < b.municipality ? -1 : 1));
   const lines: AllocationLine[] = [];
@@ -141,7 +146,10 @@ export const allocateNeedWeighted = (inputs: PolicyInputs, p: NeedWeightedParame
       return [{ municipality: m.municipality, infections: m.infections, dailyUse: line.dailyUse, need, acuteNeed }];
     });
     const needy = rows.filter((r) => r.need > 0);
-    const weight = (r: (typeof rows)[number]) => weightOf(r, needy, p.infectionWeight);
+    // Once per item: a weight depends on all the needy, so computing it per use is quadratic.
+    const all = weightsOf(rows, needy, p.infectionWeight);
+    const weights = new Map(rows.map((r, i) => [r.municipality, all[i]!]));
+    const weight = (r: (typeof rows)[number]) => weights.get(r.municipality)!;
     const inUnits = (units: number) => Math.floor(units / unit);
 
     let left = Math.floor(Math.max(0, available) / unit);

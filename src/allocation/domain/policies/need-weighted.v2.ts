@@ -1,4 +1,4 @@
-import { allocateNeedWeighted, checkedParameters, type InfectionWeight, NEED_WEIGHTED_DEFAULTS, type NeedWeightedParameters } from './need-weighted.v1.js';
+import { allocateNeedWeighted, checkedParameters, type InfectionWeights, NEED_WEIGHTED_DEFAULTS, type NeedWeightedParameters } from './need-weighted.v1.js';
 import type { AllocationPolicy } from './policy.js';
 
 /**
@@ -9,12 +9,14 @@ import type { AllocationPolicy } from './policy.js';
  * weight = 1 + infectionWeight × pressure ÷ mean pressure of the municipalities in need. A
  * municipality whose daily use is unknown weighs 1.
  */
-const infectionsPerUse: InfectionWeight = (row, needy, w) => {
+const infectionsPerUse: InfectionWeights = (rows, needy, w) => {
   const pressure = (r: { infections: number; dailyUse: number | null }) => (r.dailyUse ? r.infections / r.dailyUse : null);
   const known = needy.map(pressure).filter((x): x is number => x !== null);
   const mean = known.length ? known.reduce((s, x) => s + x, 0) / known.length : 0;
-  const mine = pressure(row);
-  return mine === null || mean === 0 ? 1 : 1 + (w * mine) / mean;
+  return rows.map((row) => {
+    const mine = pressure(row);
+    return mine === null || mean === 0 ? 1 : 1 + (w * mine) / mean;
+  });
 };
 
 export const needWeightedV2: AllocationPolicy<NeedWeightedParameters> = {

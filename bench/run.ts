@@ -1,9 +1,14 @@
 import os from 'node:os';
 import { eventStoreBenchmarks } from './event-store.bench.js';
+import { rebuildBenchmarks } from './rebuild.bench.js';
+import { policyBenchmarks } from './policy.bench.js';
+import { streamLengthBenchmarks } from './stream-length.bench.js';
 
 /**
  * `npm run bench` — every benchmark, each figure beside a baseline measured in the same run on the
  * same database. BENCH_SCALE multiplies the work (default 1); BENCH_DATABASE_URL picks a server.
+ * The rebuild figures use a seeded national log when BENCH_SEEDED_URL (a database) or
+ * BENCH_SEEDED_DIR (the embedded server `npm run bench:seed` kept) names one, else seed 100k events.
  */
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 process.stdout.write(
@@ -11,4 +16,7 @@ process.stdout.write(
     `${Math.round(os.totalmem() / 2 ** 30)} GiB · scale ${scale}\n`,
 );
 await eventStoreBenchmarks(scale);
+await rebuildBenchmarks(scale);
+await streamLengthBenchmarks(scale);
+policyBenchmarks();
 process.stdout.write('\n');

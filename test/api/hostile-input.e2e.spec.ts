@@ -59,14 +59,16 @@ it('answers hostile bodies at every write route with 4xx problem details, and wr
   const writes = Object.entries(doc.paths).flatMap(([path, ops]) => (ops.post ? [path] : []));
   expect(writes.length).toBeGreaterThan(8);
   const before = await countEvents(t);
-  const generated = fc.sample(fc.anything({ maxDepth: 4, withObjectString: true, withNullPrototype: true }), 25);
+  // A fixed seed: the same garbage every run, so a failure can be reproduced.
+  const generated = fc.sample(fc.anything({ maxDepth: 4, withObjectString: true, withNullPrototype: true }), { numRuns: 25, seed: 20261122 });
   let requests = 0;
   for (const openApiPath of writes) {
     const path = openApiPath.replace(/\{(\w+)\}/g, (_, p: string) => PARAMS[p] ?? '3f1b3c1e-8a7d-4c8e-9a1b-2c3d4e5f6a7b');
     const access = ACCESS_POLICY[`POST ${openApiPath.replace(/\{(\w+)\}/g, ':$1')}`]!;
     const role = (Array.isArray(access.roles) ? access.roles[0] : 'auditor') as Role;
     const as = await t.token(role, SCOPE[role]);
-    const isEmptyObject = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0;
+    // No body at all, or `{}`: what a route whose fields are all optional rightly accepts.
+    const isEmptyObject = (x: unknown) => x === undefined || (x !== null && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0);
     const bodies: { body?: unknown; rawBody?: string }[] = [
       ...nasty.map((body) => ({ body })),
       ...generated.map((body) => ({ body })),

@@ -14,6 +14,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Reference data (counties, municipalities, warehouses, items) is read at start from here.
+COPY reference ./reference
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

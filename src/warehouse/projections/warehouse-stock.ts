@@ -64,25 +64,57 @@ export class WarehouseStockProjection implements Projection {
   readonly eventTypes = ['StockReceived', 'StockAdjusted', 'DeliveryDispatched', 'StockReserved'] as const;
   readonly tables = ['warehouse_stock_items', 'warehouse_stock_lots', 'warehouse_stock_streams', 'warehouse_stock_reservations'] as const;
 
+  /**
+   * A batch in a few statements, however many events it holds: stock movements are summed per
+   * warehouse, item and lot and written once (sums commute, so the rows are the same as event by
+   * event, whatever the batch boundaries); reservations and their draw-downs follow in log order.
+   */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) {
-      const claimed = await tx.query(
-        `INSERT INTO warehouse_stock_streams AS s (stream_id, last_revision) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET last_revision = excluded.last_revision
-           WHERE s.last_revision < excluded.last_revision
-         RETURNING 1`,
-        [event.streamId, event.revision.toString()],
-      );
-      if (claimed.length === 0) continue;
+    const claimed = await this.claim(events, tx);
+    const moves = new Map<string, Movement[]>();
+    for (const event of claimed) {
+      if (event.type === 'StockReserved') continue;
       const warehouseId = (event.data as { warehouseId: string }).warehouseId;
-      if (event.type === 'StockReserved') {
-        await this.reserve(event.data as StockReservedData, tx);
-        continue;
-      }
-      await this.move(warehouseId, movementsOf(event), tx);
+      const list = moves.get(warehouseId) ?? [];
+      list.push(...movementsOf(event));
+      moves.set(warehouseId, list);
+    }
+    for (const [warehouseId, movements] of moves) if (movements.length > 0) await this.move(warehouseId, movements, tx);
+    for (const event of claimed) {
+      if (event.type === 'StockReserved') await this.reserve(event.data as StockReservedData, tx);
       const dispatched = event.type === 'DeliveryDispatched' ? (event.data as DeliveryDispatchedData) : undefined;
       if (dispatched?.allocationId !== undefined) await this.drawDown(dispatched, tx);
     }
+  }
+
+  /**
+   * The events not applied yet: each stream's last applied revision guards it, so an event applied
+   * twice (a replay, an overlapping batch) changes nothing the second time.
+   */
+  private async claim(events: readonly RecordedEvent[], tx: EntityManager): Promise<RecordedEvent[]> {
+    if (events.length === 0) return [];
+    const streams = [...new Set(events.map((e) => e.streamId))];
+    const rows: { stream_id: string; last_revision: string }[] = await tx.query(
+      'SELECT stream_id, last_revision FROM warehouse_stock_streams WHERE stream_id = ANY($1::text[]) FOR UPDATE',
+      [streams],
+    );
+    const last = new Map(rows.map((r) => [r.stream_id, BigInt(r.last_revision)]));
+    const claimed = events.filter((e) => {
+      const applied = last.get(e.streamId);
+      if (applied !== undefined && e.revision <= applied) return false;
+      last.set(e.streamId, e.revision);
+      return true;
+    });
+    if (claimed.length > 0) {
+      const touched = [...new Set(claimed.map((e) => e.streamId))];
+      await tx.query(
+        `INSERT INTO warehouse_stock_streams AS s (stream_id, last_revision)
+         SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (stream_id) DO UPDATE SET last_revision = greatest(s.last_revision, excluded.last_revision)`,
+        [touched, touched.map((id) => last.get(id)!.toString())],
+      );
+    }
+    return claimed;
   }
 
   private async reserve(data: StockReservedData, tx: EntityManager): Promise<void> {

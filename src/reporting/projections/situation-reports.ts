@@ -26,43 +26,62 @@ export class SituationReportsProjection implements Projection {
 
   constructor(private readonly reference: ReferenceData) {}
 
+  /**
+   * Reports are inserted together, one statement for a run of them; a correction flushes what is
+   * pending first, since it may correct a report of the same batch.
+   */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    let pending: RecordedEvent[] = [];
+    const flush = async () => {
+      if (pending.length > 0) await this.insertReports(pending, tx);
+      pending = [];
+    };
     for (const event of events) {
-      if (event.type === 'SituationReported') {
-        const d = event.data as SituationReportedData;
-        await tx.query(
-          `INSERT INTO situation_reports (report_id, municipality, county, period, reported_at, recorded_at, position, event_id,
-                                          reported_by, reported_by_name, reported_by_role, infections, lines)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-           ON CONFLICT (report_id) DO NOTHING`,
-          [
-            d.reportId,
-            d.municipality,
-            this.reference.municipality(d.municipality)?.countyCode ?? 'unknown',
-            d.period,
-            d.reportedAt,
-            event.recordedAt.toISOString(),
-            event.position.toString(),
-            event.metadata.eventId,
-            event.metadata.actor,
-            event.metadata.actorName ?? null,
-            event.metadata.role,
-            d.infections,
-            JSON.stringify(d.lines),
-          ],
-        );
-      } else if (event.type === 'SituationReportCorrected') {
-        const d = event.data as SituationReportCorrectedData;
-        // The position guard makes a repeated event a no-op, and keeps the latest correction's figures.
-        await tx.query(
-          `UPDATE situation_reports
-              SET infections = $2, lines = $3, corrections = corrections + 1, last_corrected_at = $4,
-                  last_correction_reason = $5, last_correction_position = $6
-            WHERE report_id = $1 AND coalesce(last_correction_position, 0) < $6`,
-          [d.corrects, d.infections, JSON.stringify(d.lines), event.recordedAt.toISOString(), d.reason, event.position.toString()],
-        );
+      if (event.type === 'SituationReported') pending.push(event);
+      else if (event.type === 'SituationReportCorrected') {
+        await flush();
+        await this.correct(event, tx);
       }
     }
+    await flush();
+  }
+
+  private async insertReports(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const data = events.map((e) => e.data as SituationReportedData);
+    await tx.query(
+      `INSERT INTO situation_reports (report_id, municipality, county, period, reported_at, recorded_at, position, event_id,
+                                      reported_by, reported_by_name, reported_by_role, infections, lines)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bigint[],
+                            $8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::jsonb[])
+       ON CONFLICT (report_id) DO NOTHING`,
+      [
+        data.map((d) => d.reportId),
+        data.map((d) => d.municipality),
+        data.map((d) => this.reference.municipality(d.municipality)?.countyCode ?? 'unknown'),
+        data.map((d) => d.period),
+        data.map((d) => d.reportedAt),
+        events.map((e) => e.recordedAt.toISOString()),
+        events.map((e) => e.position.toString()),
+        events.map((e) => e.metadata.eventId),
+        events.map((e) => e.metadata.actor),
+        events.map((e) => e.metadata.actorName ?? null),
+        events.map((e) => e.metadata.role),
+        data.map((d) => d.infections),
+        data.map((d) => JSON.stringify(d.lines)),
+      ],
+    );
+  }
+
+  private async correct(event: RecordedEvent, tx: EntityManager): Promise<void> {
+    const d = event.data as SituationReportCorrectedData;
+    // The position guard makes a repeated event a no-op, and keeps the latest correction's figures.
+    await tx.query(
+      `UPDATE situation_reports
+          SET infections = $2, lines = $3, corrections = corrections + 1, last_corrected_at = $4,
+              last_correction_reason = $5, last_correction_position = $6
+        WHERE report_id = $1 AND coalesce(last_correction_position, 0) < $6`,
+      [d.corrects, d.infections, JSON.stringify(d.lines), event.recordedAt.toISOString(), d.reason, event.position.toString()],
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { TestApp } from '../support/app.js';
 import { call, countEvents } from '../support/api.js';
 import { describeOnBothEventStores } from '../support/both-stores.js';
-import { BAD_QUANTITIES, expectAllRefused, expectProblem, FAR_FUTURE, MALFORMED_TIMES, withField, type Refusal } from '../warehouse/helpers.js';
+import { BAD_QUANTITIES, expectAllRefused, expectProblem, FAR_FUTURE, MALFORMED_TIMES, refusalsAt, withField } from '../warehouse/helpers.js';
 
 interface Line {
   municipality: string;
@@ -158,7 +158,7 @@ describeOnBothEventStores('allocation rounds', (start) => {
   it('refuses to open a round for other roles, and bad input, writing nothing', async () => {
     const path = '/api/allocation-rounds';
     const body = { items: ['FFP2'], policy: 'need-weighted/2', parameters: { horizonDays: 14 } };
-    const bad = (title: string, b: unknown, field?: string, status = 400): Refusal => ({ title, path, as: as.county, body: b, status, ...(field ? { field } : {}) });
+    const bad = refusalsAt(path, as.county);
     await expectAllRefused(t, [
       { title: 'no token', path, body, status: 401 },
       ...(['municipality', 'warehouse', 'committee', 'auditor', 'region'] as const).map((role) => ({ title: role, path, as: as[role], body, status: 403 })),
@@ -184,7 +184,7 @@ describeOnBothEventStores('allocation rounds', (start) => {
     const line = round.outputs.lines.find((l) => l.municipality === '0117' && l.item === 'FFP2')!;
     const amendment = { municipality: '0117', item: 'FFP2', quantity: line.quantity - 10, reason: 'Österåker fick en donation' };
     const body = { ...decision, amendments: [amendment] };
-    const bad = (title: string, b: unknown, field?: string, status = 400): Refusal => ({ title, path, as: as.committee, body: b, status, ...(field ? { field } : {}) });
+    const bad = refusalsAt(path, as.committee);
     const ffp2 = round.outputs.items.find((i) => i.item === 'FFP2')!;
     await expectAllRefused(t, [
       { title: 'no token', path, body, status: 401 },

@@ -9,8 +9,8 @@ import {
   expectProblem,
   FAR_FUTURE,
   MALFORMED_TIMES,
+  refusalsAt,
   withField,
-  type Refusal,
 } from '../warehouse/helpers.js';
 
 const ORDER = {
@@ -93,14 +93,7 @@ describeOnBothEventStores('purchases', (start) => {
   });
 
   it('refuses a bad order, naming the field, and writes nothing', async () => {
-    const bad = (title: string, body: unknown, field?: string, status = 400): Refusal => ({
-      title,
-      path: '/api/purchases',
-      as: as.region,
-      body,
-      status,
-      ...(field ? { field } : {}),
-    });
+    const bad = refusalsAt('/api/purchases', as.region);
     await expectAllRefused(t, [
       ...BAD_QUANTITIES.map(([what, q]) => bad(`${what} quantity`, withField(ORDER, 'lines.1.quantity', q), 'lines[1].quantity')),
       bad('unknown item', withField(ORDER, 'lines.1.item', 'FFP9'), 'lines[1].item'),
@@ -231,14 +224,7 @@ describeOnBothEventStores('purchases', (start) => {
     const { purchaseId } = await order();
     const path = `/api/purchases/${purchaseId}/receipts`;
     const body = { lines: [{ item: 'FFP2', quantity: 10 }] };
-    const bad = (title: string, b: unknown, field?: string): Refusal => ({
-      title,
-      path,
-      as: as.warehouse,
-      body: b,
-      status: 400,
-      ...(field ? { field } : {}),
-    });
+    const bad = refusalsAt(path, as.warehouse);
     const unknown = '/api/purchases/1d7c9a7e-0000-4000-8000-000000000000/receipts';
     await expectAllRefused(t, [
       { title: 'no token', path, body, status: 401 },

@@ -8,8 +8,8 @@ import {
   expectProblem,
   FAR_FUTURE,
   MALFORMED_TIMES,
+  refusalsAt,
   withField,
-  type Refusal,
 } from './helpers.js';
 
 /**
@@ -88,14 +88,7 @@ describeOnBothEventStores('warehouse', (start) => {
       lines: [{ item: 'VISOR', quantity: 10, lot: 'V-1', expiresOn: '2030-01-01' }],
     };
     const path = '/api/warehouses/01-central/receipts';
-    const bad = (title: string, b: unknown, field?: string, status = 400): Refusal => ({
-      title,
-      path,
-      as: as.warehouse,
-      body: b,
-      status,
-      ...(field ? { field } : {}),
-    });
+    const bad = refusalsAt(path, as.warehouse);
     await expectAllRefused(t, [
       { title: 'no token', path, body, status: 401 },
       { title: 'region', path, as: as.region, body, status: 403 },
@@ -197,14 +190,7 @@ describeOnBothEventStores('warehouse', (start) => {
     const { position } = await receive([{ item: 'GOWN-LS', quantity: 100 }]);
     const body = { municipality: '0115', lines: [{ item: 'GOWN-LS', quantity: 10 }] };
     const path = '/api/warehouses/01-central/dispatches';
-    const bad = (title: string, b: unknown, field?: string, status = 400): Refusal => ({
-      title,
-      path,
-      as: as.warehouse,
-      body: b,
-      status,
-      ...(field ? { field } : {}),
-    });
+    const bad = refusalsAt(path, as.warehouse);
     await expectAllRefused(t, [
       { title: 'no token', path, body, status: 401 },
       { title: 'region', path, as: as.region, body, status: 403 },
@@ -318,7 +304,7 @@ describeOnBothEventStores('warehouse', (start) => {
   it('refuses adjustments that would take stock below zero, or say too little', async () => {
     await receive([{ item: 'VISOR', quantity: 10 }]);
     const path = '/api/warehouses/01-central/adjustments';
-    const bad = (title: string, b: unknown, field: string, status = 400): Refusal => ({ title, path, as: as.warehouse, body: b, status, field });
+    const bad = refusalsAt(path, as.warehouse);
     const oneDamaged = { reason: 'damaged', lines: [{ item: 'VISOR', quantity: 1 }] };
     await expectAllRefused(t, [
       { title: 'region', path, as: as.region, body: oneDamaged, status: 403 },

@@ -9,7 +9,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
+/** A TCP port of 127.0.0.1 free right now (for servers started by the service and its tests). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

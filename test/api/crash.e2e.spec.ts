@@ -1,7 +1,6 @@
 import { afterAll, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
@@ -13,6 +12,7 @@ import { verifyProjection } from '../../src/projections/projection-rebuilder.js'
 import { ProjectionsService } from '../../src/projections/projections.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { freePort } from '../../src/database/embedded-postgres.js';
 
 /**
  * SIGKILL while commands stream in and projections are mid-batch, then restart: every acknowledged
@@ -29,14 +29,6 @@ afterAll(async () => {
   await db?.drop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const startService = async (port: number, keyFile: string) => {
   const { DATABASE_URL: _a, EVENTSTORE_CONNECTION_STRING: _b, ...inherited } = process.env;

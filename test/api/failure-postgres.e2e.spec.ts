@@ -1,7 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { TokenService } from '../../src/auth/token.service.js';
 import { createApp } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/config.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { freePort, type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { ProjectionsService } from '../../src/projections/projections.service.js';
 import { call, countEvents } from '../support/api.js';
 import type { TestApp } from '../support/app.js';
@@ -21,14 +21,6 @@ import type { TestApp } from '../support/app.js';
  * projections catch up. The shared test server must keep running for other suites, so this file
  * runs a PostgreSQL of its own.
  */
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 let dbDir: string;
 let appDir: string;
 let port: number;
@@ -44,7 +36,7 @@ beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', WAIT_FOR_TIMEOUT_MS: '10000', DATA_DIR: appDir });
   app = await createApp(config, server.url);
   await app.listen(0, '127.0.0.1');
-  const { port: httpPort } = app.getHttpServer().address() as net.AddressInfo;
+  const { port: httpPort } = app.getHttpServer().address() as AddressInfo;
   const tokens = app.get(TokenService);
   t = {
     app,

@@ -1,9 +1,9 @@
 import { afterAll, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/database/embedded-postgres.js';
 
 /**
  * The README's quick start, as a newcomer runs it: the built service, no DATABASE_URL, a fresh data
@@ -12,14 +12,6 @@ import path from 'node:path';
 const MAIN = path.resolve('dist/main.js');
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const run = (env: Record<string, string>) => {
   const { DATABASE_URL: _ignored, EVENTSTORE_CONNECTION_STRING: _alsoIgnored, ...inherited } = process.env;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
 import { DeliveryHistoryProjection, DeliveryHistoryQuery } from '../../src/deliveries/projections/delivery-history.js';
+import { applyBatch } from '../../src/projections/apply-batch.js';
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
 import { openTestLog, type TestLog } from '../support/database.js';
 import {
@@ -135,6 +136,44 @@ describe('delivery history projection', () => {
     expect(deliveries[0].dispatch_position).toBe('10');
     expect(deliveries[0].anomalies).toEqual([`another dispatch ${again.metadata.eventId} with this delivery id was ignored`]);
     expect(lines.map((l: { item: string }) => l.item)).toEqual(['FFP2', 'GLOVE-NITRILE-M']);
+  });
+
+  it('writes a whole page as event by event, and a page naming a delivery twice falls back to event by event', async () => {
+    const a = dispatchData();
+    const b = dispatchData({ municipality: '0117' });
+    const c = dispatchData({ municipality: '1880', county: '18', warehouseId: '18-central' });
+    const conflicting = fake('DeliveryDispatched', { ...c, vehicle: 'XYZ 999' }, 7n);
+    const page = [
+      fake('DeliveryDispatched', a, 1n),
+      fake('DeliveryReceived', receiptData(a, '2026-03-05T09:30:00.000Z', { FFP2: [450, 'torn'] }), 2n),
+      // A receipt before its dispatch, and a receipt whose dispatch never comes.
+      fake('DeliveryReceived', receiptData(b, '2026-03-05T10:00:00.000Z'), 3n),
+      fake('DeliveryDispatched', b, 4n),
+      fake('DeliveryDispatched', c, 5n),
+      fake('DeliveryReceived', receiptData(dispatchData(), '2026-03-05T11:00:00.000Z'), 6n),
+    ];
+    await clear();
+    await applyTwice(log.dataSource, projection, [...page, conflicting]);
+    const oneByOne = await rows();
+    expect(oneByOne.deliveries).toHaveLength(4);
+    expect(oneByOne.deliveries.find((d: { delivery_id: string }) => d.delivery_id === c.deliveryId).anomalies).toEqual([
+      `another dispatch ${conflicting.metadata.eventId} with this delivery id was ignored`,
+    ]);
+
+    // The clean page in one call, then the conflicting dispatch alone, then the page again.
+    await clear();
+    await log.dataSource.transaction((tx) => projection.apply(page, tx));
+    await log.dataSource.transaction((tx) => projection.apply([conflicting], tx));
+    await log.dataSource.transaction((tx) => projection.apply(page, tx));
+    expect(await rows()).toEqual(oneByOne);
+
+    // All in one page, twice, as the runner applies it: the second dispatch of c sends it event by event.
+    await clear();
+    for (let i = 0; i < 2; i++) {
+      const anomalies = await log.dataSource.transaction((tx) => applyBatch(tx, projection, registry, [...page, conflicting], () => false));
+      expect(anomalies).toBe(0);
+    }
+    expect(await rows()).toEqual(oneByOne);
   });
 
   it('is rebuilt from the log to the very same rows', async () => {

@@ -43,20 +43,29 @@ export class DeliveryHistoryProjection implements Projection {
   readonly eventTypes = ['DeliveryDispatched', 'DeliveryReceived'];
   readonly tables = ['delivery_history', 'delivery_history_lines'];
 
+  /**
+   * A page in a few statements, however many deliveries it holds: all its dispatches in one upsert
+   * and their lines in another, then all its receipts the same way. The two sides of a row are
+   * written by different columns under their own guard, so which arrives first does not change the
+   * row. A page naming one delivery twice on the same side (a conflicting second dispatch or
+   * receipt) makes the upsert refuse to touch a row twice; the runner then applies that page event
+   * by event, which notes the second fact on the row as the single-event path always did.
+   */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) {
-      if (event.type === 'DeliveryDispatched') await this.dispatched(event as RecordedEvent<string, DeliveryDispatchedData>, tx);
-      else if (event.type === 'DeliveryReceived') await this.received(event as RecordedEvent<string, DeliveryReceivedData>, tx);
-    }
+    const dispatches = events.filter((e) => e.type === 'DeliveryDispatched') as RecordedEvent<string, DeliveryDispatchedData>[];
+    const receipts = events.filter((e) => e.type === 'DeliveryReceived') as RecordedEvent<string, DeliveryReceivedData>[];
+    if (dispatches.length > 0) await this.dispatched(dispatches, tx);
+    if (receipts.length > 0) await this.received(receipts, tx);
   }
 
-  private async dispatched(event: RecordedEvent<string, DeliveryDispatchedData>, tx: EntityManager): Promise<void> {
-    const d = event.data;
-    const claimed: unknown[] = await tx.query(
+  private async dispatched(events: readonly RecordedEvent<string, DeliveryDispatchedData>[], tx: EntityManager): Promise<void> {
+    const column = <T>(value: (e: RecordedEvent<string, DeliveryDispatchedData>) => T) => events.map(value);
+    const claimed: { delivery_id: string }[] = await tx.query(
       `INSERT INTO delivery_history AS h (delivery_id, warehouse_id, municipality, county, allocation_id, vehicle, dispatched_at,
                                           dispatch_recorded_at, dispatched_by, dispatched_by_name, dispatched_by_role,
                                           dispatch_event_id, dispatch_position, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'in-transit')
+       SELECT *, 'in-transit' FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::timestamptz[],
+                                          $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::bigint[])
        ON CONFLICT (delivery_id) DO UPDATE SET
          warehouse_id = excluded.warehouse_id, allocation_id = excluded.allocation_id, vehicle = excluded.vehicle,
          dispatched_at = excluded.dispatched_at, dispatch_recorded_at = excluded.dispatch_recorded_at,
@@ -66,33 +75,39 @@ export class DeliveryHistoryProjection implements Projection {
        WHERE h.dispatch_event_id IS NULL
        RETURNING delivery_id`,
       [
-        d.deliveryId,
-        d.warehouseId,
-        d.municipality,
-        d.county,
-        d.allocationId ?? null,
-        d.vehicle ?? null,
-        d.dispatchedAt,
-        event.recordedAt.toISOString(),
-        event.metadata.actor,
-        event.metadata.actorName ?? null,
-        event.metadata.role,
-        event.metadata.eventId,
-        event.position.toString(),
+        column((e) => e.data.deliveryId),
+        column((e) => e.data.warehouseId),
+        column((e) => e.data.municipality),
+        column((e) => e.data.county),
+        column((e) => e.data.allocationId ?? null),
+        column((e) => e.data.vehicle ?? null),
+        column((e) => e.data.dispatchedAt),
+        column((e) => e.recordedAt.toISOString()),
+        column((e) => e.metadata.actor),
+        column((e) => e.metadata.actorName ?? null),
+        column((e) => e.metadata.role),
+        column((e) => e.metadata.eventId),
+        column((e) => e.position.toString()),
       ],
     );
-    if (claimed.length === 0) {
-      await this.noteAnomaly(tx, d.deliveryId, 'dispatch_event_id', event, `another dispatch ${event.metadata.eventId} with this delivery id was ignored`);
-      return;
-    }
-    const lines = linesPerItem(d.lines);
+    const filled = new Set(claimed.map((r) => r.delivery_id));
+    await this.noteAnomalies(
+      tx,
+      'dispatch_event_id',
+      events.filter((e) => !filled.has(e.data.deliveryId)),
+      (e) => `another dispatch ${e.metadata.eventId} with this delivery id was ignored`,
+    );
+    const lines = events
+      .filter((e) => filled.has(e.data.deliveryId))
+      .flatMap((e) => linesPerItem(e.data.lines).map((line) => ({ deliveryId: e.data.deliveryId, ...line })));
+    if (lines.length === 0) return;
     await tx.query(
       `INSERT INTO delivery_history_lines AS l (delivery_id, item, line_no, quantity, lots)
-       SELECT $1::uuid, * FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[])
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::jsonb[])
        ON CONFLICT (delivery_id, item) DO UPDATE SET line_no = excluded.line_no, quantity = excluded.quantity, lots = excluded.lots
        WHERE l.quantity IS NULL`,
       [
-        d.deliveryId,
+        lines.map((l) => l.deliveryId),
         lines.map((l) => l.item),
         lines.map((l) => l.lineNo),
         lines.map((l) => l.quantity),
@@ -101,13 +116,13 @@ export class DeliveryHistoryProjection implements Projection {
     );
   }
 
-  private async received(event: RecordedEvent<string, DeliveryReceivedData>, tx: EntityManager): Promise<void> {
-    const d = event.data;
-    const status: DeliveryStatus = d.discrepancy ? 'received-with-discrepancy' : 'received';
-    const claimed: unknown[] = await tx.query(
+  private async received(events: readonly RecordedEvent<string, DeliveryReceivedData>[], tx: EntityManager): Promise<void> {
+    const column = <T>(value: (e: RecordedEvent<string, DeliveryReceivedData>) => T) => events.map(value);
+    const claimed: { delivery_id: string }[] = await tx.query(
       `INSERT INTO delivery_history AS h (delivery_id, municipality, county, received_at, receipt_recorded_at, received_by,
                                           received_by_name, received_by_role, receipt_event_id, receipt_position, discrepancy, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[],
+                            $7::text[], $8::text[], $9::uuid[], $10::bigint[], $11::boolean[], $12::text[])
        ON CONFLICT (delivery_id) DO UPDATE SET
          received_at = excluded.received_at, receipt_recorded_at = excluded.receipt_recorded_at,
          received_by = excluded.received_by, received_by_name = excluded.received_by_name,
@@ -116,45 +131,56 @@ export class DeliveryHistoryProjection implements Projection {
        WHERE h.receipt_event_id IS NULL
        RETURNING delivery_id`,
       [
-        d.deliveryId,
-        d.municipality,
-        d.county,
-        d.receivedAt,
-        event.recordedAt.toISOString(),
-        event.metadata.actor,
-        event.metadata.actorName ?? null,
-        event.metadata.role,
-        event.metadata.eventId,
-        event.position.toString(),
-        d.discrepancy,
-        status,
+        column((e) => e.data.deliveryId),
+        column((e) => e.data.municipality),
+        column((e) => e.data.county),
+        column((e) => e.data.receivedAt),
+        column((e) => e.recordedAt.toISOString()),
+        column((e) => e.metadata.actor),
+        column((e) => e.metadata.actorName ?? null),
+        column((e) => e.metadata.role),
+        column((e) => e.metadata.eventId),
+        column((e) => e.position.toString()),
+        column((e) => e.data.discrepancy),
+        column((e): DeliveryStatus => (e.data.discrepancy ? 'received-with-discrepancy' : 'received')),
       ],
     );
-    if (claimed.length === 0) {
-      await this.noteAnomaly(tx, d.deliveryId, 'receipt_event_id', event, `another receipt ${event.metadata.eventId} of this delivery was ignored`);
-      return;
-    }
+    const filled = new Set(claimed.map((r) => r.delivery_id));
+    await this.noteAnomalies(
+      tx,
+      'receipt_event_id',
+      events.filter((e) => !filled.has(e.data.deliveryId)),
+      (e) => `another receipt ${e.metadata.eventId} of this delivery was ignored`,
+    );
+    const lines = events
+      .filter((e) => filled.has(e.data.deliveryId))
+      .flatMap((e) => e.data.lines.map((line) => ({ deliveryId: e.data.deliveryId, ...line })));
+    if (lines.length === 0) return;
     await tx.query(
       `INSERT INTO delivery_history_lines AS l (delivery_id, item, accepted, rejected, reason)
-       SELECT $1::uuid, * FROM unnest($2::text[], $3::int[], $4::int[], $5::text[])
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[])
        ON CONFLICT (delivery_id, item) DO UPDATE SET accepted = excluded.accepted, rejected = excluded.rejected, reason = excluded.reason
        WHERE l.accepted IS NULL`,
-      [d.deliveryId, d.lines.map((l) => l.item), d.lines.map((l) => l.accepted), d.lines.map((l) => l.rejected), d.lines.map((l) => l.reason ?? null)],
+      [lines.map((l) => l.deliveryId), lines.map((l) => l.item), lines.map((l) => l.accepted), lines.map((l) => l.rejected), lines.map((l) => l.reason ?? null)],
     );
   }
 
-  /** Notes a conflicting fact once; the same event applied again finds it noted, or finds itself on the row. */
-  private async noteAnomaly(
+  /**
+   * Notes each conflicting fact once on its delivery's row; the same event applied again finds
+   * itself on the row, or its note already there, and changes nothing.
+   */
+  private async noteAnomalies<E extends RecordedEvent<string, { deliveryId: string }>>(
     tx: EntityManager,
-    deliveryId: string,
     column: 'dispatch_event_id' | 'receipt_event_id',
-    event: RecordedEvent,
-    note: string,
+    events: readonly E[],
+    note: (event: E) => string,
   ): Promise<void> {
+    if (events.length === 0) return;
     await tx.query(
-      `UPDATE delivery_history SET anomalies = array_append(anomalies, $2)
-        WHERE delivery_id = $1 AND ${column} <> $3 AND NOT ($2 = ANY (anomalies))`,
-      [deliveryId, note, event.metadata.eventId],
+      `UPDATE delivery_history h SET anomalies = array_append(h.anomalies, n.note)
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS n (delivery_id, note, event_id)
+        WHERE h.delivery_id = n.delivery_id AND h.${column} <> n.event_id AND NOT (n.note = ANY (h.anomalies))`,
+      [events.map((e) => e.data.deliveryId), events.map(note), events.map((e) => e.metadata.eventId)],
     );
   }
 }

@@ -29,91 +29,126 @@ export class MunicipalityStockProjection implements Projection {
   readonly eventTypes = ['SituationReported', 'SituationReportCorrected', 'DeliveryDispatched', 'DeliveryReceived'];
   readonly tables = ['stock_report_versions', 'stock_report_lines', 'stock_deliveries'];
 
+  /**
+   * A page in at most five statements: every report version and its lines, every dispatched line,
+   * every received line, each in one insert. Each row has one writer per side, guarded as above, so
+   * the rows do not depend on how the log is cut into pages. A page that names one delivery line
+   * twice on the same side makes the upsert refuse to touch a row twice; the runner then applies the
+   * page event by event.
+   */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const versions: ReportVersion[] = [];
+    const dispatched: RecordedEvent<string, DeliveryDispatchedData>[] = [];
+    const received: RecordedEvent<string, DeliveryReceivedData>[] = [];
     for (const event of events) {
       switch (event.type) {
         case 'SituationReported': {
           const d = event.data as SituationReportedData;
-          await this.figures(tx, event, d.reportId, d);
+          versions.push({ event, reportId: d.reportId, figures: d });
           break;
         }
         case 'SituationReportCorrected': {
           const d = event.data as SituationReportCorrectedData;
-          await this.figures(tx, event, d.corrects, d);
+          versions.push({ event, reportId: d.corrects, figures: d });
           break;
         }
         case 'DeliveryDispatched':
-          await this.dispatched(tx, event as RecordedEvent<string, DeliveryDispatchedData>);
+          dispatched.push(event as RecordedEvent<string, DeliveryDispatchedData>);
           break;
         case 'DeliveryReceived':
-          await this.received(tx, event as RecordedEvent<string, DeliveryReceivedData>);
+          received.push(event as RecordedEvent<string, DeliveryReceivedData>);
           break;
       }
     }
+    if (versions.length > 0) await this.figures(tx, versions);
+    if (dispatched.length > 0) await this.dispatched(tx, dispatched);
+    if (received.length > 0) await this.received(tx, received);
   }
 
-  private async figures(
-    tx: EntityManager,
-    event: RecordedEvent,
-    reportId: string,
-    d: Pick<SituationReportedData, 'municipality' | 'reportedAt' | 'infections' | 'lines'>,
-  ): Promise<void> {
+  private async figures(tx: EntityManager, versions: readonly ReportVersion[]): Promise<void> {
+    const column = <T>(value: (v: ReportVersion) => T) => versions.map(value);
     await tx.query(
       `INSERT INTO stock_report_versions (report_id, event_id, event_type, position, revision, municipality, reported_at, infections, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::timestamptz[], $8::int[], $9::timestamptz[])
        ON CONFLICT (report_id, event_id) DO NOTHING`,
       [
-        reportId,
-        event.metadata.eventId,
-        event.type,
-        event.position.toString(),
-        event.revision.toString(),
-        d.municipality,
-        d.reportedAt,
-        d.infections,
-        event.recordedAt.toISOString(),
+        column((v) => v.reportId),
+        column((v) => v.event.metadata.eventId),
+        column((v) => v.event.type),
+        column((v) => v.event.position.toString()),
+        column((v) => v.event.revision.toString()),
+        column((v) => v.figures.municipality),
+        column((v) => v.figures.reportedAt),
+        column((v) => v.figures.infections),
+        column((v) => v.event.recordedAt.toISOString()),
       ],
     );
+    const lines = versions.flatMap((v) => v.figures.lines.map((line) => ({ reportId: v.reportId, eventId: v.event.metadata.eventId, ...line })));
+    if (lines.length === 0) return;
     await tx.query(
       `INSERT INTO stock_report_lines (report_id, event_id, item, on_hand, used_since_last, requested)
-       SELECT $1::uuid, $2::uuid, * FROM unnest($3::text[], $4::int[], $5::int[], $6::int[])
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::int[])
        ON CONFLICT (report_id, event_id, item) DO NOTHING`,
       [
-        reportId,
-        event.metadata.eventId,
-        d.lines.map((l) => l.item),
-        d.lines.map((l) => l.onHand),
-        d.lines.map((l) => l.usedSinceLastReport),
-        d.lines.map((l) => l.requested),
+        lines.map((l) => l.reportId),
+        lines.map((l) => l.eventId),
+        lines.map((l) => l.item),
+        lines.map((l) => l.onHand),
+        lines.map((l) => l.usedSinceLastReport),
+        lines.map((l) => l.requested),
       ],
     );
   }
 
-  private async dispatched(tx: EntityManager, event: RecordedEvent<string, DeliveryDispatchedData>): Promise<void> {
-    const d = event.data;
-    const perItem = new Map<string, number>();
-    for (const line of d.lines) perItem.set(line.item, (perItem.get(line.item) ?? 0) + line.quantity);
+  private async dispatched(tx: EntityManager, events: readonly RecordedEvent<string, DeliveryDispatchedData>[]): Promise<void> {
+    const lines = events.flatMap((event) => {
+      const d = event.data;
+      const perItem = new Map<string, number>();
+      for (const line of d.lines) perItem.set(line.item, (perItem.get(line.item) ?? 0) + line.quantity);
+      return [...perItem].map(([item, quantity]) => ({ d, item, quantity, position: event.position.toString() }));
+    });
     await tx.query(
       `INSERT INTO stock_deliveries AS s (delivery_id, item, municipality, quantity, dispatched_at, dispatch_position)
-       SELECT $1::uuid, item, $2, quantity, $3, $4 FROM unnest($5::text[], $6::int[]) AS l (item, quantity)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::bigint[])
        ON CONFLICT (delivery_id, item) DO UPDATE SET
          quantity = excluded.quantity, dispatched_at = excluded.dispatched_at, dispatch_position = excluded.dispatch_position
        WHERE s.dispatch_position IS NULL`,
-      [d.deliveryId, d.municipality, d.dispatchedAt, event.position.toString(), [...perItem.keys()], [...perItem.values()]],
+      [
+        lines.map((l) => l.d.deliveryId),
+        lines.map((l) => l.item),
+        lines.map((l) => l.d.municipality),
+        lines.map((l) => l.quantity),
+        lines.map((l) => l.d.dispatchedAt),
+        lines.map((l) => l.position),
+      ],
     );
   }
 
-  private async received(tx: EntityManager, event: RecordedEvent<string, DeliveryReceivedData>): Promise<void> {
-    const d = event.data;
+  private async received(tx: EntityManager, events: readonly RecordedEvent<string, DeliveryReceivedData>[]): Promise<void> {
+    const lines = events.flatMap((event) => event.data.lines.map((line) => ({ d: event.data, line, position: event.position.toString() })));
     await tx.query(
       `INSERT INTO stock_deliveries AS s (delivery_id, item, municipality, accepted, received_at, receipt_position)
-       SELECT $1::uuid, item, $2, accepted, $3, $4 FROM unnest($5::text[], $6::int[]) AS l (item, accepted)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::bigint[])
        ON CONFLICT (delivery_id, item) DO UPDATE SET
          accepted = excluded.accepted, received_at = excluded.received_at, receipt_position = excluded.receipt_position
        WHERE s.receipt_position IS NULL`,
-      [d.deliveryId, d.municipality, d.receivedAt, event.position.toString(), d.lines.map((l) => l.item), d.lines.map((l) => l.accepted)],
+      [
+        lines.map((l) => l.d.deliveryId),
+        lines.map((l) => l.line.item),
+        lines.map((l) => l.d.municipality),
+        lines.map((l) => l.line.accepted),
+        lines.map((l) => l.d.receivedAt),
+        lines.map((l) => l.position),
+      ],
     );
   }
+}
+
+/** A report's figures as one event states them: the report itself, or a correction of it. */
+interface ReportVersion {
+  readonly event: RecordedEvent;
+  readonly reportId: string;
+  readonly figures: Pick<SituationReportedData, 'municipality' | 'reportedAt' | 'infections' | 'lines'>;
 }
 
 /** The moment a stock is asked for: a business time, and optionally a log position it is known at. */

@@ -13,6 +13,16 @@ import { buildRoundInputs, effectiveReports, type Fact } from '../domain/round-i
 
 export const DECISION_DRIFT = 'decision-drift';
 
+/** A report, correction or receipt that may concern a round proposed before it was recorded. */
+interface LateFactCandidate {
+  readonly event: RecordedEvent;
+  readonly municipality: string;
+  /** The business time it describes. */
+  readonly describes: string;
+  readonly deliveryId?: string;
+  readonly receivedAt?: string;
+}
+
 interface RoundScopeRow {
   allocation_id: string;
   items: { item: string; packSize: number }[];
@@ -61,41 +71,74 @@ export class DecisionDriftProjection implements Projection {
     private readonly registry: EventRegistry,
   ) {}
 
+  /**
+   * Rounds change rarely and facts arrive by the thousand, so a page is cut at each allocation event:
+   * the facts between two of them are probed against the rounds in one query, and only those that
+   * concern a round (late ones, a few in a hundred) are compared one by one, in log order. The
+   * allocation events themselves are applied one by one, in order, between the runs of facts.
+   */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    let facts: LateFactCandidate[] = [];
     for (const event of events) {
       switch (event.type) {
         case 'AllocationProposed':
-          await this.proposed(tx, event as RecordedEvent<string, AllocationProposedData>);
+        case 'AllocationApproved':
+        case 'AllocationRejected':
+          await this.lateFacts(tx, facts);
+          facts = [];
+          if (event.type === 'AllocationProposed') await this.proposed(tx, event as RecordedEvent<string, AllocationProposedData>);
+          else if (event.type === 'AllocationApproved') {
+            const d = event.data as AllocationApprovedData;
+            await this.decided(tx, event, d.allocationId, 'approved', d.plan);
+          } else {
+            const d = event.data as AllocationRejectedData;
+            await this.decided(tx, event, d.allocationId, 'rejected', null);
+          }
           break;
-        case 'AllocationApproved': {
-          const d = event.data as AllocationApprovedData;
-          await this.decided(tx, event, d.allocationId, 'approved', d.plan);
-          break;
-        }
-        case 'AllocationRejected': {
-          const d = event.data as AllocationRejectedData;
-          await this.decided(tx, event, d.allocationId, 'rejected', null);
-          break;
-        }
         case 'SituationReported':
         case 'SituationReportCorrected': {
           const d = event.data as SituationReportedData | SituationReportCorrectedData;
-          await this.lateFact(tx, event, d.municipality, d.reportedAt);
+          facts.push({ event, municipality: d.municipality, describes: d.reportedAt });
           break;
         }
         case 'DeliveryReceived': {
           const d = event.data as DeliveryReceivedData;
-          await tx.query(
-            `INSERT INTO decision_drift_deliveries (delivery_id, municipality, received_at, position) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (delivery_id) DO NOTHING`,
-            [d.deliveryId, d.municipality, d.receivedAt, event.position.toString()],
-          );
-          await this.lateFact(tx, event, d.municipality, d.receivedAt);
+          facts.push({ event, municipality: d.municipality, describes: d.receivedAt, receivedAt: d.receivedAt, deliveryId: d.deliveryId });
           break;
         }
         default:
           break;
       }
+    }
+    await this.lateFacts(tx, facts);
+  }
+
+  /**
+   * Remembers the deliveries received, then finds, in one query, which facts concern a round (the
+   * same test `lateFact` makes) and compares only those, in log order. No round changes within the
+   * run, so the probe sees what each fact would have seen alone.
+   */
+  private async lateFacts(tx: EntityManager, facts: readonly LateFactCandidate[]): Promise<void> {
+    if (facts.length === 0) return;
+    const received = facts.filter((f) => f.deliveryId !== undefined);
+    if (received.length > 0) {
+      await tx.query(
+        `INSERT INTO decision_drift_deliveries (delivery_id, municipality, received_at, position)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bigint[])
+         ON CONFLICT (delivery_id) DO NOTHING`,
+        [received.map((f) => f.deliveryId), received.map((f) => f.municipality), received.map((f) => f.receivedAt), received.map((f) => f.event.position.toString())],
+      );
+    }
+    const hits: { i: string }[] = await tx.query(
+      `SELECT DISTINCT f.i FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) WITH ORDINALITY AS f (municipality, position, describes, i)
+         JOIN decision_drift_rounds r
+           ON r.municipalities @> ARRAY[f.municipality] AND r.input_position < f.position AND r.as_of >= f.describes
+        ORDER BY f.i`,
+      [facts.map((f) => f.municipality), facts.map((f) => f.event.position.toString()), facts.map((f) => f.describes)],
+    );
+    for (const { i } of hits) {
+      const fact = facts[Number(i) - 1]!;
+      await this.lateFact(tx, fact.event, fact.municipality, fact.describes);
     }
   }
 
@@ -142,7 +185,7 @@ export class DecisionDriftProjection implements Projection {
   private async lateFact(tx: EntityManager, event: RecordedEvent, municipality: string, describes: string): Promise<void> {
     const rounds: RoundScopeRow[] = await tx.query(
       `SELECT allocation_id, items, as_of, recorded FROM decision_drift_rounds
-        WHERE $1 = ANY (municipalities) AND input_position < $2 AND as_of >= $3
+        WHERE municipalities @> ARRAY[$1::text] AND input_position < $2 AND as_of >= $3
         ORDER BY allocation_id`,
       [municipality, event.position.toString(), describes],
     );

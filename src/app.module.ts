@@ -12,6 +12,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AllocationModule } from './allocation/allocation.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BenchRoutesModule } from './bench-routes/bench-routes.module.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
@@ -85,6 +86,8 @@ export class AppModule {
         StockModule,
         AllocationModule,
         AuditModule,
+        // Benchmark baselines, only with BENCH_ROUTES=true (never in production; see the config).
+        ...(config.BENCH_ROUTES ? [BenchRoutesModule.register()] : []),
       ],
       controllers: [HealthController],
       providers: [

@@ -59,6 +59,16 @@ export const configSchema = z.object({
     .pipe(z.array(z.url())),
   /** Behind a reverse proxy: how many hops of X-Forwarded-For to trust for the client address. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Mounts the benchmark baselines (`/api/bench/…`: one plain INSERT, one primary-key SELECT) that
+   * `npm run bench` measures the command and read pipelines against. Off by default, and refused
+   * with NODE_ENV=production: they write a table no production schema should carry.
+   */
+  BENCH_ROUTES: z.stringbool().default(false),
+}).superRefine((config, context) => {
+  if (config.BENCH_ROUTES && config.NODE_ENV === 'production') {
+    context.addIssue({ code: 'custom', path: ['BENCH_ROUTES'], message: 'the benchmark routes are never mounted with NODE_ENV=production' });
+  }
 });
 
 export type AppConfig = z.infer<typeof configSchema> & {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData, NationalRequestAnsweredData, NationalRequestRaisedData } from '../src/allocation/domain/allocation.events.js';
 import { allocationStream, nationalRequestStream } from '../src/allocation/domain/allocation.events.js';
 import { reserveStockReaction } from '../src/allocation/reactions/reserve-stock.reaction.js';
@@ -11,7 +10,7 @@ import type { PurchaseOrderedData, PurchaseReceivedData } from '../src/procureme
 import { purchaseStream } from '../src/procurement/domain/purchase.events.js';
 import { receiptsIntoWarehouse } from '../src/procurement/reactions/receipts-into-warehouse.js';
 import type { Reaction } from '../src/projections/reaction.js';
-import { ReferenceData } from '../src/reference/reference-data.js';
+import { ReferenceData, readReferenceCsv } from '../src/reference/reference-data.js';
 import type { ReportLine, SituationReportCorrectedData, SituationReportedData } from '../src/reporting/domain/situation-report.events.js';
 import { municipalityStream } from '../src/reporting/domain/situation-report.events.js';
 import type { DeliveryDispatchedData, StockAdjustedData, StockReceivedData } from '../src/warehouse/domain/warehouse.events.js';
@@ -111,19 +110,13 @@ export class Random {
 // ---------------------------------------------------------------------------------------------
 // Geography: the reference data's three counties as they are, synthetic municipalities elsewhere
 
-const parseCsv = (name: string): Record<string, string>[] => {
-  const [header, ...lines] = readFileSync(new URL(`../../reference/${name}`, import.meta.url), 'utf8').trim().split(/\r?\n/);
-  const columns = header!.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((cell, k) => [columns[k]!, cell.trim()])));
-};
-
 /**
  * The service's reference data grown to the whole country: 21 counties each with a `NN-central`
  * warehouse, and synthetic municipalities (codes `NN50`…, never in the reference file) up to 290.
  */
 export const nationalReference = (): ReferenceData => {
-  const municipalities = parseCsv('municipalities.csv');
-  const warehouses = parseCsv('warehouses.csv');
+  const municipalities = readReferenceCsv('municipalities.csv');
+  const warehouses = readReferenceCsv('warehouses.csv');
   const known = new Set(municipalities.map((m) => m.county_code));
   const synthetic = COUNTY_CODES.filter((c) => !known.has(c));
   const missing = MUNICIPALITIES - municipalities.length;
@@ -139,7 +132,7 @@ export const nationalReference = (): ReferenceData => {
     }
     warehouses.push({ warehouse_id: `${county}-central`, county_code: county, name: `Centrallager län ${county}`, operator: `Region ${county}` });
   });
-  return new ReferenceData({ municipalities, warehouses, items: parseCsv('items.csv') });
+  return new ReferenceData({ municipalities, warehouses, items: readReferenceCsv('items.csv') });
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -3,8 +3,11 @@ import type { EventRegistry } from '../event-store/event-registry.js';
 import type { EventFilter, RecordedEvent } from '../event-store/event-store.js';
 import type { Projection } from './projection.js';
 
-export const filterOf = (projection: Projection): EventFilter | undefined =>
-  projection.eventTypes === 'all' ? undefined : { eventTypes: projection.eventTypes };
+/** What a subscription or a pass must read for these projections: every type any of them reads, or everything. */
+export const filterOf = (...projections: readonly Projection[]): EventFilter | undefined => {
+  if (projections.some((p) => p.eventTypes === 'all')) return undefined;
+  return { eventTypes: [...new Set(projections.flatMap((p) => p.eventTypes as readonly string[]))] };
+};
 
 /** Upcasts the events whose types the registry knows; others pass through as recorded. */
 export const decodeAll = (registry: EventRegistry | undefined, events: readonly RecordedEvent[]): RecordedEvent[] =>

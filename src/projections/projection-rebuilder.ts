@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventRegistry } from '../event-store/event-registry.js';
-import type { Checkpoint, EventStore, LogPosition } from '../event-store/event-store.js';
+import type { Checkpoint, EventStore, LogPosition, RecordedEvent } from '../event-store/event-store.js';
 import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
 import { applyBatch, filterOf } from './apply-batch.js';
 import { ensureCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
@@ -23,6 +23,133 @@ export interface RebuildOptions {
 
 const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
 
+/** Fresh, empty copies of the projections' tables in `schema`. */
+const prepareScratch = async (dataSource: DataSource, schema: string, projections: readonly Projection[]): Promise<void> => {
+  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  // A replay's anomalies go to a scratch table too: the live anomaly log already has them.
+  for (const table of [...projections.flatMap((p) => p.tables), 'projection_anomalies']) {
+    await dataSource.query(`DROP TABLE IF EXISTS ${schema}.${quote(table)}`);
+    await dataSource.query(`CREATE TABLE ${schema}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`);
+  }
+};
+
+/** Where one pass over the log stands, and what each projection it feeds has applied. */
+interface Replay {
+  checkpoint: Checkpoint | undefined;
+  position: LogPosition;
+  /** Log events read by the pass. */
+  read: number;
+  readonly applied: Map<string, { events: number; anomalies: number }>;
+}
+
+const startReplay = (projections: readonly Projection[]): Replay => ({
+  checkpoint: undefined,
+  position: 0n,
+  read: 0,
+  applied: new Map(projections.map((p) => [p.name, { events: 0, anomalies: 0 }])),
+});
+
+/**
+ * Applies the log to the projections' tables in `schema` in one pass, page by page, from where
+ * `state` stands until caught up with what is final now — or, with `until`, up to that position.
+ * The log is read once for all of them, the next page while the current one is applied, and each
+ * page is applied to the projections side by side, each in its own transaction (they write disjoint
+ * tables), or one after the other in `tx` when given. A page that fails for one projection fails
+ * the pass; the scratch tables are then simply never swapped in.
+ */
+const replayInto = async (
+  dataSource: DataSource,
+  store: EventStore,
+  projections: readonly Projection[],
+  schema: string,
+  state: Replay,
+  options: RebuildOptions & { until?: LogPosition; tx?: EntityManager; head?: LogPosition },
+): Promise<void> => {
+  const batchSize = options.batchSize ?? 5000;
+  const filter = filterOf(...projections);
+  const wants = projections.map((p) => (p.eventTypes === 'all' ? () => true : (type: string) => (p.eventTypes as readonly string[]).includes(type)));
+  const readAfter = (checkpoint: Checkpoint | undefined) => store.readAll({ after: checkpoint, maxCount: batchSize, filter });
+  let next: Promise<RecordedEvent[]> | undefined = readAfter(state.checkpoint);
+  while (next) {
+    const read: RecordedEvent[] = await next;
+    const page = options.until === undefined ? read : read.filter((e) => e.position <= options.until!);
+    const more = read.length === batchSize && page.length === read.length;
+    // Read ahead while this page is applied; the read waits for nothing this page writes.
+    next = more ? readAfter(read[read.length - 1]!.checkpoint) : undefined;
+    if (page.length === 0) continue;
+    const applyTo = async (manager: EntityManager, projection: Projection, events: readonly RecordedEvent[]) => {
+      await manager.query(`SET LOCAL search_path TO ${schema}, public`);
+      const anomalies = await applyBatch(manager, projection, options.registry, events, isUnavailable);
+      const applied = state.applied.get(projection.name)!;
+      applied.events += events.length;
+      applied.anomalies += anomalies;
+    };
+    const work = projections
+      .map((projection, i) => ({ projection, events: page.filter((e) => wants[i]!(e.type)) }))
+      .filter((w) => w.events.length > 0);
+    try {
+      if (options.tx) {
+        for (const w of work) await applyTo(options.tx, w.projection, w.events);
+      } else {
+        const settled = await Promise.allSettled(work.map((w) => dataSource.transaction((tx) => applyTo(tx, w.projection, w.events))));
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
+    } catch (error) {
+      await next?.catch(() => undefined);
+      throw error;
+    }
+    const last = page[page.length - 1]!;
+    state.checkpoint = last.checkpoint;
+    state.position = last.position;
+    state.read += page.length;
+    options.onProgress?.({
+      projection: projections.map((p) => p.name).join(', '),
+      events: state.read,
+      position: state.position,
+      head: options.head ?? state.position,
+    });
+  }
+};
+
+export interface RebuildResult {
+  readonly events: number;
+  readonly position: LogPosition;
+  readonly anomalies: number;
+}
+
+/**
+ * Rebuilds several projections from one pass over the log (see `replayInto`), then swaps them all
+ * in, in one transaction. Returns, per projection, the events it applied.
+ */
+export const rebuildProjections = async (
+  dataSource: DataSource,
+  store: EventStore,
+  projections: readonly Projection[],
+  options: RebuildOptions = {},
+): Promise<Map<string, RebuildResult>> => {
+  await prepareScratch(dataSource, REBUILD_SCHEMA, projections);
+  for (const projection of projections) await ensureCheckpoint(dataSource.manager, projection.name, projection.version);
+  const state = startReplay(projections);
+  const head = await store.headPosition();
+  await replayInto(dataSource, store, projections, REBUILD_SCHEMA, state, { ...options, head });
+  await dataSource.transaction(async (tx) => {
+    // In name order, as every other holder of several checkpoint rows would take them.
+    const names = projections.map((p) => p.name).sort();
+    await tx.query('SELECT 1 FROM projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE', [names]);
+    await replayInto(dataSource, store, projections, REBUILD_SCHEMA, state, { ...options, head, tx });
+    await tx.query('SET LOCAL search_path TO public');
+    for (const projection of projections) {
+      for (const table of projection.tables) {
+        await tx.query(`DROP TABLE public.${quote(table)}`);
+        await tx.query(`ALTER TABLE ${REBUILD_SCHEMA}.${quote(table)} SET SCHEMA public`);
+      }
+      await saveCheckpoint(tx, projection.name, { version: projection.version, position: state.position, checkpoint: state.checkpoint });
+    }
+  });
+  return new Map(projections.map((p) => [p.name, { ...state.applied.get(p.name)!, position: state.position }]));
+};
+
 /**
  * Replays the whole log into scratch copies of a projection's tables while the live tables keep
  * serving, then swaps them in, in one transaction, once caught up.
@@ -32,81 +159,12 @@ const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')
  * Events appended while the rebuild ran are drained inside the swap transaction, so nothing is
  * lost between the last batch and the swap.
  */
-/** Fresh, empty copies of a projection's tables in `schema`. */
-const prepareScratch = async (dataSource: DataSource, schema: string, projection: Projection): Promise<void> => {
-  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  // A replay's anomalies go to a scratch table too: the live anomaly log already has them.
-  for (const table of [...projection.tables, 'projection_anomalies']) {
-    await dataSource.query(`DROP TABLE IF EXISTS ${schema}.${quote(table)}`);
-    await dataSource.query(`CREATE TABLE ${schema}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`);
-  }
-};
-
-interface Replay {
-  checkpoint: Checkpoint | undefined;
-  position: LogPosition;
-  events: number;
-  anomalies: number;
-}
-
-/**
- * Applies the log to the projection's tables in `schema`, page by page, from where `state` stands
- * until caught up with what is final now — or, with `until`, up to that position. Each page in
- * its own transaction, or all in `tx` when given.
- */
-const replayInto = async (
-  dataSource: DataSource,
-  store: EventStore,
-  projection: Projection,
-  schema: string,
-  state: Replay,
-  options: RebuildOptions & { until?: LogPosition; tx?: EntityManager; head?: LogPosition },
-): Promise<void> => {
-  const batchSize = options.batchSize ?? 5000;
-  const filter = filterOf(projection);
-  for (;;) {
-    const read = await store.readAll({ after: state.checkpoint, maxCount: batchSize, filter });
-    const page = options.until === undefined ? read : read.filter((e) => e.position <= options.until!);
-    if (page.length > 0) {
-      const applyIn = async (manager: EntityManager) => {
-        await manager.query(`SET LOCAL search_path TO ${schema}, public`);
-        state.anomalies += await applyBatch(manager, projection, options.registry, page, isUnavailable);
-      };
-      if (options.tx) await applyIn(options.tx);
-      else await dataSource.transaction(applyIn);
-      const last = page[page.length - 1]!;
-      state.checkpoint = last.checkpoint;
-      state.position = last.position;
-      state.events += page.length;
-      options.onProgress?.({ projection: projection.name, events: state.events, position: state.position, head: options.head ?? state.position });
-    }
-    if (read.length < batchSize || page.length < read.length) return;
-  }
-};
-
 export const rebuildProjection = async (
   dataSource: DataSource,
   store: EventStore,
   projection: Projection,
   options: RebuildOptions = {},
-): Promise<{ events: number; position: LogPosition; anomalies: number }> => {
-  await prepareScratch(dataSource, REBUILD_SCHEMA, projection);
-  await ensureCheckpoint(dataSource.manager, projection.name, projection.version);
-  const state: Replay = { checkpoint: undefined, position: 0n, events: 0, anomalies: 0 };
-  const head = await store.headPosition();
-  await replayInto(dataSource, store, projection, REBUILD_SCHEMA, state, { ...options, head });
-  await dataSource.transaction(async (tx) => {
-    await tx.query('SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projection.name]);
-    await replayInto(dataSource, store, projection, REBUILD_SCHEMA, state, { ...options, head, tx });
-    await tx.query('SET LOCAL search_path TO public');
-    for (const table of projection.tables) {
-      await tx.query(`DROP TABLE public.${quote(table)}`);
-      await tx.query(`ALTER TABLE ${REBUILD_SCHEMA}.${quote(table)} SET SCHEMA public`);
-    }
-    await saveCheckpoint(tx, projection.name, { version: projection.version, position: state.position, checkpoint: state.checkpoint });
-  });
-  return { events: state.events, position: state.position, anomalies: state.anomalies };
-};
+): Promise<RebuildResult> => (await rebuildProjections(dataSource, store, [projection], options)).get(projection.name)!;
 
 export const VERIFY_SCHEMA = 'projection_verify';
 
@@ -132,14 +190,14 @@ export const verifyProjection = async (
   projection: Projection,
   options: RebuildOptions = {},
 ): Promise<{ position: LogPosition; events: number; differences: TableDifference[] }> => {
-  await prepareScratch(dataSource, VERIFY_SCHEMA, projection);
-  const state: Replay = { checkpoint: undefined, position: 0n, events: 0, anomalies: 0 };
+  await prepareScratch(dataSource, VERIFY_SCHEMA, [projection]);
+  const state = startReplay([projection]);
   const live = await readCheckpoint(dataSource.manager, projection.name);
-  if (live) await replayInto(dataSource, store, projection, VERIFY_SCHEMA, state, { ...options, until: live.position });
+  if (live) await replayInto(dataSource, store, [projection], VERIFY_SCHEMA, state, { ...options, until: live.position });
   return dataSource.transaction(async (tx) => {
     const [row] = await tx.query('SELECT position FROM projection_checkpoints WHERE name = $1 FOR SHARE', [projection.name]);
     const until = row ? BigInt(row.position) : 0n;
-    await replayInto(dataSource, store, projection, VERIFY_SCHEMA, state, { ...options, until, tx });
+    await replayInto(dataSource, store, [projection], VERIFY_SCHEMA, state, { ...options, until, tx });
     const differences: TableDifference[] = [];
     for (const table of projection.tables) {
       const diff = async (a: string, b: string) => {
@@ -158,6 +216,6 @@ export const verifyProjection = async (
         });
       }
     }
-    return { position: until, events: state.events, differences };
+    return { position: until, events: state.read, differences };
   });
 };

@@ -41,7 +41,8 @@ const parseCsv = (text: string, file: string): Record<string, string>[] => {
   });
 };
 
-const read = (name: string) => {
+/** The rows of one of the service's reference CSV files, by column name. */
+export const readReferenceCsv = (name: string): Record<string, string>[] => {
   const url = new URL(`../../reference/${name}`, import.meta.url);
   return parseCsv(readFileSync(url, 'utf8'), name);
 };
@@ -94,9 +95,9 @@ export class ReferenceData {
 
   static load(): ReferenceData {
     return new ReferenceData({
-      municipalities: read('municipalities.csv'),
-      warehouses: read('warehouses.csv'),
-      items: read('items.csv'),
+      municipalities: readReferenceCsv('municipalities.csv'),
+      warehouses: readReferenceCsv('warehouses.csv'),
+      items: readReferenceCsv('items.csv'),
     });
   }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DomainError } from '../shared/domain-error.js';
 
 /** Counties, municipalities, warehouses and items, from the CSV files in `reference/`. */
@@ -41,11 +41,21 @@ const parseCsv = (text: string, file: string): Record<string, string>[] => {
   });
 };
 
-/** The rows of one of the service's reference CSV files, by column name. */
-export const readReferenceCsv = (name: string): Record<string, string>[] => {
-  const url = new URL(`../../reference/${name}`, import.meta.url);
-  return parseCsv(readFileSync(url, 'utf8'), name);
+/**
+ * The project's `reference/` folder: the nearest one above this module, which sits at a different
+ * depth in the sources, the service's build (`dist/`) and the benchmarks' build (`dist-bench/src/`).
+ */
+const referenceFolder = (): URL => {
+  for (let up = '../'; up.length <= 4 * 3; up += '../') {
+    const folder = new URL(`${up}reference/`, import.meta.url);
+    if (existsSync(new URL('municipalities.csv', folder))) return folder;
+  }
+  throw new Error(`no reference/ folder above ${import.meta.url}`);
 };
+
+/** The rows of one of the service's reference CSV files, by column name. */
+export const readReferenceCsv = (name: string): Record<string, string>[] =>
+  parseCsv(readFileSync(new URL(name, referenceFolder()), 'utf8'), name);
 
 /** Loaded once at start; the service never reads the shared folder at run time. */
 export class ReferenceData {

@@ -4,7 +4,6 @@ import { DecisionDriftProjection } from '../src/allocation/drift/decision-drift.
 import { NationalRequestsProjection } from '../src/allocation/national/projections/national-requests.js';
 import { AllocationRoundsProjection } from '../src/allocation/projections/allocation-rounds.js';
 import { createDataSource } from '../src/database/data-source.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { guardPool } from '../src/database/pool-options.js';
 import { DeliveryHistoryProjection } from '../src/deliveries/projections/delivery-history.js';
 import type { EventStore } from '../src/event-store/event-store.js';
@@ -17,8 +16,9 @@ import { SituationReportsProjection } from '../src/reporting/projections/situati
 import { MunicipalityStockProjection } from '../src/stock/projections/municipality-stock.js';
 import { WarehouseStockProjection } from '../src/warehouse/projections/warehouse-stock.js';
 import { nationalReference } from './national-log.js';
-import { fullRegistry, redact, seedNationalLog } from './seed-national-log.js';
-import { benchDatabase, type Figure, printFigures } from './support.js';
+import { seededLog } from './seeded-log.js';
+import { fullRegistry } from './seed-national-log.js';
+import { type Figure, printFigures } from './support.js';
 
 /**
  * Every rebuildable projection, constructed as the modules construct them (see each context's
@@ -38,23 +38,6 @@ export const rebuildableProjections = (store: EventStore, registry: EventRegistr
 
 /** Events the rebuild and the baseline read in one page (the rebuild tool's page). */
 const PAGE = 5000;
-
-/** Where the log comes from: a seeded database when named, else a smaller log seeded here. */
-const seededLog = async (scale: number): Promise<{ url: string; origin: string; close(): Promise<void> }> => {
-  if (process.env.BENCH_SEEDED_URL) {
-    return { url: process.env.BENCH_SEEDED_URL, origin: `seeded database ${redact(process.env.BENCH_SEEDED_URL)}`, close: async () => undefined };
-  }
-  if (process.env.BENCH_SEEDED_DIR) {
-    const server = await startEmbeddedPostgres(process.env.BENCH_SEEDED_DIR, { database: 'ppe_national' });
-    return { url: server.url, origin: `seeded embedded database in ${process.env.BENCH_SEEDED_DIR}`, close: server.stop };
-  }
-  const events = 100_000 * scale;
-  const db = await benchDatabase();
-  process.stdout.write(`\nno BENCH_SEEDED_URL / BENCH_SEEDED_DIR: seeding ${events.toLocaleString('en-US')} events here (npm run bench:seed for 1M)\n`);
-  const seeded = await seedNationalLog({ databaseUrl: db.url, events, seed: 42 });
-  process.stdout.write(`seeded ${seeded.events.toLocaleString('en-US')} events in ${seeded.seconds.toFixed(1)} s\n`);
-  return { url: db.url, origin: `${events.toLocaleString('en-US')} events seeded in this run (seed 42)`, close: () => db.close() };
-};
 
 /** Peak resident size of this process while `work` runs, sampled every 50 ms. */
 const peakRss = async <T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> => {

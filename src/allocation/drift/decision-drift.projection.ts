@@ -114,9 +114,9 @@ export class DecisionDriftProjection implements Projection {
   }
 
   /**
-   * Remembers the deliveries received, then finds, in one query, which facts concern a round (the
-   * same test `lateFact` makes) and compares only those, in log order. No round changes within the
-   * run, so the probe sees what each fact would have seen alone.
+   * Remembers the deliveries received, then finds which facts concern a round (the same test
+   * `lateFact` makes, against the rounds one query returns) and compares only those, in log order.
+   * No round changes within the run, so the probe sees what each fact would have seen alone.
    */
   private async lateFacts(tx: EntityManager, facts: readonly LateFactCandidate[]): Promise<void> {
     if (facts.length === 0) return;
@@ -129,16 +129,20 @@ export class DecisionDriftProjection implements Projection {
         [received.map((f) => f.deliveryId), received.map((f) => f.municipality), received.map((f) => f.receivedAt), received.map((f) => f.event.position.toString())],
       );
     }
-    const hits: { i: string }[] = await tx.query(
-      `SELECT DISTINCT f.i FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) WITH ORDINALITY AS f (municipality, position, describes, i)
-         JOIN decision_drift_rounds r
-           ON r.municipalities @> ARRAY[f.municipality] AND r.input_position < f.position AND r.as_of >= f.describes
-        ORDER BY f.i`,
-      [facts.map((f) => f.municipality), facts.map((f) => f.event.position.toString()), facts.map((f) => f.describes)],
+    // Only rounds whose asOf is no earlier than the run's earliest business time can be concerned:
+    // the last few. Their scopes are few enough to test here rather than join per fact.
+    const earliest = facts.reduce((min, f) => (Date.parse(f.describes) < Date.parse(min) ? f.describes : min), facts[0]!.describes);
+    const rounds: { municipalities: string[]; input_position: string; as_of: Date }[] = await tx.query(
+      `SELECT municipalities, input_position, as_of FROM decision_drift_rounds WHERE as_of >= $1 AND input_position < $2`,
+      [earliest, facts[facts.length - 1]!.event.position.toString()],
     );
-    for (const { i } of hits) {
-      const fact = facts[Number(i) - 1]!;
-      await this.lateFact(tx, fact.event, fact.municipality, fact.describes);
+    if (rounds.length === 0) return;
+    const concerned = rounds.map((r) => ({ scope: new Set(r.municipalities), inputPosition: BigInt(r.input_position), asOf: r.as_of.getTime() }));
+    for (const fact of facts) {
+      const describes = Date.parse(fact.describes);
+      if (concerned.some((r) => r.scope.has(fact.municipality) && r.inputPosition < fact.event.position && r.asOf >= describes)) {
+        await this.lateFact(tx, fact.event, fact.municipality, fact.describes);
+      }
     }
   }
 

@@ -27,23 +27,14 @@ export class SituationReportsProjection implements Projection {
   constructor(private readonly reference: ReferenceData) {}
 
   /**
-   * Reports are inserted together, one statement for a run of them; a correction flushes what is
-   * pending first, since it may correct a report of the same batch.
+   * A page in two statements: its reports inserted together, then its corrections applied
+   * together — after the inserts, since a correction may correct a report of the same page.
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    let pending: RecordedEvent[] = [];
-    const flush = async () => {
-      if (pending.length > 0) await this.insertReports(pending, tx);
-      pending = [];
-    };
-    for (const event of events) {
-      if (event.type === 'SituationReported') pending.push(event);
-      else if (event.type === 'SituationReportCorrected') {
-        await flush();
-        await this.correct(event, tx);
-      }
-    }
-    await flush();
+    const reports = events.filter((e) => e.type === 'SituationReported');
+    const corrections = events.filter((e) => e.type === 'SituationReportCorrected');
+    if (reports.length > 0) await this.insertReports(reports, tx);
+    if (corrections.length > 0) await this.correct(corrections, tx);
   }
 
   private async insertReports(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
@@ -72,15 +63,35 @@ export class SituationReportsProjection implements Projection {
     );
   }
 
-  private async correct(event: RecordedEvent, tx: EntityManager): Promise<void> {
-    const d = event.data as SituationReportCorrectedData;
-    // The position guard makes a repeated event a no-op, and keeps the latest correction's figures.
+  /**
+   * Each report takes its latest correction's figures and counts the corrections it had not counted
+   * yet (by position, so the same correction twice counts once): the position guard makes a
+   * repeated correction a no-op, and an earlier one arriving after a later one would not overwrite it.
+   */
+  private async correct(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const data = events.map((e) => e.data as SituationReportCorrectedData);
     await tx.query(
-      `UPDATE situation_reports
-          SET infections = $2, lines = $3, corrections = corrections + 1, last_corrected_at = $4,
-              last_correction_reason = $5, last_correction_position = $6
-        WHERE report_id = $1 AND coalesce(last_correction_position, 0) < $6`,
-      [d.corrects, d.infections, JSON.stringify(d.lines), event.recordedAt.toISOString(), d.reason, event.position.toString()],
+      `WITH c AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::timestamptz[], $5::text[], $6::bigint[])
+                    AS c (report_id, infections, lines, recorded_at, reason, position)
+       ), latest AS (
+         SELECT DISTINCT ON (report_id) * FROM c ORDER BY report_id, position DESC
+       )
+       UPDATE situation_reports r
+          SET infections = latest.infections, lines = latest.lines, last_corrected_at = latest.recorded_at,
+              last_correction_reason = latest.reason, last_correction_position = latest.position,
+              corrections = r.corrections + (SELECT count(DISTINCT c.position) FROM c WHERE c.report_id = r.report_id
+                                               AND c.position > coalesce(r.last_correction_position, 0))
+         FROM latest
+        WHERE r.report_id = latest.report_id AND coalesce(r.last_correction_position, 0) < latest.position`,
+      [
+        data.map((d) => d.corrects),
+        data.map((d) => d.infections),
+        data.map((d) => JSON.stringify(d.lines)),
+        events.map((e) => e.recordedAt.toISOString()),
+        data.map((d) => d.reason),
+        events.map((e) => e.position.toString()),
+      ],
     );
   }
 }

@@ -56,9 +56,10 @@ const peakRss = async <T>(work: () => Promise<T>): Promise<{ result: T; peak: nu
 /**
  * Rebuilds every projection from the log with the service's rebuilder, and compares each with a
  * plain scan of the very same events (same filter by type, same page size, rows decoded by `pg`,
- * which parses the JSON), timed in the same run on the same database.
+ * which parses the JSON), timed in the same run on the same database. `then` runs on that
+ * database, read models rebuilt, before it is closed (the HTTP reads need a large log too).
  */
-export const rebuildBenchmarks = async (scale: number): Promise<Figure[]> => {
+export const rebuildBenchmarks = async (scale: number, then?: (databaseUrl: string) => Promise<unknown>): Promise<Figure[]> => {
   const log = await seededLog(scale);
   const pool = guardPool(new pg.Pool({ connectionString: log.url, max: 8 }));
   const store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: log.url }), { batchSize: PAGE });
@@ -133,6 +134,7 @@ export const rebuildBenchmarks = async (scale: number): Promise<Figure[]> => {
       `\nwhole rebuild ${rebuildSeconds.toFixed(1)} s for ${total.toLocaleString('en-US')} log events; ` +
         `peak resident memory of this process ${Math.round(peak / 2 ** 20)} MiB (PostgreSQL's own not counted)\n`,
     );
+    await then?.(log.url);
     return figures;
   } finally {
     await dataSource.destroy();

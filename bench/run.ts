@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { eventStoreBenchmarks } from './event-store.bench.js';
+import { httpCommandBenchmarks, httpReadBenchmarks } from './http.bench.js';
 import { rebuildBenchmarks } from './rebuild.bench.js';
 import { policyBenchmarks } from './policy.bench.js';
 import { streamLengthBenchmarks } from './stream-length.bench.js';
@@ -8,15 +9,21 @@ import { streamLengthBenchmarks } from './stream-length.bench.js';
  * `npm run bench` — every benchmark, each figure beside a baseline measured in the same run on the
  * same database. BENCH_SCALE multiplies the work (default 1); BENCH_DATABASE_URL picks a server.
  * The rebuild figures use a seeded national log when BENCH_SEEDED_URL (a database) or
- * BENCH_SEEDED_DIR (the embedded server `npm run bench:seed` kept) names one, else seed 100k events.
+ * BENCH_SEEDED_DIR (the embedded server `npm run bench:seed` kept) names one, else seed 100k events;
+ * the HTTP reads then run on that same log.
  */
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 process.stdout.write(
   `# ppe-ledger benchmarks\n\n${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} cores · ` +
     `${Math.round(os.totalmem() / 2 ** 30)} GiB · scale ${scale}\n`,
 );
-await eventStoreBenchmarks(scale);
-await rebuildBenchmarks(scale);
-await streamLengthBenchmarks(scale);
-policyBenchmarks();
+// BENCH_ONLY=http,policy runs only the sections named (event-store, http, rebuild, stream-length,
+// policy). The HTTP reads need the rebuild's large log, so `http` runs the rebuild too.
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const runs = (section: string) => !only || only.includes(section);
+if (runs('event-store')) await eventStoreBenchmarks(scale);
+if (runs('http')) await httpCommandBenchmarks(scale);
+if (runs('rebuild') || runs('http')) await rebuildBenchmarks(scale, runs('http') ? (url) => httpReadBenchmarks(scale, url) : undefined);
+if (runs('stream-length')) await streamLengthBenchmarks(scale);
+if (runs('policy')) policyBenchmarks();
 process.stdout.write('\n');

@@ -72,12 +72,20 @@ export const benchEvent = (i: number): NewEvent => ({
   },
 });
 
+/** Latency percentiles of one measured run, in milliseconds. */
+export interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+}
+
 export interface Figure {
   readonly name: string;
   readonly unit: string;
   readonly service: number;
   readonly baseline: number;
   readonly baselineName: string;
+  /** Where each request was timed (the HTTP benchmarks): the service's and the baseline's p50 and p99. */
+  readonly latency?: { readonly service: Latency; readonly baseline: Latency };
 }
 
 export const timed = async (work: () => Promise<number>): Promise<number> => {
@@ -98,15 +106,28 @@ export const concurrently = async (workers: number, count: number, op: (worker: 
   return count;
 };
 
+const latencyCell = (latency: Latency | undefined): string =>
+  latency ? `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)} ms` : '—';
+
+/**
+ * A Markdown table of figures. The p50 / p99 columns appear only when some figure carries
+ * latencies, so tables of throughput alone print as they always did.
+ */
 export const printFigures = (title: string, figures: readonly Figure[]): void => {
-  const rows = figures.map((f) => [
-    f.name,
-    `${Math.round(f.service).toLocaleString('en-US')} ${f.unit}`,
-    `${Math.round(f.baseline).toLocaleString('en-US')} ${f.unit}`,
-    f.baselineName,
-    `${(f.service / f.baseline).toFixed(2)}×`,
-  ]);
-  const header = ['measure', 'service', 'baseline', 'baseline is', 'ratio'];
+  const withLatency = figures.some((f) => f.latency);
+  const rows = figures.map((f) => {
+    const service = `${Math.round(f.service).toLocaleString('en-US')} ${f.unit}`;
+    const baseline = `${Math.round(f.baseline).toLocaleString('en-US')} ${f.unit}`;
+    return [
+      f.name,
+      ...(withLatency ? [service, latencyCell(f.latency?.service), baseline, latencyCell(f.latency?.baseline)] : [service, baseline]),
+      f.baselineName,
+      `${(f.service / f.baseline).toFixed(2)}×`,
+    ];
+  });
+  const header = withLatency
+    ? ['measure', 'service', 'p50 / p99', 'baseline', 'p50 / p99', 'baseline is', 'ratio']
+    : ['measure', 'service', 'baseline', 'baseline is', 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   process.stdout.write(`\n## ${title}\n\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);

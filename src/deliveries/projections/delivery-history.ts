@@ -27,6 +27,44 @@ const linesPerItem = (lines: DeliveryDispatchedData['lines']) => {
   return [...byItem.entries()].map(([item, line]) => ({ item, ...line }));
 };
 
+type DeliveryFact = RecordedEvent<string, DeliveryDispatchedData | DeliveryReceivedData>;
+
+/** What one page says about one delivery: its first dispatch and its first receipt there. */
+interface Sides {
+  readonly deliveryId: string;
+  /** Whichever came first: the row's municipality and county are its. */
+  readonly first: DeliveryFact;
+  dispatch?: RecordedEvent<string, DeliveryDispatchedData>;
+  receipt?: RecordedEvent<string, DeliveryReceivedData>;
+}
+
+interface LineSides {
+  readonly deliveryId: string;
+  readonly item: string;
+  lineNo?: number;
+  quantity?: number;
+  lots?: DispatchedLot[];
+  accepted?: number;
+  rejected?: number;
+  reason?: string | null;
+}
+
+const DISPATCH_COLUMNS = [
+  'warehouse_id', 'allocation_id', 'vehicle', 'dispatched_at', 'dispatch_recorded_at', 'dispatched_by', 'dispatched_by_name',
+  'dispatched_by_role', 'dispatch_event_id', 'dispatch_position',
+];
+const RECEIPT_COLUMNS = [
+  'received_at', 'receipt_recorded_at', 'received_by', 'received_by_name', 'received_by_role', 'receipt_event_id', 'receipt_position',
+  'discrepancy', 'status',
+];
+
+/** The new row fills a side the stored row does not have yet (`guard` is that side's marker column). */
+const claims = (alias: string, guard: string) => `(${alias}.${guard} IS NULL AND excluded.${guard} IS NOT NULL)`;
+
+/** `SET` clauses that take a side's columns from the new row only where it claims that side. */
+const claimSide = (alias: string, guard: string, columns: readonly string[]) =>
+  columns.map((c) => `${c} = CASE WHEN ${claims(alias, guard)} THEN excluded.${c} ELSE ${alias}.${c} END`).join(',\n         ');
+
 /**
  * Every dispatch with who recorded it and when, what it carried (by lot), for which allocation, and
  * its confirmation with any discrepancy — each side with the event id and log position that
@@ -44,124 +82,120 @@ export class DeliveryHistoryProjection implements Projection {
   readonly tables = ['delivery_history', 'delivery_history_lines'];
 
   /**
-   * A page in a few statements, however many deliveries it holds: all its dispatches in one upsert
-   * and their lines in another, then all its receipts the same way. The two sides of a row are
-   * written by different columns under their own guard, so which arrives first does not change the
-   * row. A page naming one delivery twice on the same side (a conflicting second dispatch or
-   * receipt) makes the upsert refuse to touch a row twice; the runner then applies that page event
-   * by event, which notes the second fact on the row as the single-event path always did.
+   * A page in a few statements, however many deliveries it holds. Most deliveries are dispatched
+   * and confirmed within a few days, so both sides of a delivery usually sit in the same page: they
+   * are folded into one row and one set of lines before writing, each side still under its own
+   * guard, so the rows are the same as event by event, however the log is cut into pages. A
+   * delivery named twice on one side in a page (a conflicting second dispatch or receipt) has the
+   * repeat applied in a second round, as it would be event by event.
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const dispatches = events.filter((e) => e.type === 'DeliveryDispatched') as RecordedEvent<string, DeliveryDispatchedData>[];
-    const receipts = events.filter((e) => e.type === 'DeliveryReceived') as RecordedEvent<string, DeliveryReceivedData>[];
-    if (dispatches.length > 0) await this.dispatched(dispatches, tx);
-    if (receipts.length > 0) await this.received(receipts, tx);
+    let rest = events.filter((e) => e.type === 'DeliveryDispatched' || e.type === 'DeliveryReceived') as DeliveryFact[];
+    while (rest.length > 0) {
+      const round = new Map<string, Sides>();
+      const later: DeliveryFact[] = [];
+      for (const event of rest) {
+        const sides = round.get(event.data.deliveryId) ?? { deliveryId: event.data.deliveryId, first: event };
+        if (event.type === 'DeliveryDispatched' && !sides.dispatch) sides.dispatch = event as RecordedEvent<string, DeliveryDispatchedData>;
+        else if (event.type === 'DeliveryReceived' && !sides.receipt) sides.receipt = event as RecordedEvent<string, DeliveryReceivedData>;
+        else later.push(event);
+        round.set(sides.deliveryId, sides);
+      }
+      await this.write([...round.values()], tx);
+      rest = later;
+    }
   }
 
-  private async dispatched(events: readonly RecordedEvent<string, DeliveryDispatchedData>[], tx: EntityManager): Promise<void> {
-    const column = <T>(value: (e: RecordedEvent<string, DeliveryDispatchedData>) => T) => events.map(value);
-    const claimed: { delivery_id: string }[] = await tx.query(
-      `INSERT INTO delivery_history AS h (delivery_id, warehouse_id, municipality, county, allocation_id, vehicle, dispatched_at,
-                                          dispatch_recorded_at, dispatched_by, dispatched_by_name, dispatched_by_role,
-                                          dispatch_event_id, dispatch_position, status)
-       SELECT *, 'in-transit' FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::timestamptz[],
-                                          $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::bigint[])
+  private async write(deliveries: readonly Sides[], tx: EntityManager): Promise<void> {
+    const column = <T>(value: (s: Sides) => T) => deliveries.map(value);
+    const d = <T>(value: (e: RecordedEvent<string, DeliveryDispatchedData>) => T) => column((s) => (s.dispatch ? value(s.dispatch) : null));
+    const r = <T>(value: (e: RecordedEvent<string, DeliveryReceivedData>) => T) => column((s) => (s.receipt ? value(s.receipt) : null));
+    const claimed: { delivery_id: string; dispatch_event_id: string | null; receipt_event_id: string | null }[] = await tx.query(
+      `INSERT INTO delivery_history AS h (delivery_id, municipality, county, ${DISPATCH_COLUMNS.join(', ')}, ${RECEIPT_COLUMNS.join(', ')})
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[],
+                            $4::text[], $5::uuid[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
+                            $12::uuid[], $13::bigint[],
+                            $14::timestamptz[], $15::timestamptz[], $16::text[], $17::text[], $18::text[], $19::uuid[], $20::bigint[],
+                            $21::boolean[], $22::text[])
        ON CONFLICT (delivery_id) DO UPDATE SET
-         warehouse_id = excluded.warehouse_id, allocation_id = excluded.allocation_id, vehicle = excluded.vehicle,
-         dispatched_at = excluded.dispatched_at, dispatch_recorded_at = excluded.dispatch_recorded_at,
-         dispatched_by = excluded.dispatched_by, dispatched_by_name = excluded.dispatched_by_name,
-         dispatched_by_role = excluded.dispatched_by_role, dispatch_event_id = excluded.dispatch_event_id,
-         dispatch_position = excluded.dispatch_position
-       WHERE h.dispatch_event_id IS NULL
-       RETURNING delivery_id`,
+         ${claimSide('h', 'dispatch_event_id', DISPATCH_COLUMNS)},
+         ${claimSide('h', 'receipt_event_id', RECEIPT_COLUMNS)}
+       WHERE ${claims('h', 'dispatch_event_id')} OR ${claims('h', 'receipt_event_id')}
+       RETURNING delivery_id, dispatch_event_id, receipt_event_id`,
       [
-        column((e) => e.data.deliveryId),
-        column((e) => e.data.warehouseId),
-        column((e) => e.data.municipality),
-        column((e) => e.data.county),
-        column((e) => e.data.allocationId ?? null),
-        column((e) => e.data.vehicle ?? null),
-        column((e) => e.data.dispatchedAt),
-        column((e) => e.recordedAt.toISOString()),
-        column((e) => e.metadata.actor),
-        column((e) => e.metadata.actorName ?? null),
-        column((e) => e.metadata.role),
-        column((e) => e.metadata.eventId),
-        column((e) => e.position.toString()),
+        column((s) => s.deliveryId),
+        column((s) => s.first.data.municipality),
+        column((s) => s.first.data.county),
+        d((e) => e.data.warehouseId),
+        d((e) => e.data.allocationId ?? null),
+        d((e) => e.data.vehicle ?? null),
+        d((e) => e.data.dispatchedAt),
+        d((e) => e.recordedAt.toISOString()),
+        d((e) => e.metadata.actor),
+        d((e) => e.metadata.actorName ?? null),
+        d((e) => e.metadata.role),
+        d((e) => e.metadata.eventId),
+        d((e) => e.position.toString()),
+        r((e) => e.data.receivedAt),
+        r((e) => e.recordedAt.toISOString()),
+        r((e) => e.metadata.actor),
+        r((e) => e.metadata.actorName ?? null),
+        r((e) => e.metadata.role),
+        r((e) => e.metadata.eventId),
+        r((e) => e.position.toString()),
+        r((e) => e.data.discrepancy),
+        column((s): DeliveryStatus => (!s.receipt ? 'in-transit' : s.receipt.data.discrepancy ? 'received-with-discrepancy' : 'received')),
       ],
     );
-    const filled = new Set(claimed.map((r) => r.delivery_id));
+    // A side is this event's when the row now names it. A row not returned changed nothing: either
+    // the same events again, or conflicting ones, which the note below tells apart.
+    const onRow = new Map(claimed.map((row) => [row.delivery_id, row]));
+    const holds = (s: Sides, side: 'dispatch' | 'receipt') =>
+      s[side] !== undefined && onRow.get(s.deliveryId)?.[`${side}_event_id`]?.toLowerCase() === s[side]!.metadata.eventId.toLowerCase();
     await this.noteAnomalies(
       tx,
       'dispatch_event_id',
-      events.filter((e) => !filled.has(e.data.deliveryId)),
+      deliveries.filter((s) => s.dispatch && !holds(s, 'dispatch')).map((s) => s.dispatch!),
       (e) => `another dispatch ${e.metadata.eventId} with this delivery id was ignored`,
     );
-    const lines = events
-      .filter((e) => filled.has(e.data.deliveryId))
-      .flatMap((e) => linesPerItem(e.data.lines).map((line) => ({ deliveryId: e.data.deliveryId, ...line })));
-    if (lines.length === 0) return;
-    await tx.query(
-      `INSERT INTO delivery_history_lines AS l (delivery_id, item, line_no, quantity, lots)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::jsonb[])
-       ON CONFLICT (delivery_id, item) DO UPDATE SET line_no = excluded.line_no, quantity = excluded.quantity, lots = excluded.lots
-       WHERE l.quantity IS NULL`,
-      [
-        lines.map((l) => l.deliveryId),
-        lines.map((l) => l.item),
-        lines.map((l) => l.lineNo),
-        lines.map((l) => l.quantity),
-        lines.map((l) => JSON.stringify(l.lots)),
-      ],
-    );
-  }
-
-  private async received(events: readonly RecordedEvent<string, DeliveryReceivedData>[], tx: EntityManager): Promise<void> {
-    const column = <T>(value: (e: RecordedEvent<string, DeliveryReceivedData>) => T) => events.map(value);
-    const claimed: { delivery_id: string }[] = await tx.query(
-      `INSERT INTO delivery_history AS h (delivery_id, municipality, county, received_at, receipt_recorded_at, received_by,
-                                          received_by_name, received_by_role, receipt_event_id, receipt_position, discrepancy, status)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[],
-                            $7::text[], $8::text[], $9::uuid[], $10::bigint[], $11::boolean[], $12::text[])
-       ON CONFLICT (delivery_id) DO UPDATE SET
-         received_at = excluded.received_at, receipt_recorded_at = excluded.receipt_recorded_at,
-         received_by = excluded.received_by, received_by_name = excluded.received_by_name,
-         received_by_role = excluded.received_by_role, receipt_event_id = excluded.receipt_event_id,
-         receipt_position = excluded.receipt_position, discrepancy = excluded.discrepancy, status = excluded.status
-       WHERE h.receipt_event_id IS NULL
-       RETURNING delivery_id`,
-      [
-        column((e) => e.data.deliveryId),
-        column((e) => e.data.municipality),
-        column((e) => e.data.county),
-        column((e) => e.data.receivedAt),
-        column((e) => e.recordedAt.toISOString()),
-        column((e) => e.metadata.actor),
-        column((e) => e.metadata.actorName ?? null),
-        column((e) => e.metadata.role),
-        column((e) => e.metadata.eventId),
-        column((e) => e.position.toString()),
-        column((e) => e.data.discrepancy),
-        column((e): DeliveryStatus => (e.data.discrepancy ? 'received-with-discrepancy' : 'received')),
-      ],
-    );
-    const filled = new Set(claimed.map((r) => r.delivery_id));
     await this.noteAnomalies(
       tx,
       'receipt_event_id',
-      events.filter((e) => !filled.has(e.data.deliveryId)),
+      deliveries.filter((s) => s.receipt && !holds(s, 'receipt')).map((s) => s.receipt!),
       (e) => `another receipt ${e.metadata.eventId} of this delivery was ignored`,
     );
-    const lines = events
-      .filter((e) => filled.has(e.data.deliveryId))
-      .flatMap((e) => e.data.lines.map((line) => ({ deliveryId: e.data.deliveryId, ...line })));
+
+    const lines = deliveries.flatMap((s) => {
+      const byItem = new Map<string, LineSides>();
+      const line = (item: string) => byItem.get(item) ?? byItem.set(item, { deliveryId: s.deliveryId, item }).get(item)!;
+      if (holds(s, 'dispatch')) for (const l of linesPerItem(s.dispatch!.data.lines)) Object.assign(line(l.item), { lineNo: l.lineNo, quantity: l.quantity, lots: l.lots });
+      if (holds(s, 'receipt')) for (const l of s.receipt!.data.lines) Object.assign(line(l.item), { accepted: l.accepted, rejected: l.rejected, reason: l.reason ?? null });
+      return [...byItem.values()];
+    });
     if (lines.length === 0) return;
     await tx.query(
-      `INSERT INTO delivery_history_lines AS l (delivery_id, item, accepted, rejected, reason)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[])
-       ON CONFLICT (delivery_id, item) DO UPDATE SET accepted = excluded.accepted, rejected = excluded.rejected, reason = excluded.reason
-       WHERE l.accepted IS NULL`,
-      [lines.map((l) => l.deliveryId), lines.map((l) => l.item), lines.map((l) => l.accepted), lines.map((l) => l.rejected), lines.map((l) => l.reason ?? null)],
+      `INSERT INTO delivery_history_lines AS l (delivery_id, item, line_no, quantity, lots, accepted, rejected, reason)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (delivery_id uuid, item text, line_no int, quantity int, lots jsonb,
+                                                       accepted int, rejected int, reason text)
+       ON CONFLICT (delivery_id, item) DO UPDATE SET
+         ${claimSide('l', 'quantity', ['line_no', 'quantity', 'lots'])},
+         ${claimSide('l', 'accepted', ['accepted', 'rejected', 'reason'])}
+       WHERE ${claims('l', 'quantity')} OR ${claims('l', 'accepted')}`,
+      // One JSON document: an array of JSON texts (the lots) costs twice as much to quote and parse.
+      [
+        JSON.stringify(
+          lines.map((l) => ({
+            delivery_id: l.deliveryId,
+            item: l.item,
+            line_no: l.lineNo ?? null,
+            quantity: l.quantity ?? null,
+            lots: l.lots ?? [],
+            accepted: l.accepted ?? null,
+            rejected: l.rejected ?? null,
+            reason: l.reason ?? null,
+          })),
+        ),
+      ],
     );
   }
 

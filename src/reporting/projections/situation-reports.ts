@@ -37,29 +37,37 @@ export class SituationReportsProjection implements Projection {
     if (corrections.length > 0) await this.correct(corrections, tx);
   }
 
+  /**
+   * The rows go as one JSON document rather than one array per column: `pg` and the server spend
+   * about twice as long quoting and parsing an array of JSON texts (the lines) as one document.
+   */
   private async insertReports(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const data = events.map((e) => e.data as SituationReportedData);
+    const rows = events.map((e) => {
+      const d = e.data as SituationReportedData;
+      return {
+        report_id: d.reportId,
+        municipality: d.municipality,
+        county: this.reference.municipality(d.municipality)?.countyCode ?? 'unknown',
+        period: d.period,
+        reported_at: d.reportedAt,
+        recorded_at: e.recordedAt.toISOString(),
+        position: e.position.toString(),
+        event_id: e.metadata.eventId,
+        reported_by: e.metadata.actor,
+        reported_by_name: e.metadata.actorName ?? null,
+        reported_by_role: e.metadata.role,
+        infections: d.infections,
+        lines: d.lines,
+      };
+    });
     await tx.query(
       `INSERT INTO situation_reports (report_id, municipality, county, period, reported_at, recorded_at, position, event_id,
                                       reported_by, reported_by_name, reported_by_role, infections, lines)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bigint[],
-                            $8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::jsonb[])
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r (report_id uuid, municipality text, county text, period text,
+              reported_at timestamptz, recorded_at timestamptz, position bigint, event_id uuid, reported_by text,
+              reported_by_name text, reported_by_role text, infections int, lines jsonb)
        ON CONFLICT (report_id) DO NOTHING`,
-      [
-        data.map((d) => d.reportId),
-        data.map((d) => d.municipality),
-        data.map((d) => this.reference.municipality(d.municipality)?.countyCode ?? 'unknown'),
-        data.map((d) => d.period),
-        data.map((d) => d.reportedAt),
-        events.map((e) => e.recordedAt.toISOString()),
-        events.map((e) => e.position.toString()),
-        events.map((e) => e.metadata.eventId),
-        events.map((e) => e.metadata.actor),
-        events.map((e) => e.metadata.actorName ?? null),
-        events.map((e) => e.metadata.role),
-        data.map((d) => d.infections),
-        data.map((d) => JSON.stringify(d.lines)),
-      ],
+      [JSON.stringify(rows)],
     );
   }
 

@@ -12,31 +12,80 @@ export interface StreamRead {
 }
 
 /**
+ * Events of a stream are read in pages that grow from the first to the last size: a municipality's
+ * or a delivery's stream comes in one round trip, a warehouse's history of years in a handful,
+ * and a replay of an old decision stops within a page of its position.
+ */
+const FIRST_PAGE = 256;
+const LARGEST_PAGE = 8192;
+/** Streams read at once: the deliveries of a round are hundreds of short streams, one round trip each. */
+const IN_FLIGHT = 8;
+
+/**
+ * A stream's events at or before `position`, in revision order; none when there is no such stream.
+ * Stops at the first event past the position: the log orders each stream's events as their
+ * revisions (the event store's contract: "orders the log like the stream"), so nothing after it
+ * can be at or before the position. Pages are bounded by revision, which the store reads from its
+ * (stream, revision) index, so an old decision's replay does not pay for the years of events its
+ * streams gathered since.
+ */
+const readUpTo = async (store: EventStore, streamId: string, position: LogPosition): Promise<RecordedEvent[]> => {
+  const events: RecordedEvent[] = [];
+  let fromRevision = 0n;
+  for (let size = FIRST_PAGE; ; size = Math.min(size * 2, LARGEST_PAGE)) {
+    let page: RecordedEvent[];
+    try {
+      page = await store.readStream(streamId, { fromRevision, maxCount: size });
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return events;
+      throw error;
+    }
+    for (const event of page) {
+      if (event.position > position) return events;
+      events.push(event);
+    }
+    if (page.length < size) return events;
+    fromRevision = page[page.length - 1]!.revision + 1n;
+  }
+};
+
+/** `read` applied to each of `items`, at most IN_FLIGHT at a time, results in the items' order. */
+const inOrder = async <T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(IN_FLIGHT, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) results[i] = await read(items[i]!);
+    }),
+  );
+  return results;
+};
+
+/**
  * Reads the streams a round's inputs come from, as they stood at log position `position`: events
- * recorded later are left out. Reads only these streams, so its cost does not grow with the rest
- * of the log. Events are upcast to their current schema on the way, so an old decision replays
- * through the same code as a new one.
+ * recorded later are left out, and not read. Reads only these streams, so its cost does not grow
+ * with the rest of the log, nor with what was appended to them since. Events are upcast to their
+ * current schema on the way, so an old decision replays through the same code as a new one.
  */
 export const readRoundFacts = async (
   store: EventStore,
   registry: EventRegistry,
   scope: RoundScope & { readonly warehouseId: string; readonly position: LogPosition },
 ): Promise<{ facts: RoundFacts; streams: StreamRead[] }> => {
-  const streams: StreamRead[] = [];
-  const read = async (streamId: string): Promise<Fact[]> => {
-    let events: RecordedEvent[] = [];
-    try {
-      events = (await store.readStream(streamId)).filter((e) => e.position <= scope.position);
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    streams.push({ streamId, revision: (events.length ? events[events.length - 1]!.revision : -1n).toString() });
-    return events.map((e) => (registry.has(e.type) ? registry.decode(e) : e));
+  const read = async (streamId: string): Promise<{ read: StreamRead; facts: Fact[] }> => {
+    const events = await readUpTo(store, streamId, scope.position);
+    return {
+      read: { streamId, revision: (events.length ? events[events.length - 1]!.revision : -1n).toString() },
+      facts: events.map((e) => (registry.has(e.type) ? registry.decode(e) : e)),
+    };
   };
-  const warehouse = await read(warehouseStream(scope.warehouseId));
-  const municipalities = new Map<string, Fact[]>();
-  for (const code of [...scope.municipalities].sort()) municipalities.set(code, await read(municipalityStream(code)));
-  const deliveries: Fact[] = [];
-  for (const streamId of deliveriesToRead(scope, { warehouse, municipalities })) deliveries.push(...(await read(streamId)));
-  return { facts: { warehouse, municipalities, deliveries }, streams };
+  const codes = [...scope.municipalities].sort();
+  // The warehouse and the municipalities side by side; the deliveries to read follow from them.
+  const [warehouse, ...reports] = await inOrder([warehouseStream(scope.warehouseId), ...codes.map(municipalityStream)], read);
+  const municipalities = new Map<string, Fact[]>(codes.map((code, i) => [code, reports[i]!.facts]));
+  const deliveries = await inOrder(deliveriesToRead(scope, { warehouse: warehouse!.facts, municipalities }), read);
+  return {
+    facts: { warehouse: warehouse!.facts, municipalities, deliveries: deliveries.flatMap((d) => d.facts) },
+    streams: [warehouse!, ...reports, ...deliveries].map((r) => r.read),
+  };
 };

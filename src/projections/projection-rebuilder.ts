@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { Checkpoint, EventStore, LogPosition, RecordedEvent } from '../event-store/event-store.js';
@@ -8,6 +9,8 @@ import type { Projection } from './projection.js';
 
 export const REBUILD_SCHEMA = 'projection_rebuild';
 
+const DEFAULT_PARALLEL = Math.max(2, os.availableParallelism());
+
 export interface RebuildProgress {
   readonly projection: string;
   readonly events: number;
@@ -17,6 +20,8 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   readonly batchSize?: number;
+  /** Projections applied side by side in a pass (default: this machine's cores). */
+  readonly parallel?: number;
   readonly registry?: EventRegistry;
   readonly onProgress?: (progress: RebuildProgress) => void;
 }
@@ -91,7 +96,14 @@ const replayInto = async (
       if (options.tx) {
         for (const w of work) await applyTo(options.tx, w.projection, w.events);
       } else {
-        const settled = await Promise.allSettled(work.map((w) => dataSource.transaction((tx) => applyTo(tx, w.projection, w.events))));
+        // As many transactions at once as the database has cores to run them: more only queue
+        // their round trips behind one another.
+        let next = 0;
+        const settled = await Promise.allSettled(
+          Array.from({ length: Math.min(options.parallel ?? DEFAULT_PARALLEL, work.length) }, async () => {
+            for (let i = next++; i < work.length; i = next++) await dataSource.transaction((tx) => applyTo(tx, work[i]!.projection, work[i]!.events));
+          }),
+        );
         const failed = settled.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
       }

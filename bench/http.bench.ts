@@ -40,9 +40,9 @@ interface Load {
   readonly url: string;
   readonly connections: number;
   /** Run for this many seconds … */
-  readonly seconds?: number;
-  /** … or make this many requests. */
-  readonly amount?: number;
+  readonly seconds: number;
+  /** … or until this many requests were made, if that comes first. */
+  readonly maxRequests?: number;
   readonly scenario: Scenario;
 }
 
@@ -56,6 +56,8 @@ interface LoadResult {
   readonly errors: number;
   readonly timeouts: number;
   readonly seconds: number;
+  /** Share of the run the service's thread was busy (its event-loop utilisation), 0–1. */
+  readonly busy?: number;
 }
 
 const LOAD_WORKER = 'ppe-ledger http bench load';
@@ -168,7 +170,8 @@ const runLoad = async (load: Load): Promise<LoadResult> => {
     url: load.url,
     connections: load.connections,
     pipelining: 1,
-    ...(load.amount !== undefined ? { amount: load.amount } : { duration: load.seconds ?? 10 }),
+    duration: load.seconds,
+    ...(load.maxRequests === undefined ? {} : { maxOverallRequests: load.maxRequests }),
     // autocannon notices the end of a run on its sampling tick; a short one ends runs of a fixed
     // number of requests sooner (its per-tick histogram is not used here).
     sampleInt: 100,
@@ -274,24 +277,30 @@ const startService = async (databaseUrl: string): Promise<RunningService> => {
 };
 
 /**
- * With BENCH_HTTP_PROFILE=<dir>, the service's thread is profiled during each measured run and the
- * profile written to `<dir>/<run>.cpuprofile` (open it in Chrome's DevTools or VS Code).
+ * One measured run, with the service thread's event-loop utilisation over it (near 100 %: the
+ * service's one JavaScript thread is what limits it). With BENCH_HTTP_PROFILE=<dir>, that thread
+ * is also profiled during the run and the profile written to `<dir>/<run>.cpuprofile` (open it in
+ * Chrome's DevTools or VS Code).
  */
-const profiled = async <T>(run: string, work: () => Promise<T>): Promise<T> => {
+const measured = async (driver: LoadDriver, run: string, load: Load): Promise<LoadResult> => {
   const dir = process.env.BENCH_HTTP_PROFILE;
-  if (!dir) return work();
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  const session = dir ? new (await import('node:inspector/promises')).Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const before = performance.eventLoopUtilization();
   try {
-    return await work();
+    const result = await driver.run(load);
+    return { ...result, busy: performance.eventLoopUtilization(before).utilization };
   } finally {
-    const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, `${run.replace(/[^A-Za-z0-9]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await mkdir(dir!, { recursive: true });
+      await writeFile(path.join(dir!, `${run.replace(/[^A-Za-z0-9]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+    }
   }
 };
 
@@ -324,7 +333,8 @@ const describeRun = (name: string, r: LoadResult): string => {
     `p50 ${r.latency.p50.toFixed(1).padStart(5)} ms  p99 ${r.latency.p99.toFixed(1).padStart(6)} ms  ` +
     `${r.ok.toLocaleString('en-US')} ok in ${r.seconds.toFixed(1)} s, ${r.non2xx} non-2xx` +
     `${others.length ? ` (${others.map(([code, n]) => `${n}× ${code}`).join(', ')})` : ''}` +
-    `${r.errors ? `, ${r.errors} connection errors (${r.timeouts} timeouts)` : ''}\n`
+    `${r.errors ? `, ${r.errors} connection errors (${r.timeouts} timeouts)` : ''}` +
+    `${r.busy === undefined ? '' : `; service thread busy ${Math.round(r.busy * 100)} %`}\n`
   );
 };
 
@@ -392,7 +402,7 @@ export const httpCommandBenchmarks = async (scale: number): Promise<Figure[]> =>
     const results = new Map<string, LoadResult>();
     for (const { name, scenario } of scenarios) {
       await driver.run({ url: service.url, connections: CLIENTS, seconds: 3, scenario });
-      const result = await profiled(`http ${name}`, () => driver.run({ url: service.url, connections: CLIENTS, seconds, scenario }));
+      const result = await measured(driver, `http ${name}`, { url: service.url, connections: CLIENTS, seconds, scenario });
       results.set(name, result);
       process.stdout.write(describeRun(`${name}, ${CLIENTS} clients`, result));
     }
@@ -470,20 +480,21 @@ export const httpReadBenchmarks = async (scale: number, databaseUrl: string): Pr
       { name: 'municipality stock asOf', paths: county.municipalities.map((m) => `/api/municipalities/${m}/stock?asOf=${encodeURIComponent(asOf)}`) },
     ];
     const amount = Math.max(200, Math.round(1000 * scale));
+    const cap = SCALE_SECONDS(scale, 15);
     const seconds = SCALE_SECONDS(scale, 5);
     process.stdout.write(
-      `1 client: 200 requests to warm up, then ${amount.toLocaleString('en-US')}; ${CLIENTS} clients: ${seconds} s. ` +
+      `1 client: 200 requests to warm up, then ${amount.toLocaleString('en-US')} or ${cap} s, whichever ends first; ${CLIENTS} clients: ${seconds} s. ` +
         `County 01 (${county.municipalities.length} municipalities), warehouse ${county.warehouse}, asOf ${asOf}\n`,
     );
     const single = new Map<string, LoadResult>();
     const many = new Map<string, LoadResult>();
     for (const { name, paths } of reads) {
       const scenario: Scenario = { kind: 'get', token, paths };
-      await driver.run({ url: service.url, connections: 1, amount: 200, scenario });
-      const one = await profiled(`http ${name} 1 client`, () => driver.run({ url: service.url, connections: 1, amount, scenario }));
+      await driver.run({ url: service.url, connections: 1, seconds: cap, maxRequests: 200, scenario });
+      const one = await measured(driver, `http ${name} 1 client`, { url: service.url, connections: 1, seconds: cap, maxRequests: amount, scenario });
       single.set(name, one);
       process.stdout.write(describeRun(`${name}, 1 client`, one));
-      const all = await profiled(`http ${name} ${CLIENTS} clients`, () => driver.run({ url: service.url, connections: CLIENTS, seconds, scenario }));
+      const all = await measured(driver, `http ${name} ${CLIENTS} clients`, { url: service.url, connections: CLIENTS, seconds, scenario });
       many.set(name, all);
       process.stdout.write(describeRun(`${name}, ${CLIENTS} clients`, all));
     }

@@ -65,7 +65,7 @@ const LOAD_WORKER = 'ppe-ledger http bench load';
 const ITEMS_DISPATCHED = ['FFP2', 'GLOVE-NITRILE-M', 'SANITIZER-500'] as const;
 const ITEMS_REPORTED = ['FFP2', 'MASK-IIR', 'GLOVE-NITRILE-M', 'SANITIZER-500'] as const;
 
-/** A dispatch of three lines (about 200 bytes of JSON), varied by `i`. */
+/** A dispatch of three lines (about 150 bytes of JSON), varied by `i`. */
 const dispatchBody = (municipality: string, i: number) => ({
   municipality,
   lines: [

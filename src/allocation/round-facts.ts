@@ -13,8 +13,10 @@ export interface StreamRead {
 
 /**
  * Events of a stream are read in pages that grow from the first to the last size: a municipality's
- * or a delivery's stream comes in one round trip, a warehouse's history of years in a handful,
- * and a replay of an old decision stops within a page of its position.
+ * or a delivery's stream comes in one round trip, a warehouse's history of years in a handful.
+ * Pages stay at most LARGEST_PAGE: asked for about a whole long stream at once, PostgreSQL leaves
+ * the (stream, revision) index for a bitmap scan and a sort spilled to disk (EXPLAIN ANALYZE on a
+ * 28,000-event warehouse stream: 95–235 ms against 28 ms for 8,192 rows by the index).
  */
 const FIRST_PAGE = 256;
 const LARGEST_PAGE = 8192;
@@ -27,12 +29,15 @@ const IN_FLIGHT = 8;
  * revisions (the event store's contract: "orders the log like the stream"), so nothing after it
  * can be at or before the position. Pages are bounded by revision, which the store reads from its
  * (stream, revision) index, so an old decision's replay does not pay for the years of events its
- * streams gathered since.
+ * streams gathered since. `expected`, the revision a recorded decision says the stream stood at,
+ * only sizes the first page (one event past it shows where the stream stood): the position alone
+ * decides what is read, so a wrong record reads more pages, never fewer events.
  */
-const readUpTo = async (store: EventStore, streamId: string, position: LogPosition): Promise<RecordedEvent[]> => {
+const readUpTo = async (store: EventStore, streamId: string, position: LogPosition, expected?: bigint): Promise<RecordedEvent[]> => {
   const events: RecordedEvent[] = [];
   let fromRevision = 0n;
-  for (let size = FIRST_PAGE; ; size = Math.min(size * 2, LARGEST_PAGE)) {
+  const first = expected === undefined ? FIRST_PAGE : Math.min(Number(expected) + 2, LARGEST_PAGE);
+  for (let size = first; ; size = Math.min(Math.max(size * 2, FIRST_PAGE), LARGEST_PAGE)) {
     let page: RecordedEvent[];
     try {
       page = await store.readStream(streamId, { fromRevision, maxCount: size });
@@ -70,10 +75,16 @@ const inOrder = async <T, R>(items: readonly T[], read: (item: T) => Promise<R>)
 export const readRoundFacts = async (
   store: EventStore,
   registry: EventRegistry,
-  scope: RoundScope & { readonly warehouseId: string; readonly position: LogPosition },
+  scope: RoundScope & {
+    readonly warehouseId: string;
+    readonly position: LogPosition;
+    /** A recorded decision's streams: where each stood, to size the reads (see `readUpTo`). */
+    readonly recorded?: readonly StreamRead[];
+  },
 ): Promise<{ facts: RoundFacts; streams: StreamRead[] }> => {
+  const expected = new Map((scope.recorded ?? []).map((s) => [s.streamId, BigInt(s.revision)]));
   const read = async (streamId: string): Promise<{ read: StreamRead; facts: Fact[] }> => {
-    const events = await readUpTo(store, streamId, scope.position);
+    const events = await readUpTo(store, streamId, scope.position, expected.get(streamId));
     return {
       read: { streamId, revision: (events.length ? events[events.length - 1]!.revision : -1n).toString() },
       facts: events.map((e) => (registry.has(e.type) ? registry.decode(e) : e)),

@@ -36,17 +36,22 @@ const appendMany = async (streamId: string, from: number, count: number): Promis
 /** Events the store handed out, per stream: what a read cost, beside what it kept. */
 let handedOut = new Map<string, number>();
 
-const read = (position: LogPosition, warehouseId = '01-central') => {
+/** The store, counting what it hands out. */
+const counting = (): EventStore => {
   handedOut = new Map();
-  const counting: EventStore = Object.assign(Object.create(store) as EventStore, {
+  return Object.assign(Object.create(store) as EventStore, {
     readStream: async (streamId: string, options?: ReadStreamOptions) => {
       const events = await store.readStream(streamId, options);
       handedOut.set(streamId, (handedOut.get(streamId) ?? 0) + events.length);
       return events;
     },
   });
-  return readRoundFacts(counting, new EventRegistry(), { warehouseId, municipalities: ['0115', '0114'], items: [], asOf: new Date(), position });
 };
+
+type Recorded = { streamId: string; revision: string }[];
+
+const read = (position: LogPosition, warehouseId = '01-central', municipalities = ['0115', '0114'], recorded?: Recorded) =>
+  readRoundFacts(counting(), new EventRegistry(), { warehouseId, municipalities, items: [], asOf: new Date(), position, ...(recorded ? { recorded } : {}) });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -93,4 +98,31 @@ it('reads a stream whose length ends exactly on a page', async () => {
   const facts = await read(await store.headPosition(), '03-central');
   expect(facts.facts.warehouse).toHaveLength(768);
   expect(facts.streams[0]).toEqual({ streamId: 'warehouse-03-central', revision: '767' });
+});
+
+it('reads what a recorded decision says its streams stood at in one page each, and all of it when the record is wrong', async () => {
+  await appendMany('municipality-0180', 0, 40);
+  const position = await appendMany('warehouse-04-central', 0, 300);
+  await appendMany('warehouse-04-central', 300, 700);
+  await appendMany('municipality-0180', 40, 60);
+  const read4 = (recorded: Recorded) => read(position, '04-central', ['0180'], recorded);
+
+  const exact = await read4([
+    { streamId: 'warehouse-04-central', revision: '299' },
+    { streamId: 'municipality-0180', revision: '39' },
+  ]);
+  expect(exact.streams).toEqual([
+    { streamId: 'warehouse-04-central', revision: '299' },
+    { streamId: 'municipality-0180', revision: '39' },
+  ]);
+  // One event past each recorded revision, to see that the stream stood there; nothing more.
+  expect(Object.fromEntries(handedOut)).toEqual({ 'warehouse-04-central': 301, 'municipality-0180': 41 });
+
+  const understated = await read4([
+    { streamId: 'warehouse-04-central', revision: '9' },
+    { streamId: 'municipality-0180', revision: '-1' },
+  ]);
+  expect(understated.streams).toEqual(exact.streams);
+  expect(understated.facts.warehouse).toHaveLength(300);
+  expect(understated.facts.municipalities.get('0180')).toHaveLength(40);
 });

@@ -80,6 +80,8 @@ export const replayRound = async (store: EventStore, registry: EventRegistry, re
     items: recorded.inputs.supply.map(({ item, packSize }) => ({ item, packSize })),
     asOf: new Date(recorded.inputs.asOf),
     position: BigInt(recorded.inputs.position),
+    // Only sizes the reads: what is read is decided by the position, and compared with this after.
+    recorded: recorded.inputs.streams,
   });
   const rebuilt = buildRoundInputs(
     {

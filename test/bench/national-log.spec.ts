@@ -31,6 +31,17 @@ const snapshot = async () => {
   return rows;
 };
 
+/** Each table's persistence and its indexes (names aside: a rebuilt table's are generated). */
+const tableShapes = async () =>
+  log.dataSource.query(
+    `SELECT c.relname, c.relpersistence,
+            array(SELECT regexp_replace(pg_get_indexdef(i.indexrelid), 'INDEX \\S+ ON', 'INDEX ON') FROM pg_index i
+                   WHERE i.indrelid = c.oid ORDER BY 1) AS indexes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relname = ANY ($1::text[]) ORDER BY c.relname`,
+    [projections.flatMap((p) => p.tables)],
+  );
+
 /** The first events the generator makes from a seed, without a database (positions stay 0). */
 const firstEvents = (seed: number, count: number): NewEvent[] => {
   const events: NewEvent[] = [];
@@ -55,7 +66,10 @@ describe('national log generator (a smoke run of `npm run bench:seed`)', () => {
   });
 
   it('rebuilds every projection in one pass to the rows each gets rebuilt alone, whatever the page size', async () => {
+    const shapes = await tableShapes();
     const results = await rebuildProjections(log.dataSource, log.store, projections, { batchSize: 1000, registry });
+    // Loaded unlogged and without their plain indexes, swapped in durable and with all of them.
+    expect(await tableShapes()).toEqual(shapes);
     const onePass = await snapshot();
     expect(onePass.delivery_history!.length).toBeGreaterThan(1000);
     expect(onePass.decision_drift_rounds!.length).toBeGreaterThan(0);

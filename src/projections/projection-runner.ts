@@ -27,6 +27,12 @@ export interface ProjectionRunnerOptions {
   readonly leaseRetryMs?: number;
   /** A batch that is not full is written after this long without a new message. */
   readonly idleFlushMs?: number;
+  /**
+   * A move of the checkpoint past events the projection does not read is kept in memory and
+   * written at most this long after (default 500 ms): every append moves every runner, and most
+   * appends concern few of them.
+   */
+  readonly checkpointSaveMs?: number;
   readonly registry?: EventRegistry;
   readonly logger: RunnerLogger;
 }
@@ -43,6 +49,9 @@ const unavailable = (error: unknown) => error instanceof EventStoreUnavailableEr
 export class ProjectionRunner {
   private readonly events = new EventEmitter();
   private current?: StoredCheckpoint;
+  /** What the checkpoint row holds, as this runner last wrote or read it. */
+  private saved?: StoredCheckpoint;
+  private saveDueAt = 0;
   private subscription?: Subscription;
   private stopping = false;
   private loop?: Promise<void>;
@@ -68,7 +77,10 @@ export class ProjectionRunner {
     return this._lastError;
   }
 
-  /** Position of the last committed batch, as this process knows it. */
+  /**
+   * Where the read model stands, as this process knows it: the last committed batch, or beyond it
+   * when only events the projection does not read followed (the row may lag that, briefly).
+   */
   get position(): LogPosition {
     return this.current?.position ?? 0n;
   }
@@ -164,7 +176,7 @@ export class ProjectionRunner {
         registry: this.options.registry,
       });
     }
-    this.advance((await ensureCheckpoint(this.dataSource.manager, this.projection.name, this.projection.version))!);
+    this.advance((await ensureCheckpoint(this.dataSource.manager, this.projection.name, this.projection.version))!, true);
   }
 
   private async follow(): Promise<void> {
@@ -182,9 +194,11 @@ export class ProjectionRunner {
     while (!this.stopping) {
       pending ??= iterator.next();
       const dirty = batch.length > 0 || seen.checkpoint !== this.current!.checkpoint;
-      const next = dirty ? await this.raceIdle(pending, idleFlushMs) : await pending;
+      const unsaved = this.saved?.checkpoint !== this.current!.checkpoint;
+      const wait = dirty ? idleFlushMs : unsaved ? Math.max(0, this.saveDueAt - Date.now()) : undefined;
+      const next = wait === undefined ? await pending : await this.raceIdle(pending, wait);
       if (next === 'idle') {
-        await this.flush(batch, seen);
+        await this.flush(batch, dirty ? seen : this.current!, !dirty);
         batch = [];
         continue;
       }
@@ -218,9 +232,19 @@ export class ProjectionRunner {
     if (!this.stopping) throw new Error('subscription ended');
   }
 
-  private async flush(batch: readonly RecordedEvent[], next: StoredCheckpoint): Promise<void> {
+  /**
+   * Writes a batch with its checkpoint. A move past events the projection does not read only
+   * advances it in memory, until `save` (or the next batch) writes it.
+   */
+  private async flush(batch: readonly RecordedEvent[], next: StoredCheckpoint, save = false): Promise<void> {
     if (!this.lease.holds(this.projection.name)) throw new LeaseLostError();
-    const expected = this.current!;
+    if (batch.length === 0 && !save) {
+      if (next.checkpoint === this.current!.checkpoint) return;
+      if (this.saved?.checkpoint === this.current!.checkpoint) this.saveDueAt = Date.now() + (this.options.checkpointSaveMs ?? 500);
+      this.advance(next);
+      return;
+    }
+    const expected = this.saved!;
     if (batch.length === 0 && next.checkpoint === expected.checkpoint) return;
     await this.dataSource.transaction(async (tx) => {
       await lockCheckpoint(tx, this.projection.name, expected);
@@ -230,17 +254,18 @@ export class ProjectionRunner {
       }
       await saveCheckpoint(tx, this.projection.name, next);
     });
-    this.advance(next);
+    this.advance(next, true);
   }
 
   /** A standby instance follows the leader's progress through the checkpoint row. */
   private async refreshFromCheckpoint(): Promise<void> {
     const stored = await readCheckpoint(this.dataSource.manager, this.projection.name);
-    if (stored && stored.position > this.position) this.advance(stored);
+    if (stored && stored.position > this.position) this.advance(stored, true);
   }
 
-  private advance(next: StoredCheckpoint): void {
+  private advance(next: StoredCheckpoint, saved = false): void {
     this.current = next;
+    if (saved) this.saved = next;
     this.events.emit('advanced');
   }
 

@@ -73,6 +73,34 @@ describe('projection runner', () => {
     expect((await catalog()).map((row: { stream_id: string }) => row.stream_id)).toContain('delivery-9');
   });
 
+  it('passes events it does not read at once in memory, and writes that checkpoint a little later, without a batch', async () => {
+    const applied: number[] = [];
+    const onlyOdd: Projection = { ...catalogWith((apply, events, tx) => (applied.push(events.length), apply(events, tx))), eventTypes: ['Odd'] };
+    const r = new ProjectionRunner(onlyOdd, log.dataSource, log.store, { batchSize: 7, logger: silentLogger, checkpointSaveMs: 300 });
+    runners.push(r);
+    r.start();
+    const odd = await log.store.appendToStream('warehouse-1', [testEvent('Odd')], { expectedRevision: 'any' });
+    expect(await r.waitFor(odd.position, 10000)).toBe(true);
+    const stored = async () =>
+      BigInt((await log.dataSource.query(`SELECT position FROM projection_checkpoints WHERE name = 'stream-catalog'`))[0].position);
+    expect(await stored()).toBe(odd.position);
+
+    const batches = applied.length;
+    const even = await log.store.appendToStream('warehouse-1', [testEvent('Even')], { expectedRevision: 'any' });
+    expect(await r.waitFor(even.position, 10000)).toBe(true);
+    expect(await stored()).toBe(odd.position);
+    const deadline = Date.now() + 5000;
+    while ((await stored()) !== even.position && Date.now() < deadline) await r.waitFor(even.position + 1n, 100);
+    expect(await stored()).toBe(even.position);
+    expect(applied).toHaveLength(batches);
+
+    // The next batch writes on top of the checkpoint saved that way.
+    const later = await log.store.appendToStream('warehouse-1', [testEvent('Odd')], { expectedRevision: 'any' });
+    expect(await r.waitFor(later.position, 10000)).toBe(true);
+    expect(await stored()).toBe(later.position);
+    expect((await catalog()).find((row: { stream_id: string }) => row.stream_id === 'warehouse-1')).toMatchObject({ events: 2, last_type: 'Odd' });
+  });
+
   it('reports a position it has not reached after the timeout', async () => {
     const r = runner();
     const head = await log.store.headPosition();

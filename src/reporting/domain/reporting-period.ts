@@ -4,8 +4,12 @@
  */
 const TIME_ZONE = 'Europe/Stockholm';
 
+// Made once: building an Intl formatter costs far more than using one.
+const DATE_IN_STOCKHOLM = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const TIME_IN_STOCKHOLM = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 const localDate = (instant: Date): { year: number; month: number; day: number } => {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
+  const parts = DATE_IN_STOCKHOLM
     .formatToParts(instant)
     .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
@@ -25,7 +29,7 @@ export const periodOf = (instant: Date): string => {
 /** Offset of Stockholm time from UTC at `instant`, in milliseconds (+1 h in winter, +2 h in summer). */
 const offsetAt = (instant: Date): number => {
   const { year, month, day } = localDate(instant);
-  const hm = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  const hm = TIME_IN_STOCKHOLM
     .format(instant)
     .split(':')
     .map(Number);

@@ -21,6 +21,7 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '../event-store.js';
+import { LiveTail } from './live-tail.js';
 import { LogNotifier } from './log-notifier.js';
 
 export interface PostgresEventStoreOptions {
@@ -96,6 +97,8 @@ export class PostgresEventStore implements EventStore {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly subscriptions = new Set<Subscription>();
+  /** The end of the log, read once for every live subscription of this process. */
+  private readonly tail: LiveTail;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -103,6 +106,7 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions = {},
   ) {
     this.notifier = new LogNotifier(pool, connectListener);
+    this.tail = new LiveTail((after, limit) => this.readPage(after, limit, undefined));
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
   }
@@ -213,7 +217,9 @@ export class PostgresEventStore implements EventStore {
         try {
           while (!stopped) {
             const seen = store.notifier.current;
-            const page = await store.readPage(after, store.batchSize, options.filter);
+            const page =
+              (await store.tail.page(after, options.filter, store.batchSize, seen)) ??
+              (await store.readPage(after, store.batchSize, options.filter));
             for (const event of page.events) {
               if (stopped) return;
               yield { kind: 'event', event };

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { guardPool } from '../src/database/pool-options.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import { migrate } from '../src/database/data-source.js';
 import type { NewEvent } from '../src/event-store/event-store.js';
@@ -36,7 +37,7 @@ interface Row {
 export const ceilingBenchmarks = async (scale: number): Promise<Figure[]> => {
   const db = await benchDatabase();
   await migrate(db.url);
-  const pool = new pg.Pool({ connectionString: db.url, max: 9 });
+  const pool = guardPool(new pg.Pool({ connectionString: db.url, max: 9 }));
   const store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: db.url }), { batchSize: PAGE });
   await store.start();
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { guardPool } from '../src/database/pool-options.js';
 import { migrate } from '../src/database/data-source.js';
 import type { ExpectedRevision, NewEvent } from '../src/event-store/event-store.js';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
@@ -12,7 +13,7 @@ import { benchDatabase, benchEvent, concurrently, type Figure, printFigures, tim
 export const eventStoreBenchmarks = async (scale: number): Promise<Figure[]> => {
   const db = await benchDatabase();
   await migrate(db.url);
-  const pool = new pg.Pool({ connectionString: db.url, max: 16 });
+  const pool = guardPool(new pg.Pool({ connectionString: db.url, max: 16 }));
   const store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: db.url }), { batchSize: 1000 });
   await store.start();
   await pool.query(`

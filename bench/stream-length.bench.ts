@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { guardPool } from '../src/database/pool-options.js';
 import { migrate } from '../src/database/data-source.js';
 import { EventRegistry } from '../src/event-store/event-registry.js';
 import type { NewEvent } from '../src/event-store/event-store.js';
@@ -19,7 +20,7 @@ import { benchDatabase, type Figure, printFigures, timed } from './support.js';
 export const streamLengthBenchmarks = async (scale: number): Promise<Figure[]> => {
   const db = await benchDatabase();
   await migrate(db.url);
-  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  const pool = guardPool(new pg.Pool({ connectionString: db.url, max: 4 }));
   const store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: db.url }));
   const registry = new EventRegistry().register(...WAREHOUSE_EVENTS);
   const length = 200_000 * scale;

@@ -217,8 +217,9 @@ export class PostgresEventStore implements EventStore {
         try {
           while (!stopped) {
             const seen = store.notifier.current;
+            // Once at the end of the log, read from the shared tail; while catching up, read alone.
             const page =
-              (await store.tail.page(after, options.filter, store.batchSize, seen)) ??
+              (caughtUp ? await store.tail.page(after, options.filter, store.batchSize, seen) : undefined) ??
               (await store.readPage(after, store.batchSize, options.filter));
             for (const event of page.events) {
               if (stopped) return;

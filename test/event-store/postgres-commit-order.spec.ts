@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { guardPool } from '../../src/database/pool-options.js';
 import type { NewEvent, SubscriptionMessage } from '../../src/event-store/event-store.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -30,7 +31,7 @@ const event = (type: string): NewEvent => ({
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url });
+  pool = guardPool(new pg.Pool({ connectionString: db.url }));
   store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: db.url }), { pollIntervalMs: 50 });
   await store.start();
 });

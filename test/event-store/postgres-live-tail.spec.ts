@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { guardPool } from '../../src/database/pool-options.js';
 import type { EventFilter, LogPosition, RecordedEvent, SubscriptionMessage } from '../../src/event-store/event-store.js';
 import { LiveTail, type TailPage } from '../../src/event-store/postgres/live-tail.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
@@ -17,7 +18,7 @@ describe('live tail of the PostgreSQL log', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url });
+    pool = guardPool(new pg.Pool({ connectionString: db.url }));
     const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
     (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       if (typeof args[0] === 'string' && args[0].includes('FROM events')) eventQueries++;

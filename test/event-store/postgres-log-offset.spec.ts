@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { guardPool } from '../../src/database/pool-options.js';
 import { migrate } from '../../src/database/data-source.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { createTestDatabase, testEvent, type TestDatabase } from '../support/database.js';
@@ -13,7 +14,7 @@ let db: TestDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url });
+  pool = guardPool(new pg.Pool({ connectionString: db.url }));
 });
 afterAll(async () => {
   await pool.end();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { guardPool } from '../../src/database/pool-options.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { createTestDatabase, testEvent, type TestDatabase } from '../support/database.js';
 
@@ -20,7 +21,7 @@ const openStore = async (pollIntervalMs: number) => {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url });
+  pool = guardPool(new pg.Pool({ connectionString: db.url }));
 });
 afterAll(async () => {
   for (const store of stores) await store.close();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../event-store/event-store.js';
 import type { Projection } from '../../projections/projection.js';
+import { claims, claimSide } from '../../projections/two-sided-upsert.js';
 import type { DeliveryDispatchedData } from '../../warehouse/domain/warehouse.events.js';
 import type { DeliveryReceivedData } from '../domain/delivery.events.js';
 
@@ -57,13 +58,6 @@ const RECEIPT_COLUMNS = [
   'received_at', 'receipt_recorded_at', 'received_by', 'received_by_name', 'received_by_role', 'receipt_event_id', 'receipt_position',
   'discrepancy', 'status',
 ];
-
-/** The new row fills a side the stored row does not have yet (`guard` is that side's marker column). */
-const claims = (alias: string, guard: string) => `(${alias}.${guard} IS NULL AND excluded.${guard} IS NOT NULL)`;
-
-/** `SET` clauses that take a side's columns from the new row only where it claims that side. */
-const claimSide = (alias: string, guard: string, columns: readonly string[]) =>
-  columns.map((c) => `${c} = CASE WHEN ${claims(alias, guard)} THEN excluded.${c} ELSE ${alias}.${c} END`).join(',\n         ');
 
 /**
  * Every dispatch with who recorded it and when, what it carried (by lot), for which allocation, and

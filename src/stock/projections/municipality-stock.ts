@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { RecordedEvent } from '../../event-store/event-store.js';
 import type { Projection } from '../../projections/projection.js';
+import { claims, claimSide } from '../../projections/two-sided-upsert.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { DeliveryReceivedData } from '../../deliveries/domain/delivery.events.js';
 import type { SituationReportCorrectedData, SituationReportedData } from '../../reporting/domain/situation-report.events.js';
@@ -141,15 +142,13 @@ export class MunicipalityStockProjection implements Projection {
   }
 
   private async writeDeliveries(lines: readonly DeliveryLine[], tx: EntityManager): Promise<void> {
-    const claims = (side: string) => `(s.${side}_position IS NULL AND excluded.${side}_position IS NOT NULL)`;
-    const take = (side: string, column: string) => `${column} = CASE WHEN ${claims(side)} THEN excluded.${column} ELSE s.${column} END`;
     await tx.query(
       `INSERT INTO stock_deliveries AS s (delivery_id, item, municipality, quantity, dispatched_at, dispatch_position, accepted, received_at, receipt_position)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::bigint[], $7::int[], $8::timestamptz[], $9::bigint[])
        ON CONFLICT (delivery_id, item) DO UPDATE SET
-         ${take('dispatch', 'quantity')}, ${take('dispatch', 'dispatched_at')}, ${take('dispatch', 'dispatch_position')},
-         ${take('receipt', 'accepted')}, ${take('receipt', 'received_at')}, ${take('receipt', 'receipt_position')}
-       WHERE ${claims('dispatch')} OR ${claims('receipt')}`,
+         ${claimSide('s', 'dispatch_position', ['quantity', 'dispatched_at', 'dispatch_position'])},
+         ${claimSide('s', 'receipt_position', ['accepted', 'received_at', 'receipt_position'])}
+       WHERE ${claims('s', 'dispatch_position')} OR ${claims('s', 'receipt_position')}`,
       [
         lines.map((l) => l.deliveryId),
         lines.map((l) => l.item),

@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { migrate } from '../src/database/data-source.js';
 import type { NewEvent } from '../src/event-store/event-store.js';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
-import { benchDatabase, benchEvent, concurrently, type Figure, printFigures, timed } from './support.js';
+import { benchDatabase, benchEvent, concurrently, createPlainEventsTable, type Figure, printFigures, timed } from './support.js';
 
 /**
  * The physical ceiling of the hot paths on this machine: how fast the very same PostgreSQL takes
@@ -45,17 +45,7 @@ export const ceilingBenchmarks = async (scale: number): Promise<Figure[]> => {
   /** A fresh, empty table of the events table's shape for each measure: none pays for another's index growth. */
   const freshTable = async () => {
     const name = `ceiling_${++table}`;
-    await pool.query(`
-      CREATE TABLE ${name} (
-        position    bigint      PRIMARY KEY,
-        event_id    uuid        NOT NULL UNIQUE,
-        stream_id   text        NOT NULL,
-        revision    bigint      NOT NULL,
-        type        text        NOT NULL,
-        data        jsonb       NOT NULL,
-        metadata    jsonb       NOT NULL,
-        recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-        UNIQUE (stream_id, revision))`);
+    await createPlainEventsTable(pool, name, { identity: false });
     let position = 0;
     const revisions = new Map<string, number>();
     /** The next row: serialising the JSON is part of every measure, as it is part of an append. */

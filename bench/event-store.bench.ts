@@ -3,7 +3,7 @@ import { guardPool } from '../src/database/pool-options.js';
 import { migrate } from '../src/database/data-source.js';
 import type { ExpectedRevision, NewEvent } from '../src/event-store/event-store.js';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
-import { benchDatabase, benchEvent, concurrently, type Figure, printFigures, timed } from './support.js';
+import { benchDatabase, benchEvent, concurrently, createPlainEventsTable, type Figure, printFigures, timed } from './support.js';
 
 /**
  * The PostgreSQL event store against plain `pg` on the same database in the same run:
@@ -16,17 +16,7 @@ export const eventStoreBenchmarks = async (scale: number): Promise<Figure[]> => 
   const pool = guardPool(new pg.Pool({ connectionString: db.url, max: 16 }));
   const store = new PostgresEventStore(pool, () => new pg.Client({ connectionString: db.url }), { batchSize: 1000 });
   await store.start();
-  await pool.query(`
-    CREATE TABLE plain_events (
-      position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      event_id uuid NOT NULL UNIQUE,
-      stream_id text NOT NULL,
-      revision bigint NOT NULL,
-      type text NOT NULL,
-      data jsonb NOT NULL,
-      metadata jsonb NOT NULL,
-      recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-      UNIQUE (stream_id, revision))`);
+  await createPlainEventsTable(pool, 'plain_events', { identity: true });
 
   const figures: Figure[] = [];
   const revisions = new Map<string, bigint>();

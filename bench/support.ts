@@ -48,6 +48,24 @@ export const benchDatabase = async (): Promise<BenchDatabase> => {
   };
 };
 
+/**
+ * A plain table of the events table's shape — the same columns, primary key on `position`, unique
+ * `event_id` and `(stream_id, revision)` — for the baselines: what PostgreSQL does for these rows
+ * with none of the service's checks. `identity` numbers the rows itself; otherwise the caller does.
+ */
+export const createPlainEventsTable = (pool: pg.Pool, name: string, { identity }: { identity: boolean }) =>
+  pool.query(`
+    CREATE TABLE ${name} (
+      position    bigint      ${identity ? 'GENERATED ALWAYS AS IDENTITY ' : ''}PRIMARY KEY,
+      event_id    uuid        NOT NULL UNIQUE,
+      stream_id   text        NOT NULL,
+      revision    bigint      NOT NULL,
+      type        text        NOT NULL,
+      data        jsonb       NOT NULL,
+      metadata    jsonb       NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      UNIQUE (stream_id, revision))`);
+
 /** A realistic event: a dispatch of a few lines, about 400 bytes of JSON. */
 export const benchEvent = (i: number): NewEvent => ({
   type: 'DeliveryDispatched',

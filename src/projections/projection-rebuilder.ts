@@ -37,8 +37,11 @@ const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')
 const prepareScratch = async (dataSource: DataSource, schema: string, projections: readonly Projection[]): Promise<string[]> => {
   await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const deferred: string[] = [];
-  // A replay's anomalies go to a scratch table too: the live anomaly log already has them.
-  for (const table of [...projections.flatMap((p) => p.tables), 'projection_anomalies']) {
+  // A replay's anomalies go to a scratch table too (kept as it is, never swapped in): the live
+  // anomaly log already has them.
+  await dataSource.query(`DROP TABLE IF EXISTS ${schema}.projection_anomalies`);
+  await dataSource.query(`CREATE UNLOGGED TABLE ${schema}.projection_anomalies (LIKE public.projection_anomalies INCLUDING ALL)`);
+  for (const table of projections.flatMap((p) => p.tables)) {
     await dataSource.query(`DROP TABLE IF EXISTS ${schema}.${quote(table)}`);
     await dataSource.query(`CREATE UNLOGGED TABLE ${schema}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`);
     const plain: { name: string; definition: string }[] = await dataSource.query(
@@ -59,7 +62,7 @@ const prepareScratch = async (dataSource: DataSource, schema: string, projection
 /** Makes the loaded copies durable and builds the indexes left out while loading. */
 const finishScratch = async (dataSource: DataSource, schema: string, projections: readonly Projection[], deferred: readonly string[]) => {
   for (const table of projections.flatMap((p) => p.tables)) await dataSource.query(`ALTER TABLE ${schema}.${quote(table)} SET LOGGED`);
-  for (const definition of deferred) if (!definition.includes('projection_anomalies')) await dataSource.query(definition);
+  for (const definition of deferred) await dataSource.query(definition);
 };
 
 /** Where one pass over the log stands, and what each projection it feeds has applied. */

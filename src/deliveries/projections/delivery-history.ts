@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../event-store/event-store.js';
 import type { Projection } from '../../projections/projection.js';
-import { claims, claimSide } from '../../projections/two-sided-upsert.js';
+import { claims, claimSide, foldInRounds } from '../../projections/two-sided-upsert.js';
 import type { DeliveryDispatchedData } from '../../warehouse/domain/warehouse.events.js';
 import type { DeliveryReceivedData } from '../domain/delivery.events.js';
 
@@ -35,8 +35,8 @@ interface Sides {
   readonly deliveryId: string;
   /** Whichever came first: the row's municipality and county are its. */
   readonly first: DeliveryFact;
-  dispatch?: RecordedEvent<string, DeliveryDispatchedData>;
-  receipt?: RecordedEvent<string, DeliveryReceivedData>;
+  readonly dispatch?: RecordedEvent<string, DeliveryDispatchedData>;
+  readonly receipt?: RecordedEvent<string, DeliveryReceivedData>;
 }
 
 interface LineSides {
@@ -84,20 +84,13 @@ export class DeliveryHistoryProjection implements Projection {
    * repeat applied in a second round, as it would be event by event.
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    let rest = events.filter((e) => e.type === 'DeliveryDispatched' || e.type === 'DeliveryReceived') as DeliveryFact[];
-    while (rest.length > 0) {
-      const round = new Map<string, Sides>();
-      const later: DeliveryFact[] = [];
-      for (const event of rest) {
-        const sides = round.get(event.data.deliveryId) ?? { deliveryId: event.data.deliveryId, first: event };
-        if (event.type === 'DeliveryDispatched' && !sides.dispatch) sides.dispatch = event as RecordedEvent<string, DeliveryDispatchedData>;
-        else if (event.type === 'DeliveryReceived' && !sides.receipt) sides.receipt = event as RecordedEvent<string, DeliveryReceivedData>;
-        else later.push(event);
-        round.set(sides.deliveryId, sides);
-      }
-      await this.write([...round.values()], tx);
-      rest = later;
-    }
+    const facts = events.filter((e) => e.type === 'DeliveryDispatched' || e.type === 'DeliveryReceived') as DeliveryFact[];
+    const rounds = foldInRounds(facts, (e) => e.data.deliveryId, (sides: Sides | undefined, event): Sides | undefined => {
+      const entry = sides ?? { deliveryId: event.data.deliveryId, first: event };
+      if (event.type === 'DeliveryDispatched') return entry.dispatch ? undefined : { ...entry, dispatch: event as RecordedEvent<string, DeliveryDispatchedData> };
+      return entry.receipt ? undefined : { ...entry, receipt: event as RecordedEvent<string, DeliveryReceivedData> };
+    });
+    for (const round of rounds) await this.write(round, tx);
   }
 
   private async write(deliveries: readonly Sides[], tx: EntityManager): Promise<void> {

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { RecordedEvent } from '../../event-store/event-store.js';
 import type { Projection } from '../../projections/projection.js';
-import { claims, claimSide } from '../../projections/two-sided-upsert.js';
+import { claims, claimSide, foldInRounds } from '../../projections/two-sided-upsert.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { DeliveryReceivedData } from '../../deliveries/domain/delivery.events.js';
 import type { SituationReportCorrectedData, SituationReportedData } from '../../reporting/domain/situation-report.events.js';
@@ -126,19 +126,12 @@ export class MunicipalityStockProjection implements Projection {
         })),
       ),
     ];
-    let rest = sides;
-    while (rest.length > 0) {
-      const round = new Map<string, DeliveryLine>();
-      const later: DeliveryLine[] = [];
-      for (const line of rest) {
-        const seen = round.get(line.key);
-        if (!seen) round.set(line.key, line);
-        else if ((line.dispatch && seen.dispatch) || (line.receipt && seen.receipt)) later.push(line);
-        else round.set(line.key, { ...seen, dispatch: seen.dispatch ?? line.dispatch, receipt: seen.receipt ?? line.receipt });
-      }
-      await this.writeDeliveries([...round.values()], tx);
-      rest = later;
-    }
+    const rounds = foldInRounds(sides, (line) => line.key, (seen: DeliveryLine | undefined, line) => {
+      if (!seen) return line;
+      if ((line.dispatch && seen.dispatch) || (line.receipt && seen.receipt)) return undefined;
+      return { ...seen, dispatch: seen.dispatch ?? line.dispatch, receipt: seen.receipt ?? line.receipt };
+    });
+    for (const round of rounds) await this.writeDeliveries(round, tx);
   }
 
   private async writeDeliveries(lines: readonly DeliveryLine[], tx: EntityManager): Promise<void> {

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 
-import { IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DomainError } from '../shared/domain-error.js';
 
 /**
@@ -31,6 +32,19 @@ export const IsCalendarDate = () =>
     IsString(),
     Matches(DATE, { message: '$property must be a date, e.g. 2027-01-31' }),
     IsISO8601({ strict: true }, { message: '$property is not a real date' }),
+  );
+
+/**
+ * A list of `dto`s, each validated: from `min` (1 unless given) to `max` entries. The decorators are
+ * applied in the order a stack of them written above a field would be.
+ */
+export const IsListOf = (dto: new () => object, { min = 1, max }: { min?: number; max: number }) =>
+  applyDecorators(
+    Type(() => dto),
+    ValidateNested({ each: true }),
+    ArrayMaxSize(max),
+    ...(min > 0 ? [ArrayMinSize(min)] : []),
+    IsArray(),
   );
 
 /** Free text that must say something. */

@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition, type NewEvent } from '../../event-store/event-store.js';
-import { businessTime, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { businessTime, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 import { ReactionsService } from '../../projections/reaction.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
@@ -46,10 +45,7 @@ export class ApproveAllocationRoundDto extends DecisionDto {
     example: [{ municipality: '0117', item: 'FFP2', quantity: 300, reason: 'Nytt utbrott på två boenden / a new outbreak in two care homes' }],
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => AmendmentDto)
+  @IsListOf(AmendmentDto, { min: 0, max: 1000 })
   amendments?: AmendmentDto[];
 }
 

@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
 import type { Actor } from '../../auth/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
@@ -12,7 +11,7 @@ import { type CommandContext, newEntityId } from '../../shared/command-context.j
 import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
-import { IsInstant, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
 
@@ -38,11 +37,7 @@ export class OrderPurchaseDto {
   warehouseId: string;
 
   @ApiProperty({ type: [OrderLineDto], example: [{ item: 'FFP2', quantity: 20000 }, { item: 'GLOVE-NITRILE-M', quantity: 50000 }] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderLineDto)
+  @IsListOf(OrderLineDto, { max: 100 })
   lines: OrderLineDto[];
 
   @ApiPropertyOptional({

@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition, type NewEvent } from '../../event-store/event-store.js';
 import { ReactionsService } from '../../projections/reaction.js';
@@ -10,7 +9,7 @@ import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
-import { businessTime, IsInstant } from '../../http/request-fields.js';
+import { businessTime, IsInstant, IsListOf } from '../../http/request-fields.js';
 import { ReceivedLineDto } from '../../warehouse/commands/request-fields.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
@@ -26,11 +25,7 @@ export class ReceivePurchaseDto {
       { item: 'GLOVE-NITRILE-M', quantity: 20000 },
     ],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => ReceivedLineDto)
+  @IsListOf(ReceivedLineDto, { max: 100 })
   lines: ReceivedLineDto[];
 
   @ApiPropertyOptional({

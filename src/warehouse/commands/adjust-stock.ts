@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
@@ -11,7 +10,7 @@ import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { ADJUSTMENT_REASONS, type AdjustmentReason, type StockAdjustedData, warehouseStream } from '../domain/warehouse.events.js';
-import { businessTime, IsInstant, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 
 export class AdjustmentLineDto {
   @ApiProperty({ example: 'FFP2' })
@@ -69,11 +68,7 @@ export class AdjustStockDto {
   note?: string;
 
   @ApiProperty({ type: [AdjustmentLineDto], example: [{ item: 'FFP2', lot: 'LOT-2026-0412', quantity: 120 }] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => AdjustmentLineDto)
+  @IsListOf(AdjustmentLineDto, { max: 100 })
   lines: AdjustmentLineDto[];
 
   @ApiPropertyOptional({

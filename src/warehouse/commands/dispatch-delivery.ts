@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReactionsService } from '../../projections/reaction.js';
@@ -13,7 +12,7 @@ import { handleCommand } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { type DeliveryDispatchedData, warehouseStream } from '../domain/warehouse.events.js';
-import { businessTime, IsInstant, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 
 export class DispatchLineDto {
   @ApiProperty({ example: 'FFP2' })
@@ -39,11 +38,7 @@ export class DispatchDeliveryDto {
   municipality: string;
 
   @ApiProperty({ type: [DispatchLineDto], example: [{ item: 'FFP2', quantity: 600 }, { item: 'GLOVE-NITRILE-M', quantity: 2000 }] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => DispatchLineDto)
+  @IsListOf(DispatchLineDto, { max: 100 })
   lines: DispatchLineDto[];
 
   @ApiPropertyOptional({ example: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a', description: 'The approved allocation this delivery carries out; it draws down what the allocation holds for the municipality' })

@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
@@ -11,7 +10,7 @@ import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { STOCK_SOURCES, type StockSource, warehouseStream } from '../domain/warehouse.events.js';
-import { businessTime, IsInstant, IsText } from '../../http/request-fields.js';
+import { businessTime, IsInstant, IsListOf, IsText } from '../../http/request-fields.js';
 import { ReceivedLineDto } from './request-fields.js';
 
 /** Every source but purchases, which are received against their order. */
@@ -45,11 +44,7 @@ export class ReceiveStockDto {
       { item: 'SANITIZER-500', quantity: 240 },
     ],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => ReceivedLineDto)
+  @IsListOf(ReceivedLineDto, { max: 100 })
   lines: ReceivedLineDto[];
 
   @ApiPropertyOptional({ example: '2026-03-09T09:45:00+01:00', description: 'When the goods arrived (business time); default now' })

@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { assertInScope } from '../../../auth/auth.guard.js';
 import { EventRegistry } from '../../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/event-store.js';
-import { IsText } from '../../../http/request-fields.js';
+import { IsListOf, IsText } from '../../../http/request-fields.js';
 import { ReferenceData } from '../../../reference/reference-data.js';
 import type { CommandContext } from '../../../shared/command-context.js';
 import { Context } from '../../../shared/command-context.decorator.js';
@@ -30,10 +29,7 @@ export class AnswerNationalRequestDto {
     description: 'What the national board will send: required to grant or partly grant, absent for a refusal',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => NationalRequestLineDto)
+  @IsListOf(NationalRequestLineDto, { min: 0, max: 100 })
   lines?: NationalRequestLineDto[];
 
   @ApiPropertyOptional({ example: 'Gowns cannot be spared this week; respirators leave the national stockpile on Monday' })

@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsOptional, IsUUID } from 'class-validator';
 import { assertInScope } from '../../../auth/auth.guard.js';
 import { EventRegistry } from '../../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/event-store.js';
-import { IsText } from '../../../http/request-fields.js';
+import { IsListOf, IsText } from '../../../http/request-fields.js';
 import { ReferenceData } from '../../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../../shared/command-context.js';
 import { Context } from '../../../shared/command-context.decorator.js';
@@ -27,11 +26,7 @@ export class RaiseNationalRequestDto {
   allocationId?: string;
 
   @ApiProperty({ type: [NationalRequestLineDto], example: [{ item: 'FFP2', quantity: 4000 }, { item: 'GOWN-LS', quantity: 600 }] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => NationalRequestLineDto)
+  @IsListOf(NationalRequestLineDto, { max: 100 })
   lines: NationalRequestLineDto[];
 
   @ApiPropertyOptional({ example: 'Outbreaks in care homes in Vallentuna and Österåker; respirators last under three days' })

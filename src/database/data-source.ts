@@ -8,6 +8,7 @@ import { ReportingReadModels1732700000000 } from './migrations/1732700000000-rep
 import { AllocationReadModels1732800000000 } from './migrations/1732800000000-allocation-read-models.js';
 import { AuditReadModels1732900000000 } from './migrations/1732900000000-audit-read-models.js';
 import { LogPositionOffset1733000000000 } from './migrations/1733000000000-log-position-offset.js';
+import { StockReadPaths1733100000000 } from './migrations/1733100000000-stock-read-paths.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
 export const MIGRATIONS = [
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   AllocationReadModels1732800000000,
   AuditReadModels1732900000000,
   LogPositionOffset1733000000000,
+  StockReadPaths1733100000000,
 ];
 
 export const createDataSource = (

@@ -131,17 +131,23 @@ describe('municipality stock', () => {
       versions: await log.dataSource.query('SELECT * FROM stock_report_versions ORDER BY report_id, event_id'),
       lines: await log.dataSource.query('SELECT * FROM stock_report_lines ORDER BY report_id, event_id, item'),
       deliveries: await log.dataSource.query('SELECT * FROM stock_deliveries ORDER BY delivery_id, item'),
+      items: await log.dataSource.query('SELECT * FROM stock_items ORDER BY municipality, item'),
     });
     const live = await snapshot();
     expect(live.versions).toHaveLength(4);
     expect(live.deliveries).toHaveLength(3);
+    // Every item either side ever named, and how long the one received delivery took (FFP2 and gloves, 12 hours).
+    expect(live.items.map((i: { municipality: string; item: string }) => `${i.municipality} ${i.item}`)).toEqual([
+      '0115 FFP2', '0115 GLOVE-NITRILE-M', '0115 MASK-IIR', '0117 FFP2',
+    ]);
+    expect(live.items.map((i: { longest_transit: { hours?: number } | null }) => i.longest_transit?.hours ?? null)).toEqual([12, 12, null, null]);
     await rebuildProjection(log.dataSource, log.store, projection, { registry });
     expect(await snapshot()).toEqual(live);
 
     // The whole log as one page, twice, and backwards (receipt before its dispatch): the same rows.
     const recorded = (await log.store.readAll({ filter: { eventTypes: projection.eventTypes } })).map((e) => registry.decode(e)) as RecordedEvent[];
     for (const page of [recorded, recorded, [...recorded].reverse()]) {
-      await log.dataSource.query('TRUNCATE stock_report_versions, stock_report_lines, stock_deliveries');
+      await log.dataSource.query('TRUNCATE stock_report_versions, stock_report_lines, stock_deliveries, stock_items');
       await log.dataSource.transaction((tx) => projection.apply(page, tx));
       await log.dataSource.transaction((tx) => projection.apply(page, tx));
       expect(await snapshot()).toEqual(live);

@@ -28,7 +28,7 @@ export class MunicipalityStockProjection implements Projection {
   readonly name = MUNICIPALITY_STOCK;
   readonly version = 1;
   readonly eventTypes = ['SituationReported', 'SituationReportCorrected', 'DeliveryDispatched', 'DeliveryReceived'];
-  readonly tables = ['stock_report_versions', 'stock_report_lines', 'stock_deliveries'];
+  readonly tables = ['stock_report_versions', 'stock_report_lines', 'stock_deliveries', 'stock_items'];
 
   /**
    * A page in three statements: every report version, their lines, and every delivery line with
@@ -81,21 +81,50 @@ export class MunicipalityStockProjection implements Projection {
         column((v) => v.event.recordedAt.toISOString()),
       ],
     );
-    const lines = versions.flatMap((v) => v.figures.lines.map((line) => ({ reportId: v.reportId, eventId: v.event.metadata.eventId, ...line })));
-    if (lines.length === 0) return;
-    await tx.query(
-      `INSERT INTO stock_report_lines (report_id, event_id, item, on_hand, used_since_last, requested)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::int[])
-       ON CONFLICT (report_id, event_id, item) DO NOTHING`,
-      [
-        lines.map((l) => l.reportId),
-        lines.map((l) => l.eventId),
-        lines.map((l) => l.item),
-        lines.map((l) => l.onHand),
-        lines.map((l) => l.usedSinceLastReport),
-        lines.map((l) => l.requested),
-      ],
-    );
+    const lines = versions.flatMap((v) => v.figures.lines.map((line) => ({ version: v, ...line })));
+    if (lines.length > 0) {
+      await tx.query(
+        `WITH written AS (
+           INSERT INTO stock_report_lines (report_id, event_id, item, on_hand, used_since_last, requested, municipality, reported_at, position)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::timestamptz[], $9::bigint[])
+           ON CONFLICT (report_id, event_id, item) DO NOTHING
+           RETURNING municipality, item
+         )
+         INSERT INTO stock_items (municipality, item) SELECT DISTINCT municipality, item FROM written
+         ON CONFLICT (municipality, item) DO NOTHING`,
+        [
+          lines.map((l) => l.version.reportId),
+          lines.map((l) => l.version.event.metadata.eventId),
+          lines.map((l) => l.item),
+          lines.map((l) => l.onHand),
+          lines.map((l) => l.usedSinceLastReport),
+          lines.map((l) => l.requested),
+          lines.map((l) => l.version.figures.municipality),
+          lines.map((l) => l.version.figures.reportedAt),
+          lines.map((l) => l.version.event.position.toString()),
+        ],
+      );
+    }
+    // A correction replaces the version before it. It always follows its report in the log (both
+    // are in the municipality's stream), so only corrections can change which version is newest.
+    const corrected = [...new Set(versions.filter((v) => v.event.type === 'SituationReportCorrected').map((v) => v.reportId))];
+    if (corrected.length > 0) {
+      await tx.query(
+        `WITH next AS (
+           SELECT report_id, event_id, lead(position) OVER (PARTITION BY report_id ORDER BY position, revision) AS superseded_at
+             FROM stock_report_versions WHERE report_id = ANY ($1::uuid[])
+         ), versions AS (
+           UPDATE stock_report_versions v SET superseded_at = n.superseded_at
+             FROM next n
+            WHERE v.report_id = n.report_id AND v.event_id = n.event_id AND v.superseded_at IS DISTINCT FROM n.superseded_at
+           RETURNING v.report_id, v.event_id, v.superseded_at
+         )
+         UPDATE stock_report_lines l SET superseded_at = u.superseded_at
+           FROM versions u
+          WHERE l.report_id = u.report_id AND l.event_id = u.event_id`,
+        [corrected],
+      );
+    }
   }
 
   /**
@@ -134,14 +163,22 @@ export class MunicipalityStockProjection implements Projection {
     for (const round of rounds) await this.writeDeliveries(round, tx);
   }
 
+  /** One round of delivery lines, and what they tell `stock_items`: the pair, and how long the way took. */
   private async writeDeliveries(lines: readonly DeliveryLine[], tx: EntityManager): Promise<void> {
     await tx.query(
-      `INSERT INTO stock_deliveries AS s (delivery_id, item, municipality, quantity, dispatched_at, dispatch_position, accepted, received_at, receipt_position)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::bigint[], $7::int[], $8::timestamptz[], $9::bigint[])
-       ON CONFLICT (delivery_id, item) DO UPDATE SET
-         ${claimSide('s', 'dispatch_position', ['quantity', 'dispatched_at', 'dispatch_position'])},
-         ${claimSide('s', 'receipt_position', ['accepted', 'received_at', 'receipt_position'])}
-       WHERE ${claims('s', 'dispatch_position')} OR ${claims('s', 'receipt_position')}`,
+      `WITH written AS (
+         INSERT INTO stock_deliveries AS s (delivery_id, item, municipality, quantity, dispatched_at, dispatch_position, accepted, received_at, receipt_position)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::bigint[], $7::int[], $8::timestamptz[], $9::bigint[])
+         ON CONFLICT (delivery_id, item) DO UPDATE SET
+           ${claimSide('s', 'dispatch_position', ['quantity', 'dispatched_at', 'dispatch_position'])},
+           ${claimSide('s', 'receipt_position', ['accepted', 'received_at', 'receipt_position'])}
+         WHERE ${claims('s', 'dispatch_position')} OR ${claims('s', 'receipt_position')}
+         RETURNING s.municipality, s.item, s.received_at - s.dispatched_at AS transit
+       )
+       INSERT INTO stock_items AS i (municipality, item, longest_transit)
+       SELECT municipality, item, max(transit) FROM written GROUP BY municipality, item
+       ON CONFLICT (municipality, item) DO UPDATE SET longest_transit = excluded.longest_transit
+       WHERE excluded.longest_transit > i.longest_transit OR (i.longest_transit IS NULL AND excluded.longest_transit IS NOT NULL)`,
       [
         lines.map((l) => l.deliveryId),
         lines.map((l) => l.item),
@@ -213,22 +250,78 @@ export interface MunicipalityStock {
 
 const MAX_POSITION = '9223372036854775807';
 
-/** Each report's figures as known at $3: its latest version recorded by then. */
-const CURRENT_REPORTS = `
-  versions AS (
-    SELECT DISTINCT ON (report_id) report_id, event_id, municipality, reported_at, infections
-      FROM stock_report_versions
-     WHERE municipality = ANY ($1::text[]) AND position <= $3
-     ORDER BY report_id, position DESC, revision DESC
-  ), reports AS (
-    SELECT v.*,
-           lag(v.reported_at) OVER (PARTITION BY v.municipality ORDER BY v.reported_at, v.report_id) AS previous_at,
-           (SELECT count(*) FROM stock_report_versions c WHERE c.report_id = v.report_id AND c.position <= $3) > 1 AS corrected
-      FROM versions v
-     WHERE v.reported_at <= $2
-  )`;
+/** A report version, or a line of one, is the newest of its report as known at $3. */
+const NEWEST_AT = (alias: string) => `${alias}.position <= $3 AND (${alias}.superseded_at IS NULL OR ${alias}.superseded_at > $3)`;
 
-interface FactsRow {
+/**
+ * Per (municipality, item) with any data: the latest count at $2 as known at $3, the report before
+ * it, what was accepted since it, and what was on its way. Each part reads only what can count: one
+ * descent for the count and for the report before, the lines that arrived since the count, and for
+ * what was in transit the lines never received and those that left within the longest transit
+ * before $2 (with $3 given — an audit — every line that left by $2, since a receipt recorded after
+ * $3 may be of any age).
+ */
+const FACTS = `
+  SELECT i.municipality, i.item, c.report_id, c.reported_at, p.reported_at AS previous_at, c.on_hand, c.used_since_last, c.requested,
+         coalesce(arrived.total, 0)::text AS delivered_since,
+         (coalesce(unreceived.total, 0) + coalesce(later.total, 0))::text AS in_transit
+    FROM stock_items i
+    LEFT JOIN LATERAL (
+      SELECT l.report_id, l.reported_at, l.on_hand, l.used_since_last, l.requested
+        FROM stock_report_lines l
+       WHERE l.municipality = i.municipality AND l.item = i.item AND l.reported_at <= $2 AND ${NEWEST_AT('l')}
+       ORDER BY l.reported_at DESC, l.report_id DESC
+       LIMIT 1
+    ) c ON true
+    LEFT JOIN LATERAL (
+      SELECT v.reported_at
+        FROM stock_report_versions v
+       WHERE v.municipality = i.municipality AND (v.reported_at, v.report_id) < (c.reported_at, c.report_id) AND ${NEWEST_AT('v')}
+       ORDER BY v.reported_at DESC, v.report_id DESC
+       LIMIT 1
+    ) p ON true
+    LEFT JOIN LATERAL (
+      SELECT sum(d.accepted) AS total
+        FROM stock_deliveries d
+       WHERE d.municipality = i.municipality AND d.item = i.item
+         AND d.received_at <= $2 AND d.received_at > coalesce(c.reported_at, '-infinity') AND d.receipt_position <= $3
+    ) arrived ON true
+    LEFT JOIN LATERAL (
+      SELECT sum(d.quantity) AS total
+        FROM stock_deliveries d
+       WHERE d.municipality = i.municipality AND d.item = i.item AND d.received_at IS NULL
+         AND d.dispatched_at <= $2 AND d.dispatch_position <= $3
+    ) unreceived ON true
+    LEFT JOIN LATERAL (
+      SELECT sum(d.quantity) AS total
+        FROM stock_deliveries d
+       WHERE d.municipality = i.municipality AND d.item = i.item AND d.received_at IS NOT NULL
+         AND d.dispatched_at <= $2 AND d.dispatch_position <= $3
+         AND d.dispatched_at >= CASE WHEN $3::bigint < ${MAX_POSITION} THEN '-infinity' ELSE $2::timestamptz - coalesce(i.longest_transit, interval '0') END
+         AND NOT (d.received_at <= $2 AND d.receipt_position <= $3)
+    ) later ON true
+   WHERE i.municipality = ANY ($1::text[])
+     AND (c.report_id IS NOT NULL
+          OR EXISTS (SELECT 1 FROM stock_deliveries d
+                      WHERE d.municipality = i.municipality AND d.item = i.item AND d.dispatched_at <= $2 AND d.dispatch_position <= $3)
+          OR EXISTS (SELECT 1 FROM stock_deliveries d
+                      WHERE d.municipality = i.municipality AND d.item = i.item AND d.received_at <= $2 AND d.receipt_position <= $3))`;
+
+/** Per municipality: its latest report at $2 as known at $3, and whether a correction stated it. */
+const LAST_REPORTS = `
+  SELECT m.code AS municipality, v.report_id, v.reported_at, v.infections,
+         EXISTS (SELECT 1 FROM stock_report_versions o WHERE o.report_id = v.report_id AND o.event_id <> v.event_id AND o.position <= $3) AS corrected
+    FROM unnest($1::text[]) AS m(code)
+   CROSS JOIN LATERAL (
+     SELECT v.report_id, v.event_id, v.reported_at, v.infections
+       FROM stock_report_versions v
+      WHERE v.municipality = m.code AND v.reported_at <= $2 AND ${NEWEST_AT('v')}
+      ORDER BY v.reported_at DESC, v.report_id DESC
+      LIMIT 1
+   ) v`;
+
+/** One (municipality, item) of the stock query: its latest count and what arrived and left since. */
+export interface FactsRow {
   municipality: string;
   item: string;
   report_id: string | null;
@@ -241,7 +334,7 @@ interface FactsRow {
   in_transit: string;
 }
 
-interface LastReportRow {
+export interface LastReportRow {
   municipality: string;
   report_id: string;
   reported_at: Date;
@@ -256,7 +349,7 @@ interface LastReportRow {
 @Injectable()
 export class MunicipalityStockQuery {
   constructor(
-    private readonly db: DataSource,
+    protected readonly db: DataSource,
     private readonly reference: ReferenceData,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -267,40 +360,8 @@ export class MunicipalityStockQuery {
 
   /** One entry per municipality asked for, in the order asked, those with no data included. */
   async forMunicipalities(codes: readonly string[], moment: StockMoment): Promise<MunicipalityStock[]> {
-    const params = [codes, moment.asOf.toISOString(), moment.knownAt?.toString() ?? MAX_POSITION];
-    const facts: FactsRow[] = await this.db.query(
-      `WITH ${CURRENT_REPORTS}, counts AS (
-         SELECT DISTINCT ON (r.municipality, l.item)
-                r.municipality, l.item, r.report_id, r.reported_at, r.previous_at, l.on_hand, l.used_since_last, l.requested
-           FROM reports r JOIN stock_report_lines l ON l.report_id = r.report_id AND l.event_id = r.event_id
-          ORDER BY r.municipality, l.item, r.reported_at DESC, r.report_id DESC
-       ), deliveries AS (
-         SELECT d.municipality, d.item,
-                sum(d.accepted) FILTER (
-                  WHERE d.received_at <= $2 AND d.receipt_position <= $3 AND (c.reported_at IS NULL OR d.received_at > c.reported_at)
-                ) AS delivered_since,
-                sum(d.quantity) FILTER (
-                  WHERE d.dispatched_at <= $2 AND d.dispatch_position <= $3
-                    AND NOT coalesce(d.received_at <= $2 AND d.receipt_position <= $3, false)
-                ) AS in_transit
-           FROM stock_deliveries d
-           LEFT JOIN counts c ON c.municipality = d.municipality AND c.item = d.item
-          WHERE d.municipality = ANY ($1::text[])
-            AND ((d.dispatched_at <= $2 AND d.dispatch_position <= $3) OR (d.received_at <= $2 AND d.receipt_position <= $3))
-          GROUP BY d.municipality, d.item
-       )
-       SELECT coalesce(c.municipality, d.municipality) AS municipality, coalesce(c.item, d.item) AS item,
-              c.report_id, c.reported_at, c.previous_at, c.on_hand, c.used_since_last, c.requested,
-              coalesce(d.delivered_since, 0)::text AS delivered_since, coalesce(d.in_transit, 0)::text AS in_transit
-         FROM counts c FULL JOIN deliveries d ON d.municipality = c.municipality AND d.item = c.item`,
-      params,
-    );
-    const lastReports: LastReportRow[] = await this.db.query(
-      `WITH ${CURRENT_REPORTS}
-       SELECT DISTINCT ON (municipality) municipality, report_id, reported_at, infections, corrected
-         FROM reports ORDER BY municipality, reported_at DESC, report_id DESC`,
-      params,
-    );
+    const params = [codes, moment.asOf.toISOString(), moment.knownAt?.toString() ?? MAX_POSITION] as const;
+    const [facts, lastReports] = await this.rows(params);
     const catalogueOrder = new Map(this.reference.items.map((item, i) => [item.code, i]));
     const order = (item: string) => catalogueOrder.get(item) ?? Number.MAX_SAFE_INTEGER;
     return codes.map((code) => {
@@ -318,6 +379,11 @@ export class MunicipalityStockQuery {
         items,
       };
     });
+  }
+
+  /** The rows the stock is computed from; params are the codes, `asOf` and the `knownAt` position. */
+  protected rows(params: readonly [readonly string[], string, string]): Promise<[FactsRow[], LastReportRow[]]> {
+    return Promise.all([this.db.query(FACTS, [...params]), this.db.query(LAST_REPORTS, [...params])]);
   }
 
   private itemStock(row: FactsRow, asOf: Date): ItemStock {

@@ -170,8 +170,14 @@ export const describeEventStoreContract = (
         ).toEqual([4n, 3n, 2n]);
       });
 
+      it('answers an empty list, not "not found", for a range past the end of a stream that exists', async () => {
+        expect(await store.readStream(s, { fromRevision: 10n })).toEqual([]);
+        expect(await store.readStream(s, { fromRevision: 12n, maxCount: 5 })).toEqual([]);
+      });
+
       it('throws StreamNotFoundError for a stream that does not exist', async () => {
         await expect(store.readStream(stream('nothing'))).rejects.toBeInstanceOf(StreamNotFoundError);
+        await expect(store.readStream(stream('nothing'), { fromRevision: 3n, maxCount: 2 })).rejects.toBeInstanceOf(StreamNotFoundError);
       });
     });
 

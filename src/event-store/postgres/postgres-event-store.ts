@@ -161,25 +161,33 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * One statement whether or not the range holds events: the stream's row (a stream exists once it
+   * has an event) joined to the events asked for. No row: no such stream. One row without a
+   * position: the stream exists, the range is empty — the usual answer to "anything after the
+   * revision I have cached?".
+   */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const params: unknown[] = [streamId];
-    let sql = `SELECT ${COLUMNS} FROM events WHERE stream_id = $1`;
+    let range = 'stream_id = $1';
     if (options.fromRevision !== undefined) {
       params.push(options.fromRevision.toString());
-      sql += backwards ? ` AND revision <= $2` : ` AND revision >= $2`;
+      range += backwards ? ` AND revision <= $2` : ` AND revision >= $2`;
     }
-    sql += ` ORDER BY revision ${backwards ? 'DESC' : 'ASC'}`;
+    let limit = '';
     if (options.maxCount !== undefined) {
       params.push(options.maxCount);
-      sql += ` LIMIT $${params.length}`;
+      limit = ` LIMIT $${params.length}`;
     }
+    const sql =
+      `SELECT e.* FROM streams s LEFT JOIN LATERAL (` +
+      `SELECT ${COLUMNS} FROM events WHERE ${range} ORDER BY revision ${backwards ? 'DESC' : 'ASC'}${limit}` +
+      `) e ON true WHERE s.stream_id = $1 AND s.revision >= 0`;
     try {
       const { rows } = await this.pool.query<EventRow>(sql, params);
-      if (rows.length === 0) {
-        const exists = await this.pool.query('SELECT 1 FROM streams WHERE stream_id = $1 AND revision >= 0', [streamId]);
-        if (exists.rowCount === 0) throw new StreamNotFoundError(streamId);
-      }
+      if (rows.length === 0) throw new StreamNotFoundError(streamId);
+      if ((rows[0]!.position as string | null) === null) return [];
       return rows.map(toEvent);
     } catch (error) {
       throw wrapUnavailable(error);

@@ -23,6 +23,10 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/** Verified tokens kept, and for how long at most: a key withdrawn from the JWKS stops working within this. */
+const VERIFIED_CACHE_SIZE = 5000;
+const VERIFIED_CACHE_MS = 60_000;
+
 export const signingKeyFile = (config: AppConfig): string =>
   config.AUTH_SIGNING_KEY_FILE ?? path.join(config.dataDir, 'signing-key.pem');
 
@@ -36,6 +40,14 @@ export class TokenService implements OnModuleInit {
   private signingKey?: CryptoKey;
   private verificationKey?: CryptoKey;
   private jwks?: JWTVerifyGetKey;
+  /**
+   * Tokens that passed verification, by their exact text, with the actor they carry: a client sends
+   * the same token with every request, and checking its signature again costs more of the thread
+   * than a command's own work. An entry serves until the token expires or for a minute, whichever
+   * comes first; a token that fails is never kept. Oldest entries go first (a Map keeps insertion
+   * order).
+   */
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,6 +71,17 @@ export class TokenService implements OnModuleInit {
   }
 
   async verify(token: string): Promise<Actor> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && now < known.until) return known.actor;
+    if (known) this.verified.delete(token);
+    const { actor, expiresAt } = await this.verifyAnew(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { actor, until: Math.min(expiresAt, now + VERIFIED_CACHE_MS) });
+    return actor;
+  }
+
+  private async verifyAnew(token: string): Promise<{ actor: Actor; expiresAt: number }> {
     let payload: JWTPayload;
     try {
       const options = {
@@ -82,7 +105,7 @@ export class TokenService implements OnModuleInit {
             : `the token is not valid (${code ?? 'malformed'})`,
       );
     }
-    return this.actorOf(payload);
+    return { actor: this.actorOf(payload), expiresAt: payload.exp! * 1000 };
   }
 
   /** Checks the claims against the reference data: a scope that does not exist is refused. */

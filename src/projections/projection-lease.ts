@@ -30,13 +30,16 @@ export class AdvisoryLockLease implements ProjectionLease {
   private connecting?: Promise<pg.Client>;
   private readonly held = new Set<string>();
   private closed = false;
+  /** The lease's one connection answers one statement at a time: the runners' calls take turns. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly connect: () => pg.Client) {}
 
   async tryAcquire(name: string): Promise<boolean> {
     if (this.held.has(name)) return true;
-    const client = await this.connection();
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LEASE_SPACE, keyOf(name)]);
+    const { rows } = await this.inTurn((client) =>
+      client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LEASE_SPACE, keyOf(name)]),
+    );
     if (rows[0]?.ok) this.held.add(name);
     return this.held.has(name);
   }
@@ -47,7 +50,7 @@ export class AdvisoryLockLease implements ProjectionLease {
 
   async release(name: string): Promise<void> {
     if (!this.held.delete(name) || !this.client) return;
-    await this.client.query('SELECT pg_advisory_unlock($1, $2)', [LEASE_SPACE, keyOf(name)]).catch(() => undefined);
+    await this.inTurn((client) => client.query('SELECT pg_advisory_unlock($1, $2)', [LEASE_SPACE, keyOf(name)])).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -60,8 +63,14 @@ export class AdvisoryLockLease implements ProjectionLease {
 
   /** The id of the lease connection's server process (tests cut it to simulate a dead instance). */
   async backendPid(): Promise<number> {
-    const { rows } = await (await this.connection()).query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const { rows } = await this.inTurn((client) => client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'));
     return rows[0]!.pid;
+  }
+
+  private inTurn<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const mine = this.turn.then(async () => work(await this.connection()));
+    this.turn = mine.catch(() => undefined);
+    return mine;
   }
 
   private connection(): Promise<pg.Client> {

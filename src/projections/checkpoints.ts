@@ -38,19 +38,23 @@ export const ensureCheckpoint = async (db: EntityManager, name: string, version:
 };
 
 /**
- * Locks the checkpoint row for the rest of the transaction and checks it still says what this
- * writer last saw (compare-and-set). Taking this lock first, before touching any read-model row,
- * gives every writer of a projection the same lock order.
+ * Moves the checkpoint from what this writer last saw (`expected`) to `next`, or throws
+ * CheckpointMovedError if it no longer says that (compare-and-set). Run it first in the transaction
+ * that writes the batch: the row then stays locked until the end, and every writer of a projection
+ * takes that lock before touching any read-model row (one lock order); if the batch fails, the move
+ * rolls back with it.
  */
-export const lockCheckpoint = async (tx: EntityManager, name: string, expected: StoredCheckpoint): Promise<void> => {
-  const rows: Row[] = await tx.query(
-    'SELECT version, position, checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
-    [name],
+export const claimCheckpoint = async (tx: EntityManager, name: string, expected: StoredCheckpoint, next: StoredCheckpoint): Promise<void> => {
+  const [moved]: { n: number }[] = await tx.query(
+    `WITH moved AS (
+       UPDATE projection_checkpoints SET version = $2, position = $3, checkpoint = $4, updated_at = now()
+        WHERE name = $1 AND version = $5 AND checkpoint IS NOT DISTINCT FROM $6
+       RETURNING name
+     )
+     SELECT count(*)::int AS n FROM moved`,
+    [name, next.version, next.position.toString(), next.checkpoint ?? null, expected.version, expected.checkpoint ?? null],
   );
-  const current = rows[0] && toStored(rows[0]);
-  if (!current || current.checkpoint !== expected.checkpoint || current.version !== expected.version) {
-    throw new CheckpointMovedError(name);
-  }
+  if (moved!.n === 0) throw new CheckpointMovedError(name);
 };
 
 export const saveCheckpoint = async (

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { Checkpoint, EventStore, LogPosition, RecordedEvent } from '../event-store/event-store.js';
 import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
-import { applyBatch, filterOf } from './apply-batch.js';
+import { applyBatch, applyBatchAlone, filterOf } from './apply-batch.js';
 import { ensureCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
 
@@ -109,26 +109,33 @@ const replayInto = async (
     // Read ahead while this page is applied; the read waits for nothing this page writes.
     next = more ? readAfter(read[read.length - 1]!.checkpoint) : undefined;
     if (page.length === 0) continue;
-    const applyTo = async (manager: EntityManager, projection: Projection, events: readonly RecordedEvent[]) => {
+    const toScratch = async (manager: EntityManager) => {
       await manager.query(`SET LOCAL search_path TO ${schema}, public`);
-      const anomalies = await applyBatch(manager, projection, options.registry, events, isUnavailable);
-      const applied = state.applied.get(projection.name)!;
-      applied.events += events.length;
-      applied.anomalies += anomalies;
+    };
+    const applied = (projection: Projection, events: readonly RecordedEvent[], anomalies: number) => {
+      const counts = state.applied.get(projection.name)!;
+      counts.events += events.length;
+      counts.anomalies += anomalies;
     };
     const work = projections
       .map((projection, i) => ({ projection, events: page.filter((e) => wants[i]!(e.type)) }))
       .filter((w) => w.events.length > 0);
     try {
       if (options.tx) {
-        for (const w of work) await applyTo(options.tx, w.projection, w.events);
+        for (const w of work) {
+          await toScratch(options.tx);
+          applied(w.projection, w.events, await applyBatch(options.tx, w.projection, options.registry, w.events, isUnavailable));
+        }
       } else {
         // As many transactions at once as the database has cores to run them: more only queue
         // their round trips behind one another.
         let next = 0;
         const settled = await Promise.allSettled(
           Array.from({ length: Math.min(options.parallel ?? DEFAULT_PARALLEL, work.length) }, async () => {
-            for (let i = next++; i < work.length; i = next++) await dataSource.transaction((tx) => applyTo(tx, work[i]!.projection, work[i]!.events));
+            for (let i = next++; i < work.length; i = next++) {
+              const { projection, events } = work[i]!;
+              applied(projection, events, await applyBatchAlone(dataSource, toScratch, projection, options.registry, events, isUnavailable));
+            }
           }),
         );
         const failed = settled.find((r) => r.status === 'rejected');

@@ -4,8 +4,8 @@ import type { EventRegistry } from '../event-store/event-registry.js';
 import type { EventStore, LogPosition, RecordedEvent, Subscription, SubscriptionMessage } from '../event-store/event-store.js';
 import { EventStoreUnavailableError } from '../event-store/errors.js';
 import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
-import { applyBatch, filterOf } from './apply-batch.js';
-import { CheckpointMovedError, ensureCheckpoint, lockCheckpoint, readCheckpoint, saveCheckpoint, type StoredCheckpoint } from './checkpoints.js';
+import { applyBatchAlone, filterOf } from './apply-batch.js';
+import { CheckpointMovedError, claimCheckpoint, ensureCheckpoint, readCheckpoint, type StoredCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { LocalLease, type ProjectionLease } from './projection-lease.js';
 import { rebuildProjection } from './projection-rebuilder.js';
@@ -246,14 +246,15 @@ export class ProjectionRunner {
     }
     const expected = this.saved!;
     if (batch.length === 0 && next.checkpoint === expected.checkpoint) return;
-    await this.dataSource.transaction(async (tx) => {
-      await lockCheckpoint(tx, this.projection.name, expected);
-      const anomalies = await applyBatch(tx, this.projection, this.options.registry, batch, unavailable);
-      if (anomalies > 0) {
-        this.options.logger.warn({ projection: this.projection.name, anomalies }, 'events recorded as anomalies');
-      }
-      await saveCheckpoint(tx, this.projection.name, next);
-    });
+    const anomalies = await applyBatchAlone(
+      this.dataSource,
+      (tx) => claimCheckpoint(tx, this.projection.name, expected, next),
+      this.projection,
+      this.options.registry,
+      batch,
+      unavailable,
+    );
+    if (anomalies > 0) this.options.logger.warn({ projection: this.projection.name, anomalies }, 'events recorded as anomalies');
     this.advance(next, true);
   }
 

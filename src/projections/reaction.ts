@@ -6,6 +6,8 @@ import type { DomainEvent } from '../shared/decider.js';
 import type { Projection } from './projection.js';
 import { ProjectionsService } from './projections.service.js';
 
+const PERFORMED_EARLY_KEPT = 10_000;
+
 /** What a reaction is handed: an event and where it was written. */
 export type SourceEvent = Pick<RecordedEvent, 'streamId' | 'type' | 'data' | 'metadata'>;
 
@@ -37,6 +39,12 @@ export interface Reaction {
 export class ReactionsService {
   private readonly logger = new Logger('reactions');
   private readonly reactions: Reaction[] = [];
+  /**
+   * Source events whose reactions this process ran right after their command, by reaction and
+   * event id: the log-driven run skips them once instead of appending their effect again (it would
+   * write nothing: the ids are the same, but the append is still a round trip). The oldest go first.
+   */
+  private readonly performedEarly = new Set<string>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -55,6 +63,8 @@ export class ReactionsService {
       for (const reaction of this.reactions.filter((r) => r.eventTypes.includes(event.type))) {
         try {
           await this.perform(reaction, { streamId, ...event });
+          if (this.performedEarly.size >= PERFORMED_EARLY_KEPT) this.performedEarly.delete(this.performedEarly.values().next().value!);
+          this.performedEarly.add(`${reaction.name}|${event.metadata.eventId}`);
         } catch (error) {
           this.logger.warn({ err: error, reaction: reaction.name, eventId: event.metadata.eventId }, 'reaction deferred to the log');
         }
@@ -70,7 +80,10 @@ export class ReactionsService {
       tables: [],
       rebuildable: false,
       apply: async (events) => {
-        for (const event of events) await this.perform(reaction, event);
+        for (const event of events) {
+          if (this.performedEarly.delete(`${reaction.name}|${event.metadata.eventId}`)) continue;
+          await this.perform(reaction, event);
+        }
       },
     };
   }

@@ -18,11 +18,15 @@ export const MUNICIPALITY_STOCK = 'municipality-stock';
  *  - every version of every report's figures: the report, then each correction of it, each keyed by
  *    the event that stated it. A correction recorded late replaces the figures for the time the
  *    report describes, and the version before it stays for "as known at";
+ *    Each version and its lines know the position of the version that replaced it (`superseded_at`);
  *  - every delivery line: dispatched (quantity, when, at which position) and received (accepted,
- *    when, at which position).
+ *    when, at which position);
+ *  - `stock_items`: each (municipality, item) either kind of fact named, with the longest transit
+ *    of its deliveries — what lets a read touch only the rows that can count (docs/stock.md).
  *
  * Idempotent per event: report versions are inserted once per event id; each side of a delivery
- * line is claimed once (`… IS NULL`).
+ * line is claimed once (`… IS NULL`); `superseded_at` is recomputed from the versions present, and
+ * the longest transit only grows.
  */
 export class MunicipalityStockProjection implements Projection {
   readonly name = MUNICIPALITY_STOCK;
@@ -31,9 +35,10 @@ export class MunicipalityStockProjection implements Projection {
   readonly tables = ['stock_report_versions', 'stock_report_lines', 'stock_deliveries', 'stock_items'];
 
   /**
-   * A page in three statements: every report version, their lines, and every delivery line with
-   * what left and what arrived. Each row has one writer per side, guarded as above, so the rows do
-   * not depend on how the log is cut into pages.
+   * A page in three statements (four when it holds corrections): every report version, their lines
+   * (with the items they name), and every delivery line with what left and what arrived (with the
+   * items and transits). Each row has one writer per side, guarded as above, so the rows do not
+   * depend on how the log is cut into pages.
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const versions: ReportVersion[] = [];

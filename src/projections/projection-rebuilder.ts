@@ -65,6 +65,29 @@ const finishScratch = async (dataSource: DataSource, schema: string, projections
   for (const definition of deferred) await dataSource.query(definition);
 };
 
+/** A table's indexes: name, and definition without name or table (what makes two copies alike). */
+const indexesOf = async (tx: EntityManager, schema: string, table: string): Promise<{ name: string; shape: string }[]> => {
+  const rows: { name: string; definition: string }[] = await tx.query(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass`,
+    [`${schema}.${quote(table)}`],
+  );
+  return rows.map((r) => ({ name: r.name, shape: r.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, '$1') }));
+};
+
+/**
+ * Gives the swapped-in table's indexes the names the live table's had. A scratch copy's indexes are
+ * named by PostgreSQL (`LIKE … INCLUDING ALL`); without this, every rebuild would rename them, and a
+ * migration that names an index would fail on a database that was ever rebuilt.
+ */
+const keepIndexNames = async (tx: EntityManager, table: string, live: readonly { name: string; shape: string }[]) => {
+  for (const index of await indexesOf(tx, 'public', table)) {
+    const same = live.find((l) => l.shape === index.shape);
+    if (same && same.name !== index.name) await tx.query(`ALTER INDEX public.${quote(index.name)} RENAME TO ${quote(same.name)}`);
+  }
+};
+
 /** Where one pass over the log stands, and what each projection it feeds has applied. */
 interface Replay {
   checkpoint: Checkpoint | undefined;
@@ -188,8 +211,10 @@ export const rebuildProjections = async (
     await tx.query('SET LOCAL search_path TO public');
     for (const projection of projections) {
       for (const table of projection.tables) {
+        const live = await indexesOf(tx, 'public', table);
         await tx.query(`DROP TABLE public.${quote(table)}`);
         await tx.query(`ALTER TABLE ${REBUILD_SCHEMA}.${quote(table)} SET SCHEMA public`);
+        await keepIndexNames(tx, table, live);
       }
       await saveCheckpoint(tx, projection.name, { version: projection.version, position: state.position, checkpoint: state.checkpoint });
     }

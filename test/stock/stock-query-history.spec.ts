@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config/config.js';
 import { StockReadPaths1733100000000 } from '../../src/database/migrations/1733100000000-stock-read-paths.js';
 import type { LogPosition, RecordedEvent } from '../../src/event-store/event-store.js';
+import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
 import { ReferenceData } from '../../src/reference/reference-data.js';
 import type { ReportLine, SituationReportedData } from '../../src/reporting/domain/situation-report.events.js';
 import { type FactsRow, type LastReportRow, MunicipalityStockProjection, MunicipalityStockQuery, type StockMoment } from '../../src/stock/projections/municipality-stock.js';
@@ -212,7 +213,18 @@ describe('municipality stock at any moment, from only the rows that can count', 
     expect(items.map((i: { item: string }) => i.item)).toContain('GOWN-LS');
   });
 
-  it('fills the new columns and stock_items from rows projected before the upgrade', async () => {
+  it('fills the new columns and stock_items from rows projected before the upgrade, on a database rebuilt since', async () => {
+    // A rebuild swaps in fresh tables: their indexes keep the names the migrations gave, which the
+    // migration below relies on no more than it must (it finds the old indexes by their columns).
+    const indexNames = async () =>
+      (await log.dataSource.query(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'stock_%' ORDER BY indexname`,
+      )).map((r: { indexname: string }) => r.indexname);
+    const named = await indexNames();
+    expect(named).toEqual(expect.arrayContaining(['stock_deliveries_arrived', 'stock_deliveries_left', 'stock_report_lines_newest', 'stock_report_versions_newest']));
+    await rebuildProjection(log.dataSource, log.store, projection, { registry });
+    expect(await indexNames()).toEqual(named);
+
     const snapshot = async () => ({
       versions: await log.dataSource.query('SELECT * FROM stock_report_versions ORDER BY report_id, event_id'),
       lines: await log.dataSource.query('SELECT * FROM stock_report_lines ORDER BY report_id, event_id, item'),
@@ -228,11 +240,15 @@ describe('municipality stock at any moment, from only the rows that can count', 
       await migration.down(runner);
       const columns = await runner.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'stock_report_lines' ORDER BY ordinal_position`);
       expect(columns.map((c: { column_name: string }) => c.column_name)).not.toContain('superseded_at');
+      // As a database rebuilt before rebuilds kept index names has them: named by PostgreSQL.
+      await runner.query('ALTER INDEX stock_deliveries_municipality RENAME TO stock_deliveries_municipality_item_idx');
+      await runner.query('ALTER INDEX stock_report_versions_municipality RENAME TO stock_report_versions_municipality_report_id_position_idx');
       await migration.up(runner);
       await runner.commitTransaction();
     } finally {
       await runner.release();
     }
     expect(await snapshot()).toEqual(projected);
+    expect(await indexNames()).toEqual(named);
   });
 });

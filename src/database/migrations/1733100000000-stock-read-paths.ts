@@ -15,6 +15,21 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Rows already projected are filled in here from what the tables hold, so the read model stays
  * whole across the upgrade without a rebuild.
  */
+/**
+ * Drops a table's plain index on exactly these columns, whatever it is called: a rebuild used to
+ * swap tables in with indexes PostgreSQL had named (the rebuild keeps the names now), so the name a
+ * migration gave cannot be relied on for databases rebuilt before that.
+ */
+const dropIndexOn = async (q: QueryRunner, table: string, columns: string): Promise<void> => {
+  const indexes: { name: string }[] = await q.query(
+    `SELECT c.relname AS name
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND pg_get_indexdef(i.indexrelid) LIKE $2`,
+    [table, `% USING btree (${columns})`],
+  );
+  for (const index of indexes) await q.query(`DROP INDEX "${index.name}"`);
+};
+
 export class StockReadPaths1733100000000 implements MigrationInterface {
   name = 'StockReadPaths1733100000000';
 
@@ -41,7 +56,7 @@ export class StockReadPaths1733100000000 implements MigrationInterface {
         ALTER COLUMN municipality SET NOT NULL,
         ALTER COLUMN reported_at SET NOT NULL,
         ALTER COLUMN position SET NOT NULL`);
-    await q.query('DROP INDEX stock_report_versions_municipality');
+    await dropIndexOn(q, 'stock_report_versions', 'municipality, report_id, "position"');
     await q.query('CREATE INDEX stock_report_versions_newest ON stock_report_versions (municipality, reported_at, report_id)');
     await q.query('CREATE INDEX stock_report_lines_newest ON stock_report_lines (municipality, item, reported_at, report_id)');
 
@@ -59,18 +74,18 @@ export class StockReadPaths1733100000000 implements MigrationInterface {
               UNION ALL
               SELECT municipality, item, dispatched_at, received_at FROM stock_deliveries) facts
        GROUP BY municipality, item`);
-    await q.query('DROP INDEX stock_deliveries_municipality');
+    await dropIndexOn(q, 'stock_deliveries', 'municipality, item');
     await q.query('CREATE INDEX stock_deliveries_arrived ON stock_deliveries (municipality, item, received_at)');
     await q.query('CREATE INDEX stock_deliveries_left ON stock_deliveries (municipality, item, dispatched_at)');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP INDEX stock_deliveries_left');
-    await q.query('DROP INDEX stock_deliveries_arrived');
+    await dropIndexOn(q, 'stock_deliveries', 'municipality, item, dispatched_at');
+    await dropIndexOn(q, 'stock_deliveries', 'municipality, item, received_at');
     await q.query('CREATE INDEX stock_deliveries_municipality ON stock_deliveries (municipality, item)');
     await q.query('DROP TABLE stock_items');
-    await q.query('DROP INDEX stock_report_lines_newest');
-    await q.query('DROP INDEX stock_report_versions_newest');
+    await dropIndexOn(q, 'stock_report_lines', 'municipality, item, reported_at, report_id');
+    await dropIndexOn(q, 'stock_report_versions', 'municipality, reported_at, report_id');
     await q.query('CREATE INDEX stock_report_versions_municipality ON stock_report_versions (municipality, report_id, position)');
     await q.query(`
       ALTER TABLE stock_report_lines

@@ -9,9 +9,26 @@ export const filterOf = (...projections: readonly Projection[]): EventFilter | u
   return { eventTypes: [...new Set(projections.flatMap((p) => p.eventTypes as readonly string[]))] };
 };
 
+/**
+ * Each recorded event's decoded form, per registry, for as long as the recorded one is held: a page
+ * of the log (in a rebuild) or a live tail's events reach several projections as the same objects,
+ * and upcasting and checking an event against its schema once is enough. A failure is not kept:
+ * each projection meets it, and records its own anomaly.
+ */
+const decodedOnce = new WeakMap<EventRegistry, WeakMap<RecordedEvent, RecordedEvent>>();
+
 /** Upcasts the events whose types the registry knows; others pass through as recorded. */
-export const decodeAll = (registry: EventRegistry | undefined, events: readonly RecordedEvent[]): RecordedEvent[] =>
-  events.map((e) => (registry?.has(e.type) ? registry.decode(e) : e));
+export const decodeAll = (registry: EventRegistry | undefined, events: readonly RecordedEvent[]): RecordedEvent[] => {
+  if (!registry) return [...events];
+  let decoded = decodedOnce.get(registry);
+  if (!decoded) decodedOnce.set(registry, (decoded = new WeakMap()));
+  return events.map((e) => {
+    if (!registry.has(e.type)) return e;
+    let d = decoded.get(e);
+    if (!d) decoded.set(e, (d = registry.decode(e)));
+    return d;
+  });
+};
 
 const recordAnomaly = (tx: EntityManager, projection: Projection, event: RecordedEvent, error: unknown) =>
   tx.query(

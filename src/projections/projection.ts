@@ -17,6 +17,7 @@ export interface Projection {
   readonly eventTypes: readonly string[] | 'all';
   /** Tables it owns, created by migrations in the public schema. */
   readonly tables: readonly string[];
+  /** Applies a batch inside `tx`. The events, data included, are shared with other projections: read them, never change them. */
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
   /** False for reactions: their effects are appends, which a replay must not repeat in bulk. */
   readonly rebuildable?: boolean;

@@ -31,12 +31,11 @@ const snapshot = async () => {
   return rows;
 };
 
-/** Each table's persistence and its indexes (names aside: a rebuilt table's are generated). */
+/** Each table's persistence and its indexes, names included (a rebuild keeps them). */
 const tableShapes = async () =>
   log.dataSource.query(
     `SELECT c.relname, c.relpersistence,
-            array(SELECT regexp_replace(pg_get_indexdef(i.indexrelid), 'INDEX \\S+ ON', 'INDEX ON') FROM pg_index i
-                   WHERE i.indrelid = c.oid ORDER BY 1) AS indexes
+            array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1) AS indexes
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relname = ANY ($1::text[]) ORDER BY c.relname`,
     [projections.flatMap((p) => p.tables)],
@@ -68,8 +67,15 @@ describe('national log generator (a smoke run of `npm run bench:seed`)', () => {
   it('rebuilds every projection in one pass to the rows each gets rebuilt alone, whatever the page size', async () => {
     const shapes = await tableShapes();
     const results = await rebuildProjections(log.dataSource, log.store, projections, { batchSize: 1000, registry });
-    // Loaded unlogged and without their plain indexes, swapped in durable and with all of them.
+    // Loaded unlogged and without their plain indexes, swapped in durable, with all of them under
+    // their names, and with the planner's statistics gathered (reltuples is -1 until then).
     expect(await tableShapes()).toEqual(shapes);
+    const unanalysed = await log.dataSource.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relname = ANY ($1::text[]) AND c.reltuples < 0`,
+      [projections.flatMap((p) => p.tables)],
+    );
+    expect(unanalysed).toEqual([]);
     const onePass = await snapshot();
     expect(onePass.delivery_history!.length).toBeGreaterThan(1000);
     expect(onePass.decision_drift_rounds!.length).toBeGreaterThan(0);

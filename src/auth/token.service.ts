@@ -12,6 +12,7 @@ import {
 import path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ReferenceData } from '../reference/reference-data.js';
+import { rememberAtMost } from '../shared/bounded-map.js';
 import { COUNTY_SCOPED_ROLES, ROLES, type Actor, type Role } from './actor.js';
 import { loadSigningKey, LOCAL_TOKEN_ALGORITHM } from './signing-key.js';
 
@@ -44,8 +45,7 @@ export class TokenService implements OnModuleInit {
    * Tokens that passed verification, by their exact text, with the actor they carry: a client sends
    * the same token with every request, and checking its signature again costs more of the thread
    * than a command's own work. An entry serves until the token expires or for a minute, whichever
-   * comes first; a token that fails is never kept. Oldest entries go first (a Map keeps insertion
-   * order).
+   * comes first; a token that fails is never kept. Oldest entries go first.
    */
   private readonly verified = new Map<string, { actor: Actor; until: number }>();
 
@@ -76,8 +76,7 @@ export class TokenService implements OnModuleInit {
     if (known && now < known.until) return known.actor;
     if (known) this.verified.delete(token);
     const { actor, expiresAt } = await this.verifyAnew(token);
-    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { actor, until: Math.min(expiresAt, now + VERIFIED_CACHE_MS) });
+    rememberAtMost(this.verified, token, { actor, until: Math.min(expiresAt, now + VERIFIED_CACHE_MS) }, VERIFIED_CACHE_SIZE);
     return actor;
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { eventIdFor } from '../event-store/event-ids.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../event-store/event-store.js';
+import { rememberAtMost } from '../shared/bounded-map.js';
 import type { DomainEvent } from '../shared/decider.js';
 import type { Projection } from './projection.js';
 import { ProjectionsService } from './projections.service.js';
@@ -44,7 +45,7 @@ export class ReactionsService {
    * event id: the log-driven run skips them once instead of appending their effect again (it would
    * write nothing: the ids are the same, but the append is still a round trip). The oldest go first.
    */
-  private readonly performedEarly = new Set<string>();
+  private readonly performedEarly = new Map<string, true>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -63,8 +64,7 @@ export class ReactionsService {
       for (const reaction of this.reactions.filter((r) => r.eventTypes.includes(event.type))) {
         try {
           await this.perform(reaction, { streamId, ...event });
-          if (this.performedEarly.size >= PERFORMED_EARLY_KEPT) this.performedEarly.delete(this.performedEarly.values().next().value!);
-          this.performedEarly.add(`${reaction.name}|${event.metadata.eventId}`);
+          rememberAtMost(this.performedEarly, `${reaction.name}|${event.metadata.eventId}`, true, PERFORMED_EARLY_KEPT);
         } catch (error) {
           this.logger.warn({ err: error, reaction: reaction.name, eventId: event.metadata.eventId }, 'reaction deferred to the log');
         }

@@ -1,4 +1,5 @@
 import { WrongExpectedVersionError, StreamNotFoundError } from '../event-store/errors.js';
+import { rememberAtMost } from './bounded-map.js';
 import { eventIdFor } from '../event-store/event-ids.js';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { EventStore, ExpectedRevision, LogPosition, NewEvent, RecordedEvent } from '../event-store/event-store.js';
@@ -47,12 +48,6 @@ const cacheOf = (store: EventStore, decider: object): Map<string, CachedState> =
   return cache;
 };
 
-const remember = (cache: Map<string, CachedState>, streamId: string, entry: CachedState): void => {
-  cache.delete(streamId); // re-inserted last: a Map keeps insertion order, which makes it an LRU
-  cache.set(streamId, entry);
-  if (cache.size > MAX_CACHED_STREAMS) cache.delete(cache.keys().next().value!);
-};
-
 /** Reads a stream and folds it; a missing stream is the initial state, expected to stay missing. */
 export const loadStream = async <State, Event extends DomainEvent>(
   store: EventStore,
@@ -75,7 +70,7 @@ export const loadStream = async <State, Event extends DomainEvent>(
     (cached?.state as State | undefined) ?? decider.initialState(),
   );
   const revision = recorded.length ? recorded[recorded.length - 1]!.revision : cached!.revision;
-  remember(cache, streamId, { state, revision });
+  rememberAtMost(cache, streamId, { state, revision }, MAX_CACHED_STREAMS);
   return { state, expected: revision };
 };
 
@@ -138,7 +133,7 @@ export const handleCommand = async <Command, State, Event extends DomainEvent>(o
         const result = await store.appendToStream(streamId, recorded, { expectedRevision: expected });
         // The state after this decision, so the next command on the stream reads nothing it knows.
         if (result.nextExpectedRevision === (typeof expected === 'bigint' ? expected : -1n) + BigInt(events.length)) {
-          remember(cacheOf(store, decider), streamId, { state: events.reduce(decider.evolve, state), revision: result.nextExpectedRevision });
+          rememberAtMost(cacheOf(store, decider), streamId, { state: events.reduce(decider.evolve, state), revision: result.nextExpectedRevision }, MAX_CACHED_STREAMS);
         }
         return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };
       } catch (error) {

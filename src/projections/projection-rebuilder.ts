@@ -28,6 +28,26 @@ export interface RebuildOptions {
 
 const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
 
+interface TableIndex {
+  readonly name: string;
+  readonly definition: string;
+  /** The definition without name or table: what makes two copies of a table's index alike. */
+  readonly shape: string;
+  /** Neither unique nor behind a constraint: an upsert never needs it. */
+  readonly plain: boolean;
+}
+
+const indexesOf = async (db: Pick<EntityManager, 'query'>, schema: string, table: string): Promise<TableIndex[]> => {
+  const rows: { name: string; definition: string; plain: boolean }[] = await db.query(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition,
+            NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) AS plain
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass`,
+    [`${schema}.${quote(table)}`],
+  );
+  return rows.map((r) => ({ ...r, shape: r.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, '$1') }));
+};
+
 /**
  * Fresh, empty copies of the projections' tables in `schema`, made for loading in bulk: unlogged
  * (a crash loses a scratch copy, which a rebuild starts again anyway) and with only the unique
@@ -44,14 +64,7 @@ const prepareScratch = async (dataSource: DataSource, schema: string, projection
   for (const table of projections.flatMap((p) => p.tables)) {
     await dataSource.query(`DROP TABLE IF EXISTS ${schema}.${quote(table)}`);
     await dataSource.query(`CREATE UNLOGGED TABLE ${schema}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`);
-    const plain: { name: string; definition: string }[] = await dataSource.query(
-      `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
-         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-        WHERE i.indrelid = $1::regclass AND NOT i.indisunique
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
-      [`${schema}.${quote(table)}`],
-    );
-    for (const index of plain) {
+    for (const index of (await indexesOf(dataSource.manager, schema, table)).filter((i) => i.plain)) {
       await dataSource.query(`DROP INDEX ${schema}.${quote(index.name)}`);
       deferred.push(index.definition);
     }
@@ -71,23 +84,12 @@ const finishScratch = async (dataSource: DataSource, schema: string, projections
   for (const table of tables) await dataSource.query(`ANALYZE ${schema}.${quote(table)}`);
 };
 
-/** A table's indexes: name, and definition without name or table (what makes two copies alike). */
-const indexesOf = async (tx: EntityManager, schema: string, table: string): Promise<{ name: string; shape: string }[]> => {
-  const rows: { name: string; definition: string }[] = await tx.query(
-    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE i.indrelid = $1::regclass`,
-    [`${schema}.${quote(table)}`],
-  );
-  return rows.map((r) => ({ name: r.name, shape: r.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, '$1') }));
-};
-
 /**
  * Gives the swapped-in table's indexes the names the live table's had. A scratch copy's indexes are
  * named by PostgreSQL (`LIKE … INCLUDING ALL`); without this, every rebuild would rename them, and a
  * migration that names an index would fail on a database that was ever rebuilt.
  */
-const keepIndexNames = async (tx: EntityManager, table: string, live: readonly { name: string; shape: string }[]) => {
+const keepIndexNames = async (tx: EntityManager, table: string, live: readonly TableIndex[]) => {
   for (const index of await indexesOf(tx, 'public', table)) {
     const same = live.find((l) => l.shape === index.shape);
     if (same && same.name !== index.name) await tx.query(`ALTER INDEX public.${quote(index.name)} RENAME TO ${quote(same.name)}`);

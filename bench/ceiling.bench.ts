@@ -118,37 +118,24 @@ export const ceilingBenchmarks = async (scale: number): Promise<Figure[]> => {
     // from elsewhere on the machine falls on both alike. Rows and events are built (JSON
     // serialised for the ceiling's rows) before the clock starts: the ceiling is the database's
     // and the wire's, not this process's; the service's figures include its own serialising.
-    const t1 = await freshTable();
-    const rows1 = Array.from({ length: single1 }, (_, i) => t1.row(benchEvent(i), i));
-    const insert1 = await measure('single-row INSERT, autocommit, 1 connection', single1, () =>
-      concurrently(1, single1, async (_, i) => {
-        await insertOne(t1.name, rows1[i]!);
-      }),
-    );
-    const events1 = Array.from({ length: single1 }, (_, i) => benchEvent(i));
-    figures.push({
-      name: 'append 1 event, 1 writer',
-      unit: 'events/s',
-      service: await timed(() => concurrently(1, single1, (w, i) => append(stream('a1', w, i), [events1[i]!]))),
-      baseline: insert1,
-      baselineName: 'single-row INSERT, 1 connection',
-    });
-
-    const t8 = await freshTable();
-    const rows8 = Array.from({ length: single8 }, (_, i) => t8.row(benchEvent(i), i));
-    const insert8 = await measure('single-row INSERT, autocommit, 8 connections', single8, () =>
-      concurrently(8, single8, async (_, i) => {
-        await insertOne(t8.name, rows8[i]!);
-      }),
-    );
-    const events8 = Array.from({ length: single8 }, (_, i) => benchEvent(i));
-    figures.push({
-      name: 'append 1 event, 8 writers',
-      unit: 'events/s',
-      service: await timed(() => concurrently(8, single8, (w, i) => append(stream('a8', w, i), [events8[i]!]))),
-      baseline: insert8,
-      baselineName: 'single-row INSERT, 8 connections',
-    });
+    for (const [writers, count] of [[1, single1], [8, single8]] as const) {
+      const many = writers > 1 ? 's' : '';
+      const table = await freshTable();
+      const rows = Array.from({ length: count }, (_, i) => table.row(benchEvent(i), i));
+      const insert = await measure(`single-row INSERT, autocommit, ${writers} connection${many}`, count, () =>
+        concurrently(writers, count, async (_, i) => {
+          await insertOne(table.name, rows[i]!);
+        }),
+      );
+      const events = Array.from({ length: count }, (_, i) => benchEvent(i));
+      figures.push({
+        name: `append 1 event, ${writers} writer${many}`,
+        unit: 'events/s',
+        service: await timed(() => concurrently(writers, count, (w, i) => append(stream(`a${writers}`, w, i), [events[i]!]))),
+        baseline: insert,
+        baselineName: `single-row INSERT, ${writers} connection${many}`,
+      });
+    }
 
     const tm = await freshTable();
     let rowsBulk = Array.from({ length: bulkRows }, (_, i) => tm.row(benchEvent(i), i));

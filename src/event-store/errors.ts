@@ -29,6 +29,19 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A write was sent but no answer came in time (a frozen server, a connection lost mid-call): it may
+ * or may not have been recorded. Maps to 503 saying so; a retry with the same Idempotency-Key lands
+ * exactly once, because a command recognises its own events before deciding again.
+ */
+export class EventStoreOutcomeUnknownError extends Error {
+  readonly code = 'EVENT_STORE.OUTCOME_UNKNOWN';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventStoreOutcomeUnknownError';
+  }
+}
+
 /** An event failed its type's schema on write or on read. */
 export class InvalidEventError extends Error {
   readonly code = 'EVENT_STORE.INVALID_EVENT';

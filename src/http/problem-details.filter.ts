@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
+  EventStoreOutcomeUnknownError,
   EventStoreUnavailableError,
   InvalidEventError,
   StreamNotFoundError,
@@ -91,6 +92,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof InvalidEventError) {
       // The request passed validation but produced an event its schema refuses: a bug, not bad input.
       return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The request could not be recorded.' };
+    }
+    if (exception instanceof EventStoreOutcomeUnknownError) {
+      return {
+        type: problemType('outcome-unknown'),
+        title: 'Outcome unknown',
+        status: 503,
+        detail:
+          'The event store did not answer in time, so this request may or may not have been recorded. ' +
+          'Send it again with the same Idempotency-Key: it will be recorded once.',
+        code: exception.code,
+      };
     }
     if (exception instanceof EventStoreUnavailableError || isUnavailable(exception)) {
       return {

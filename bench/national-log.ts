@@ -4,7 +4,7 @@ import { reserveStockReaction } from '../src/allocation/reactions/reserve-stock.
 import type { DeliveryReceivedData } from '../src/deliveries/domain/delivery.events.js';
 import { deliveryStream } from '../src/deliveries/domain/delivery.events.js';
 import { openDeliveryReaction } from '../src/deliveries/reactions/open-delivery.reaction.js';
-import { eventIdFor } from '../src/event-store/event-ids.js';
+import { reactionEventId } from '../src/event-store/event-ids.js';
 import type { EventMetadata, ExpectedRevision, LogPosition, NewEvent } from '../src/event-store/event-store.js';
 import type { PurchaseOrderedData, PurchaseReceivedData } from '../src/procurement/domain/purchase.events.js';
 import { purchaseStream } from '../src/procurement/domain/purchase.events.js';
@@ -270,7 +270,7 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
       events: effect.events.map((e, index) =>
         event(e.type, e.data, {
           ...source.metadata,
-          eventId: eventIdFor(source.metadata.eventId, effect.streamId, index),
+          eventId: reactionEventId(source.metadata.eventId, effect.streamId, index),
           causationId: source.metadata.eventId,
         }),
       ),

@@ -148,7 +148,7 @@ export const replayBenchmarks = async (scale: number): Promise<Figure[]> => {
             actor: { sub: `bench-county-${COUNTY}`, name: 'Replay benchmark', role: 'county', county: COUNTY },
             correlationId: randomUUID(),
             causationId: randomUUID(),
-            idempotencyKey: key,
+            idempotency: { key, request: 'replay-bench', mayHaveWritten: false },
             now,
           }),
         )

@@ -9,6 +9,7 @@ import { AllocationReadModels1732800000000 } from './migrations/1732800000000-al
 import { AuditReadModels1732900000000 } from './migrations/1732900000000-audit-read-models.js';
 import { LogPositionOffset1733000000000 } from './migrations/1733000000000-log-position-offset.js';
 import { StockReadPaths1733100000000 } from './migrations/1733100000000-stock-read-paths.js';
+import { IdempotencyScope1733200000000 } from './migrations/1733200000000-idempotency-scope.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   AuditReadModels1732900000000,
   LogPositionOffset1733000000000,
   StockReadPaths1733100000000,
+  IdempotencyScope1733200000000,
 ];
 
 export const createDataSource = (

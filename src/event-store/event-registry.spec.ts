@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { InvalidEventError } from './errors.js';
-import { eventIdFor } from './event-ids.js';
+import { commandEventId, reactionEventId } from './event-ids.js';
 import { defineEvent, EventRegistry } from './event-registry.js';
 import type { NewEvent, RecordedEvent } from './event-store.js';
 
@@ -83,12 +83,24 @@ describe('event registry', () => {
 });
 
 describe('event ids', () => {
-  it('are the same for the same idempotency key, stream and index, and differ otherwise', () => {
-    expect(eventIdFor('key-1', 'warehouse-01', 0)).toBe(eventIdFor('key-1', 'warehouse-01', 0));
-    expect(eventIdFor('key-1', 'warehouse-01', 0)).not.toBe(eventIdFor('key-1', 'warehouse-01', 1));
-    expect(eventIdFor('key-1', 'warehouse-01', 0)).not.toBe(eventIdFor('key-2', 'warehouse-01', 0));
-    expect(eventIdFor('key-1', 'warehouse-01', 0)).not.toBe(eventIdFor('key-1', 'warehouse-18', 0));
-    expect(eventIdFor(undefined, 'warehouse-01', 0)).not.toBe(eventIdFor(undefined, 'warehouse-01', 0));
-    expect(eventIdFor('key-1', 'warehouse-01', 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const seed = (actor: string, key: string, request = 'r1') => `${actor}\u0000${key}\u0000${request}`;
+  it('are the same for the same caller, key, request, stream and index, and differ otherwise', () => {
+    const id = commandEventId(seed('u1', 'key-1'), 'warehouse-01', 0);
+    expect(commandEventId(seed('u1', 'key-1'), 'warehouse-01', 0)).toBe(id);
+    expect(commandEventId(seed('u1', 'key-1'), 'warehouse-01', 1)).not.toBe(id);
+    expect(commandEventId(seed('u1', 'key-2'), 'warehouse-01', 0)).not.toBe(id);
+    expect(commandEventId(seed('u1', 'key-1'), 'warehouse-18', 0)).not.toBe(id);
+    expect(commandEventId(seed('u2', 'key-1'), 'warehouse-01', 0)).not.toBe(id);
+    expect(commandEventId(seed('u1', 'key-1', 'r2'), 'warehouse-01', 0)).not.toBe(id);
+    expect(commandEventId(undefined, 'warehouse-01', 0)).not.toBe(commandEventId(undefined, 'warehouse-01', 0));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('of a reaction are derived as they always were, so logs written before still match', () => {
+    // The id a reaction gave its StockReceived before the derivation was split in two.
+    expect(reactionEventId('2f1d7a0c-5b7e-4e2a-9a0f-0c6b1d2e3f40', 'warehouse-01-central', 0)).toBe(
+      '92e53a59-88a5-59ba-ae0f-48966f0267a3',
+    );
+    expect(reactionEventId('a', 'warehouse-01', 0)).not.toBe(reactionEventId('b', 'warehouse-01', 0));
   });
 });

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { eventIdFor } from '../event-store/event-ids.js';
+import { reactionEventId } from '../event-store/event-ids.js';
 import { EventRegistry } from '../event-store/event-registry.js';
-import { EVENT_STORE, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../event-store/event-store.js';
+import { EVENT_STORE, type EventStore, type NewEvent, type RecordedEvent } from '../event-store/event-store.js';
 import { rememberAtMost } from '../shared/bounded-map.js';
-import type { DomainEvent } from '../shared/decider.js';
+import { appendUnlessRecorded } from '../shared/command-handling.js';
+import type { Decider, DomainEvent } from '../shared/decider.js';
 import type { Projection } from './projection.js';
 import { ProjectionsService } from './projections.service.js';
 
@@ -12,17 +13,40 @@ const PERFORMED_EARLY_KEPT = 10_000;
 /** What a reaction is handed: an event and where it was written. */
 export type SourceEvent = Pick<RecordedEvent, 'streamId' | 'type' | 'data' | 'metadata'>;
 
+/**
+ * How an effect is kept to once, whoever runs it how often (straight after the command and again
+ * from the log, two instances, after a restart), on either store:
+ *  - `opens-stream`: the events are the first of a new stream, appended expecting no stream. Every
+ *    store recognises a repeat at that exact revision (same ids) and answers it without writing.
+ *  - `unless-recorded`: the target stream's state, folded by its decider, says whether the effect is
+ *    already there (the warehouse has this receipt); if not, it is appended at the exact revision
+ *    read. Never an append at any revision trusting the store to drop a repeated id: EventStoreDB
+ *    does that only from a bounded cache that a restart or failover empties.
+ */
+export type Once =
+  | { readonly kind: 'opens-stream' }
+  | {
+      readonly kind: 'unless-recorded';
+      readonly decider: Pick<Decider<never, unknown, DomainEvent>, 'initialState' | 'evolve'>;
+      readonly recorded: (state: unknown) => boolean;
+    };
+
+/** `unless-recorded`, with the predicate typed by the decider's state. */
+export const unlessRecorded = <State, Event extends DomainEvent>(
+  decider: Pick<Decider<never, State, Event>, 'initialState' | 'evolve'>,
+  recorded: (state: State) => boolean,
+): Once => ({ kind: 'unless-recorded', decider, recorded } as unknown as Once);
+
 export interface ReactionEffect {
   readonly streamId: string;
   readonly events: readonly DomainEvent[];
-  readonly expectedRevision: ExpectedRevision;
+  readonly once: Once;
 }
 
 /**
  * A consequence of an event in another stream (goods received against a purchase enter the
  * warehouse; a dispatch opens its delivery). `react` is pure. Its events get ids derived from the
- * source event, so running a reaction twice — once straight after the command, once from the log —
- * writes once.
+ * source event, and each effect says how it is kept to once (see `Once`).
  */
 export interface Reaction {
   readonly name: string;
@@ -31,8 +55,8 @@ export interface Reaction {
 }
 
 /**
- * Runs reactions from the log, with checkpoints like a projection (at least once; the derived event
- * ids make it exactly once in effect), and lets command handlers run them at once after their own
+ * Runs reactions from the log, with checkpoints like a projection (at least once; each effect's
+ * `Once` makes it exactly once in effect), and lets command handlers run them at once after their own
  * append so a client sees the consequence straight away. If that eager run fails, the log-driven
  * run catches up.
  */
@@ -42,8 +66,8 @@ export class ReactionsService {
   private readonly reactions: Reaction[] = [];
   /**
    * Source events whose reactions this process ran right after their command, by reaction and
-   * event id: the log-driven run skips them once instead of appending their effect again (it would
-   * write nothing: the ids are the same, but the append is still a round trip). The oldest go first.
+   * event id: the log-driven run skips them once instead of looking again (it would write nothing,
+   * but the look is still a round trip). The oldest go first.
    */
   private readonly performedEarly = new Map<string, true>();
 
@@ -95,7 +119,7 @@ export class ReactionsService {
           type: event.type,
           data: event.data,
           metadata: {
-            eventId: eventIdFor(source.metadata.eventId, effect.streamId, index),
+            eventId: reactionEventId(source.metadata.eventId, effect.streamId, index),
             correlationId: source.metadata.correlationId,
             causationId: source.metadata.eventId,
             actor: source.metadata.actor,
@@ -108,7 +132,18 @@ export class ReactionsService {
         this.registry.checkForWrite(recorded);
         return recorded;
       });
-      await this.store.appendToStream(effect.streamId, events, { expectedRevision: effect.expectedRevision });
+      if (effect.once.kind === 'opens-stream') {
+        await this.store.appendToStream(effect.streamId, events, { expectedRevision: 'no_stream' });
+      } else {
+        await appendUnlessRecorded({
+          store: this.store,
+          registry: this.registry,
+          streamId: effect.streamId,
+          decider: effect.once.decider,
+          events,
+          recorded: effect.once.recorded,
+        });
+      }
     }
   }
 }

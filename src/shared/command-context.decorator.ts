@@ -1,18 +1,18 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest } from '../auth/auth.guard.js';
+import type { IdempotentHttpRequest } from '../http/idempotency.interceptor.js';
 import type { CommandContext } from './command-context.js';
 
 /** The command context of a request: the verified actor, its correlation id and idempotency key. */
 export const Context = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
-  const request = context.switchToHttp().getRequest<AuthenticatedRequest & { id?: unknown }>();
+  const request = context.switchToHttp().getRequest<IdempotentHttpRequest & { id?: unknown }>();
   if (!request.actor) throw new Error('no actor on the request: is the route public?');
   const correlationId = String(request.id);
-  const key = request.headers['idempotency-key'];
   return {
     actor: request.actor,
     correlationId,
     causationId: correlationId,
-    ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+    // Set by the idempotency interceptor when the request carries a valid key.
+    ...(request.idempotency ? { idempotency: request.idempotency } : {}),
     now: new Date(),
   };
 });

@@ -1,9 +1,9 @@
 import { WrongExpectedVersionError, StreamNotFoundError } from '../event-store/errors.js';
 import { rememberAtMost } from './bounded-map.js';
-import { eventIdFor } from '../event-store/event-ids.js';
+import { commandEventId } from '../event-store/event-ids.js';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { EventStore, ExpectedRevision, LogPosition, NewEvent, RecordedEvent } from '../event-store/event-store.js';
-import type { CommandContext } from './command-context.js';
+import { type CommandContext, idempotencySeed } from './command-context.js';
 import type { Decider, DomainEvent } from './decider.js';
 
 export interface CommandResult<Event extends DomainEvent> {
@@ -12,11 +12,15 @@ export interface CommandResult<Event extends DomainEvent> {
   /** Position of the last event written; undefined when the decision wrote nothing. */
   readonly position?: LogPosition;
   readonly streamRevision?: bigint;
+  /** The events are an earlier attempt's of the same request, found in the stream: nothing new was written. */
+  readonly recognised?: boolean;
 }
 
 export interface LoadedStream<State> {
   readonly state: State;
   readonly expected: ExpectedRevision;
+  /** The events read this time: the whole stream, or those after the cached state. */
+  readonly read: readonly RecordedEvent[];
 }
 
 /** How many times a decision is retried when another writer got to the stream first. */
@@ -48,30 +52,34 @@ const cacheOf = (store: EventStore, decider: object): Map<string, CachedState> =
   return cache;
 };
 
-/** Reads a stream and folds it; a missing stream is the initial state, expected to stay missing. */
+/**
+ * Reads a stream and folds it; a missing stream is the initial state, expected to stay missing.
+ * `whole` ignores the cached state and reads from the start.
+ */
 export const loadStream = async <State, Event extends DomainEvent>(
   store: EventStore,
   registry: EventRegistry,
   streamId: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+  options: { readonly whole?: boolean } = {},
 ): Promise<LoadedStream<State>> => {
   const cache = cacheOf(store, decider);
-  const cached = cache.get(streamId);
+  const cached = options.whole ? undefined : cache.get(streamId);
   let recorded: RecordedEvent[];
   try {
     recorded = (await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1n } : {})).map((e) => registry.decode(e));
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), expected: 'no_stream' };
+    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), expected: 'no_stream', read: [] };
     throw error;
   }
-  if (!cached && recorded.length === 0) return { state: decider.initialState(), expected: 'no_stream' };
+  if (!cached && recorded.length === 0) return { state: decider.initialState(), expected: 'no_stream', read: [] };
   const state = recorded.reduce(
     (s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event),
     (cached?.state as State | undefined) ?? decider.initialState(),
   );
   const revision = recorded.length ? recorded[recorded.length - 1]!.revision : cached!.revision;
   rememberAtMost(cache, streamId, { state, revision }, MAX_CACHED_STREAMS);
-  return { state, expected: revision };
+  return { state, expected: revision, read: recorded };
 };
 
 /** Wraps domain events in the metadata the log keeps with every event. */
@@ -87,7 +95,7 @@ export const toNewEvents = (
       type: event.type,
       data: event.data,
       metadata: {
-        eventId: eventIdFor(context.idempotencyKey, streamId, index),
+        eventId: commandEventId(idempotencySeed(context), streamId, index),
         correlationId: context.correlationId,
         causationId: context.causationId,
         actor: context.actor.sub,
@@ -95,7 +103,7 @@ export const toNewEvents = (
         role: context.actor.role,
         occurredAt: occurredAt.toISOString(),
         schemaVersion: registry.currentVersion(event.type),
-        ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+        ...(context.idempotency ? { idempotencyKey: context.idempotency.key } : {}),
       },
     };
     registry.checkForWrite(recorded);
@@ -103,10 +111,41 @@ export const toNewEvents = (
   });
 
 /**
+ * An earlier attempt of this very request, among events just read: the run of events carrying the
+ * ids this request derives, from index 0 on. Only keyed requests can be recognised.
+ */
+const earlierAttempt = <Event extends DomainEvent>(
+  read: readonly RecordedEvent[],
+  streamId: string,
+  context: CommandContext,
+): CommandResult<Event> | undefined => {
+  const seed = idempotencySeed(context);
+  if (seed === undefined) return undefined;
+  const first = read.findIndex((e) => e.metadata.eventId === commandEventId(seed, streamId, 0));
+  if (first < 0) return undefined;
+  const run: RecordedEvent[] = [];
+  for (let i = first; i < read.length && read[i]!.metadata.eventId === commandEventId(seed, streamId, run.length); i++) run.push(read[i]!);
+  const last = run[run.length - 1]!;
+  return {
+    events: run.map((e) => ({ type: e.type, data: e.data }) as Event),
+    recorded: run.map((e) => ({ type: e.type, data: e.data, metadata: e.metadata })),
+    position: last.position,
+    streamRevision: last.revision,
+    recognised: true,
+  };
+};
+
+/**
  * The one way commands write: load the stream, decide, append with the revision that was read.
  * When another writer appended in between, the decision is taken again on the new state (the
  * rule that refused or allowed it may now say otherwise), up to MAX_ATTEMPTS times. Commands on
  * one stream take turns within this process, so only writers of other instances can conflict.
+ *
+ * Exactly once, on either store: before deciding, a keyed command looks for its own events (by
+ * their derived ids) in what it read, and answers those instead of deciding again. When an
+ * earlier attempt's outcome is unknown (`mayHaveWritten`), it reads the stream whole first, since
+ * a cached state may already stand past that attempt's events. Neither store's own duplicate
+ * detection is relied on: EventStoreDB recognises a repeat only at the same expected revision.
  */
 export const handleCommand = async <Command, State, Event extends DomainEvent>(options: {
   readonly store: EventStore;
@@ -124,7 +163,10 @@ export const handleCommand = async <Command, State, Event extends DomainEvent>(o
   const { store, registry, streamId, decider, command, context } = options;
   return inTurn(streamId, async () => {
     for (let attempt = 1; ; attempt++) {
-      const { state, expected } = await loadStream(store, registry, streamId, decider);
+      const whole = attempt === 1 && context.idempotency?.mayHaveWritten === true;
+      const { state, expected, read } = await loadStream(store, registry, streamId, decider, { whole });
+      const earlier = earlierAttempt<Event>(read, streamId, context);
+      if (earlier) return earlier;
       const events = decider.decide(command, state);
       if (events.length === 0) return { events, recorded: [] };
       const occurredAt = typeof options.occurredAt === 'function' ? options.occurredAt(state) : (options.occurredAt ?? context.now);
@@ -137,6 +179,8 @@ export const handleCommand = async <Command, State, Event extends DomainEvent>(o
         }
         return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };
       } catch (error) {
+        // Whether anything was written is not known: the next command reads what is there.
+        if (!(error instanceof WrongExpectedVersionError)) cacheOf(store, decider).delete(streamId);
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
@@ -159,4 +203,39 @@ const inTurn = async <T>(streamId: string, work: () => Promise<T>): Promise<T> =
   } finally {
     if (turns.get(streamId) === done) turns.delete(streamId);
   }
+};
+
+/**
+ * Appends the events a reaction derived, unless the target stream's state already holds them (the
+ * warehouse has this receipt, this reservation): exactly once in effect on either store, through
+ * restarts, two instances and failover, without counting on the store to drop a repeated event id
+ * (EventStoreDB does that for an append at any revision only from a bounded cache). The append
+ * expects the exact revision that was read, so a write in between makes it look again.
+ */
+export const appendUnlessRecorded = async <State, Event extends DomainEvent>(options: {
+  readonly store: EventStore;
+  readonly registry: EventRegistry;
+  readonly streamId: string;
+  readonly decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;
+  readonly events: readonly NewEvent[];
+  readonly recorded: (state: State) => boolean;
+}): Promise<{ readonly written: boolean }> => {
+  const { store, registry, streamId, decider, events } = options;
+  return inTurn(streamId, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const { state, expected } = await loadStream(store, registry, streamId, decider);
+      if (options.recorded(state)) return { written: false };
+      try {
+        const result = await store.appendToStream(streamId, events, { expectedRevision: expected });
+        if (result.nextExpectedRevision === (typeof expected === 'bigint' ? expected : -1n) + BigInt(events.length)) {
+          const next = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), state);
+          rememberAtMost(cacheOf(store, decider), streamId, { state: next, revision: result.nextExpectedRevision }, MAX_CACHED_STREAMS);
+        }
+        return { written: true };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) cacheOf(store, decider).delete(streamId);
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  });
 };

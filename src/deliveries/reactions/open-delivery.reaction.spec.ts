@@ -33,11 +33,11 @@ const dispatched = (overrides: Partial<DeliveryDispatchedData> = {}) => ({
 });
 
 describe('a dispatch opens its delivery', () => {
-  it('opens delivery-{id}, expecting no stream, with the dispatch minus lots and vehicle', () => {
+  it('opens delivery-{id} (once: as the stream’s first event) with the dispatch minus lots and vehicle', () => {
     expect(openDeliveryReaction.react(dispatched())).toEqual([
       {
         streamId: `delivery-${DELIVERY}`,
-        expectedRevision: 'no_stream',
+        once: { kind: 'opens-stream' },
         events: [
           {
             type: 'DeliveryOpened',

@@ -26,6 +26,6 @@ export const openDeliveryReaction: Reaction = {
         lines: d.lines.map((line) => ({ item: line.item, quantity: line.quantity })),
       },
     };
-    return [{ streamId: deliveryStream(d.deliveryId), events: [opened], expectedRevision: 'no_stream' }];
+    return [{ streamId: deliveryStream(d.deliveryId), events: [opened], once: { kind: 'opens-stream' } }];
   },
 };

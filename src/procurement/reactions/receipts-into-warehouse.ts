@@ -1,12 +1,13 @@
-import type { Reaction } from '../../projections/reaction.js';
+import { type Reaction, unlessRecorded } from '../../projections/reaction.js';
+import { hasReceipt, warehouseDecider } from '../../warehouse/domain/warehouse.decider.js';
 import type { StockReceivedData } from '../../warehouse/domain/warehouse.events.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
 import type { PurchaseReceivedData } from '../domain/purchase.events.js';
 
 /**
- * Goods received against a purchase enter the warehouse's stock. The warehouse stream takes the
- * receipt with any expected revision: an arrival only adds stock, so it cannot break the warehouse's
- * rule, and it must never be refused because a dispatch was recorded meanwhile.
+ * Goods received against a purchase enter the warehouse's stock, once: unless the warehouse already
+ * has the receipt. An arrival only adds stock, so it cannot break the warehouse's rule and is never
+ * refused; a dispatch recorded meanwhile only makes it look again.
  */
 export const receiptsIntoWarehouse: Reaction = {
   name: 'purchase-receipts-into-warehouse',
@@ -21,6 +22,12 @@ export const receiptsIntoWarehouse: Reaction = {
       purchaseId: receipt.purchaseId,
       lines: receipt.lines,
     };
-    return [{ streamId: warehouseStream(receipt.warehouseId), events: [{ type: 'StockReceived', data }], expectedRevision: 'any' }];
+    return [
+      {
+        streamId: warehouseStream(receipt.warehouseId),
+        events: [{ type: 'StockReceived', data }],
+        once: unlessRecorded(warehouseDecider, (state) => hasReceipt(state, receipt.receiptId)),
+      },
+    ];
   },
 };

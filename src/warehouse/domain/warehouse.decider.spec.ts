@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
-import { onHand, reserved, unreserved, warehouseDecider, type AdjustStockLine, type DispatchLine, type WarehouseCommand } from './warehouse.decider.js';
+import { hasReceipt, hasReservation, onHand, reserved, unreserved, warehouseDecider, type AdjustStockLine, type DispatchLine, type WarehouseCommand } from './warehouse.decider.js';
 import { WAREHOUSE_EVENTS, type AdjustmentReason, type StockReceivedData, type StockReservedData, type WarehouseEvent } from './warehouse.events.js';
 import { refusal } from '../../../test/support/decider.js';
 
@@ -500,5 +500,30 @@ describe('the events decided', () => {
       };
       expect(() => registry.checkForWrite({ ...event, metadata })).not.toThrow();
     }
+  });
+});
+
+describe('what the warehouse knows it has recorded (so a reaction run twice applies once)', () => {
+  it('knows every receipt it has taken in, whatever its source', () => {
+    const other: WarehouseEvent = {
+      type: 'StockReceived',
+      data: { receiptId: 'r-2', warehouseId: W, source: 'purchase', from: 'Leverantören AB', lines: [{ item: 'FFP2', quantity: 1 }] },
+    };
+    const state = stateOf([receipt([{ item: 'FFP2', quantity: 5 }]), other]);
+    expect(hasReceipt(state, ID)).toBe(true);
+    expect(hasReceipt(state, 'r-2')).toBe(true);
+    expect(hasReceipt(state, 'r-3')).toBe(false);
+    expect(hasReceipt(warehouseDecider.initialState(), ID)).toBe(false);
+  });
+
+  it('knows every allocation it holds stock for, also once fully dispatched', () => {
+    const held = stateOf([
+      receipt([{ item: 'FFP2', quantity: 10 }]),
+      reservation([{ municipality: '0115', item: 'FFP2', quantity: 10 }], ALLOCATION),
+    ]);
+    expect(hasReservation(held, ALLOCATION)).toBe(true);
+    expect(hasReservation(held, ID)).toBe(false);
+    const [sent] = warehouseDecider.decide({ ...(dispatch([{ item: 'FFP2', quantity: 10 }]) as Extract<WarehouseCommand, { type: 'DispatchDelivery' }>), allocationId: ALLOCATION }, held);
+    expect(hasReservation(warehouseDecider.evolve(held, sent!), ALLOCATION)).toBe(true);
   });
 });

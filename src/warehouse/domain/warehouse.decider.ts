@@ -33,7 +33,18 @@ export interface WarehouseState {
   readonly stock: Readonly<Record<string, readonly StockBucket[]>>;
   /** Per allocation id; an allocation fully dispatched stays (at zero) so that it is still known. */
   readonly reservations: Readonly<Record<string, Reservation>>;
+  /**
+   * Every receipt the warehouse has taken in, by id, so that a receipt arriving again (a reaction
+   * run twice) is known as already recorded. One id per receipt: small beside the stream itself.
+   */
+  readonly receipts: ReadonlySet<string>;
 }
+
+/** Whether the warehouse has taken in this receipt already. */
+export const hasReceipt = (state: WarehouseState, receiptId: string): boolean => state.receipts.has(receiptId);
+
+/** Whether an allocation has set stock aside here already (a plan of nothing never does). */
+export const hasReservation = (state: WarehouseState, allocationId: string): boolean => state.reservations[allocationId] !== undefined;
 
 export interface ReceiveStockLine {
   readonly item: string;
@@ -406,14 +417,14 @@ const dispatch = (command: Extract<WarehouseCommand, { type: 'DispatchDelivery' 
  * back by reservations.
  */
 export const warehouseDecider: Decider<WarehouseCommand, WarehouseState, WarehouseEvent> = {
-  initialState: () => ({ stock: {}, reservations: {} }),
+  initialState: () => ({ stock: {}, reservations: {}, receipts: new Set() }),
 
   evolve(state, event) {
     switch (event.type) {
       case 'StockReceived':
-        return event.data.lines.reduce(
+        return event.data.lines.reduce<WarehouseState>(
           (s, l) => addToBucket(s, l.item, { lot: l.lot ?? null, expiresOn: l.expiresOn ?? null }, l.quantity),
-          state,
+          { ...state, receipts: new Set(state.receipts).add(event.data.receiptId) },
         );
       case 'StockAdjusted':
         return event.data.lines.reduce((s, l) => l.lots.reduce((s2, b) => addToBucket(s2, l.item, b, b.change), s), state);

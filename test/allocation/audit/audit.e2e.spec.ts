@@ -164,6 +164,12 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     expect(v1.status).toBe(200);
     expect(v1.body.whatIf.policy).toBe('need-weighted/1');
     expect(v1.body.recorded.policy).toBe('need-weighted/2');
+    // A what-if writes nothing, so its answers are not kept: one key may ask two questions.
+    const keyed = (body: object) => call(t, 'POST', path, { as: as.auditor, body, headers: { 'Idempotency-Key': 'what-if-k' } });
+    expect((await keyed({})).status).toBe(200);
+    const other = await keyed({ parameters: { infectionWeight: 0 } });
+    expect(other.status).toBe(200);
+    expect(other.body.whatIf.parameters.infectionWeight).toBe(0);
     expect(await countEvents(t)).toBe(before);
   });
 

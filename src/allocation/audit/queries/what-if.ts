@@ -6,6 +6,7 @@ import { assertInScope } from '../../../auth/auth.guard.js';
 import { CurrentActor } from '../../../auth/current-actor.js';
 import { EventRegistry } from '../../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/event-store.js';
+import { ReadOnlyPost } from '../../../http/idempotency.interceptor.js';
 import { knownPolicies } from '../../domain/policies/registry.js';
 import { loadRound, whatIf } from '../replay.js';
 
@@ -36,6 +37,7 @@ export class WhatIfController {
   ) {}
 
   @Post()
+  @ReadOnlyPost()
   @HttpCode(200)
   @ApiOperation({
     summary: 'What the round would have given under another policy version or other parameters',

@@ -21,15 +21,55 @@ const hostilePath = (value: unknown, path: string, depth: number): { field: stri
 };
 
 /**
+ * Text PostgreSQL cannot store or that is not Unicode at all: a NUL character (jsonb and text refuse
+ * it, so it would fail the write as a 500) or half of a UTF-16 surrogate pair with no other half.
+ */
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const whyBad = (text: string): string | undefined =>
+  !BAD_TEXT.test(text) ? undefined : text.includes('\u0000') ? 'contains a NUL character' : 'contains a lone UTF-16 surrogate, which is not Unicode text';
+
+/**
+ * The path of the first string, or object key, anywhere in a parsed body, query or path parameters
+ * that holds text no field may hold. Depth is already bounded: the body by `hostilePath`, the query
+ * by its parser.
+ */
+export const badTextPath = (value: unknown, path: string): { field: string; why: string } | undefined => {
+  if (typeof value === 'string') {
+    const why = whyBad(value);
+    return why ? { field: path || '(body)', why } : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const key of Object.keys(value)) {
+    const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const why = Array.isArray(value) ? undefined : whyBad(key);
+    if (why) return { field, why: `its name ${why}` };
+    const found = badTextPath((value as Record<string, unknown>)[key], field);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+const refuseBadText = (value: unknown): void => {
+  const bad = badTextPath(value, '');
+  if (bad) throw new DomainError('REQUEST.INVALID_TEXT', `${bad.field} ${bad.why}`, 'invalid', { field: bad.field });
+};
+
+/**
  * Writes take JSON only. Without this, a body in another content type is simply not parsed and
  * the request fails validation with a misleading list of "missing" fields; 415 says what is wrong.
  * A JSON body with prototype keys (`__proto__`, `constructor`, `prototype`) or absurd nesting is
- * refused outright rather than silently stripped: someone is probing.
+ * refused outright rather than silently stripped: someone is probing. Text no field may hold (a NUL,
+ * a lone surrogate) is refused in the path, the query and the body of every route, naming the field
+ * (400 REQUEST.INVALID_TEXT).
  */
 @Injectable()
 export class JsonOnlyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
+    // Every text of every route, checked here once rather than field by field, so none is forgotten.
+    refuseBadText(request.params);
+    refuseBadText(request.query);
     if (!WRITES.has(request.method)) return true;
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return true;
@@ -37,6 +77,7 @@ export class JsonOnlyGuard implements CanActivate {
     if (type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type)) {
       const hostile = hostilePath(request.body, '', 0);
       if (hostile) throw new DomainError('REQUEST.HOSTILE_BODY', `${hostile.field}: ${hostile.why}`, 'invalid', { field: hostile.field });
+      refuseBadText(request.body);
       return true;
     }
     throw new DomainError(

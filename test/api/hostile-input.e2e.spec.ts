@@ -135,3 +135,20 @@ it('refuses NUL characters and lone surrogates in any text of a body, query or p
   });
   expect(fine.status).toBe(201);
 });
+
+it('answers 400 naming the parameter for a position or count out of range in any query', async () => {
+  const county = await t.token('county', { county: '01' });
+  const auditor = await t.token('auditor');
+  const huge = '9'.repeat(400);
+  const cases: { path: string; as: string; field: string }[] = [
+    ...['-1', '1.5', '9223372036854775808', huge, '1e3', ''].map((v) => ({ path: `/api/warehouses/01-central/stock?waitFor=${v}`, as: county, field: 'waitFor' })),
+    ...['-1', '9223372036854775808', huge].map((v) => ({ path: `/api/municipalities/0115/stock?knownAt=${v}`, as: county, field: 'knownAt' })),
+    ...['0', '-1', '1.5', huge, '1e400'].map((v) => ({ path: `/api/allocation-rounds?county=01&limit=${v}`, as: county, field: 'limit' })),
+    ...['-1', '1.5', '9223372036854775808', huge].map((v) => ({ path: `/api/audit/streams/warehouse-01-central?fromRevision=${v}`, as: auditor, field: 'fromRevision' })),
+  ];
+  for (const c of cases) {
+    const r = await call(t, 'GET', c.path, { as: c.as });
+    const where = `${c.path.slice(0, 120)} → ${r.status} ${r.text.slice(0, 200)}`;
+    expect({ where, status: r.status, fields: [...new Set(r.body?.errors?.map((e: { field: string }) => e.field))] }).toEqual({ where, status: 400, fields: [c.field] });
+  }
+});

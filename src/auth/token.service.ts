@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { whyUnstorable } from '../http/request-fields.js';
 import { ReferenceData } from '../reference/reference-data.js';
 import { rememberAtMost } from '../shared/bounded-map.js';
 import { COUNTY_SCOPED_ROLES, ROLES, type Actor, type Role } from './actor.js';
@@ -161,13 +162,18 @@ export class TokenService implements OnModuleInit {
   }
 }
 
-/** A claim that must be text when present: undefined when absent, refused when of another type or absurdly long. */
+/**
+ * A claim that must be text when present: undefined when absent, refused when of another type, absurdly
+ * long, or holding what no event's metadata could store (the actor's sub and name are recorded).
+ */
 const textClaim = (payload: JWTPayload, claim: string): string | undefined => {
   const value = payload[claim];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length > MAX_CLAIM_LENGTH) {
     throw new InvalidTokenError(`the token's ${claim} must be text of at most ${MAX_CLAIM_LENGTH} characters`);
   }
+  const why = whyUnstorable(value);
+  if (why) throw new InvalidTokenError(`the token's ${claim} ${why}`);
   return value;
 };
 

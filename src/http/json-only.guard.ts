@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from '../shared/domain-error.js';
+import { whyUnstorable } from './request-fields.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 /** Keys that can reach an object's prototype when a body is merged or copied. */
@@ -21,28 +22,19 @@ const hostilePath = (value: unknown, path: string, depth: number): { field: stri
 };
 
 /**
- * Text PostgreSQL cannot store or that is not Unicode at all: a NUL character (jsonb and text refuse
- * it, so it would fail the write as a 500) or half of a UTF-16 surrogate pair with no other half.
- */
-const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-const whyBad = (text: string): string | undefined =>
-  !BAD_TEXT.test(text) ? undefined : text.includes('\u0000') ? 'contains a NUL character' : 'contains a lone UTF-16 surrogate, which is not Unicode text';
-
-/**
  * The path of the first string, or object key, anywhere in a parsed body, query or path parameters
  * that holds text no field may hold. Depth is already bounded: the body by `hostilePath`, the query
  * by its parser.
  */
 export const badTextPath = (value: unknown, path: string): { field: string; why: string } | undefined => {
   if (typeof value === 'string') {
-    const why = whyBad(value);
+    const why = whyUnstorable(value);
     return why ? { field: path || '(body)', why } : undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
   for (const key of Object.keys(value)) {
     const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    const why = Array.isArray(value) ? undefined : whyBad(key);
+    const why = Array.isArray(value) ? undefined : whyUnstorable(key);
     if (why) return { field, why: `its name ${why}` };
     const found = badTextPath((value as Record<string, unknown>)[key], field);
     if (found) return found;

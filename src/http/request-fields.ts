@@ -77,6 +77,20 @@ export const IsLogNumber = () =>
     },
   });
 
+/**
+ * Text PostgreSQL cannot store or that is not Unicode at all: a NUL character (jsonb and text refuse
+ * it, so it would fail a write as a 500) or half of a UTF-16 surrogate pair with no other half.
+ */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why no field may hold this text, or undefined when it may. */
+export const whyUnstorable = (text: string): string | undefined =>
+  !UNSTORABLE_TEXT.test(text)
+    ? undefined
+    : text.includes('\u0000')
+      ? 'contains a NUL character'
+      : 'contains a lone UTF-16 surrogate, which is not Unicode text';
+
 /** Free text that must say something. */
 export const IsText = (max: number) =>
   applyDecorators(IsString(), Matches(/\S/, { message: '$property must not be blank' }), MaxLength(max));

@@ -30,6 +30,11 @@ const main = async (): Promise<void> => {
   if (values.municipality && !reference.municipality(values.municipality)) throw new Error(`no municipality ${values.municipality}`);
   const config = loadConfig();
   if (config.AUTH_JWKS_URL) throw new Error('AUTH_JWKS_URL is set: tokens come from the identity provider');
+  // The service refuses a token that lives longer than AUTH_MAX_TOKEN_LIFETIME_S: do not print one.
+  const ttlSeconds = Math.round(Number(values.hours) * 3600);
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0 || ttlSeconds > config.AUTH_MAX_TOKEN_LIFETIME_S) {
+    throw new Error(`--hours must be more than 0 and at most ${config.AUTH_MAX_TOKEN_LIFETIME_S / 3600} (AUTH_MAX_TOKEN_LIFETIME_S)`);
+  }
   const key = await loadSigningKey(signingKeyFile(config), true);
   const scope = values.municipality ?? values.county ?? 'all';
   const token = await signToken(
@@ -42,7 +47,7 @@ const main = async (): Promise<void> => {
       ...(values.municipality ? { municipality: values.municipality } : {}),
     },
     config,
-    Math.round(Number(values.hours) * 3600),
+    ttlSeconds,
   );
   process.stdout.write(`${token}\n`);
 };

@@ -22,6 +22,12 @@ describe('configuration', () => {
     );
   });
 
+  it('lets tokens live twelve hours at most unless configured otherwise', () => {
+    expect(loadConfig({}).AUTH_MAX_TOKEN_LIFETIME_S).toBe(12 * 3600);
+    expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME_S: '3600' }).AUTH_MAX_TOKEN_LIFETIME_S).toBe(3600);
+    for (const bad of ['0', '-1', 'a day', '999999999']) expect(() => loadConfig({ AUTH_MAX_TOKEN_LIFETIME_S: bad })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_S/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

@@ -46,6 +46,8 @@ export const configSchema = z.object({
   AUTH_JWKS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   AUTH_ISSUER: z.string().min(1).default('ppe-ledger'),
   AUTH_AUDIENCE: z.string().min(1).default('ppe-ledger'),
+  /** The longest a token may live, `exp - iat`, in seconds: a stolen token is good for at most this long. */
+  AUTH_MAX_TOKEN_LIFETIME_S: positiveInt.max(7 * 24 * 3600).default(12 * 3600),
   /** Stock status thresholds, in days of supply: under CRITICAL is critical, under LOW is low. */
   STOCK_CRITICAL_DAYS: z.coerce.number().positive().default(3),
   STOCK_LOW_DAYS: z.coerce.number().positive().default(7),

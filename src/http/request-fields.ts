@@ -1,7 +1,20 @@
 import { applyDecorators } from '@nestjs/common';
 
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsISO8601,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
 import { DomainError } from '../shared/domain-error.js';
 
 /**
@@ -46,6 +59,37 @@ export const IsListOf = (dto: new () => object, { min = 1, max }: { min?: number
     ...(min > 0 ? [ArrayMinSize(min)] : []),
     IsArray(),
   );
+
+/** The largest revision or log position there can be: PostgreSQL's bigint, where the log lives. */
+export const MAX_LOG_NUMBER = 2n ** 63n - 1n;
+
+/**
+ * A stream revision or log position, as a decimal string from 0 to 2^63-1. Kept a string up to the
+ * store: as a JavaScript number it would lose its last digits past 2^53, and past 2^63-1 the database
+ * would fail the read.
+ */
+export const IsLogNumber = () =>
+  ValidateBy({
+    name: 'isLogNumber',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_LOG_NUMBER,
+      defaultMessage: () => `$property must be a whole number from 0 to ${MAX_LOG_NUMBER}, in decimal digits`,
+    },
+  });
+
+/**
+ * Text PostgreSQL cannot store or that is not Unicode at all: a NUL character (jsonb and text refuse
+ * it, so it would fail a write as a 500) or half of a UTF-16 surrogate pair with no other half.
+ */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why no field may hold this text, or undefined when it may. */
+export const whyUnstorable = (text: string): string | undefined =>
+  !UNSTORABLE_TEXT.test(text)
+    ? undefined
+    : text.includes('\u0000')
+      ? 'contains a NUL character'
+      : 'contains a lone UTF-16 surrogate, which is not Unicode text';
 
 /** Free text that must say something. */
 export const IsText = (max: number) =>

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SignJWT, generateKeyPair } from 'jose';
+import { SignJWT, generateKeyPair, type JWTPayload } from 'jose';
+import { loadSigningKey } from '../../src/auth/signing-key.js';
+import { signingKeyFile } from '../../src/auth/token.service.js';
+import { APP_CONFIG, type AppConfig } from '../../src/config/config.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { call } from '../support/api.js';
 
@@ -86,5 +89,67 @@ describe('tokens', () => {
     const tokens = t.app.get((await import('../../src/auth/token.service.js')).TokenService);
     const expired = await tokens.sign({ sub: 'a', name: 'a', role: 'auditor' }, -120);
     await expectUnauthenticated({ authorization: `Bearer ${expired}` }, /expired/);
+  });
+
+  /**
+   * A token signed with the app's own key, so only what it claims can be wrong: `claims` replace the
+   * good ones (undefined removes one); `iat` and `exp` are seconds from now, or undefined to leave out.
+   */
+  const signedByTheApp = async (claims: Record<string, unknown>, times: { iat?: number; exp?: number } = { iat: 0, exp: 3600 }) => {
+    const config = t.app.get<AppConfig>(APP_CONFIG);
+    const key = await loadSigningKey(signingKeyFile(config), false);
+    const now = Math.floor(Date.now() / 1000);
+    const payload: JWTPayload = { sub: 'u-1', name: 'Eva Lind', role: 'county', county: '01', iss: config.AUTH_ISSUER, aud: config.AUTH_AUDIENCE, ...claims };
+    if (times.iat !== undefined) payload.iat = now + times.iat;
+    if (times.exp !== undefined) payload.exp = now + times.exp;
+    const present = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
+    return new SignJWT(present).setProtectedHeader({ alg: 'ES256', typ: 'JWT' }).sign(key);
+  };
+
+  it('refuses a token whose claims have the wrong types, without failing', async () => {
+    const bad: [string, Record<string, unknown>][] = [
+      ['role as a number', { role: 7 }],
+      ['role as a list', { role: ['admin'] }],
+      ['county as a list', { county: ['01'] }],
+      ['county as a number', { county: 1 }],
+      ['county as an object', { county: { code: '01' } }],
+      ['municipality as a list', { role: 'municipality', county: undefined, municipality: ['0115'] }],
+      ['municipality as a number', { role: 'municipality', county: undefined, municipality: 115 }],
+      ['no sub', { sub: undefined }],
+      ['sub as a number', { sub: 42 }],
+      ['sub as an object', { sub: { id: 'u-1' } }],
+      ['empty sub', { sub: '' }],
+      ['name as a number', { name: 42 }],
+      ['name as a list', { name: ['Eva', 'Lind'] }],
+      // Text a database cannot store, which would otherwise reach every event's metadata.
+      ['name with a NUL', { name: 'Eva\u0000Lind' }],
+      ['sub with a lone surrogate', { sub: 'u-\ud800' }],
+    ];
+    for (const [what, claims] of bad) {
+      const r = await call(t, 'GET', '/api/items', { as: await signedByTheApp(claims) });
+      expect({ what, status: r.status, code: r.body?.code }).toEqual({ what, status: 401, code: 'AUTH.UNAUTHENTICATED' });
+      expect(r.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    // The same token with its claims right is taken: what was refused was the claims.
+    expect((await call(t, 'GET', '/api/items', { as: await signedByTheApp({}) })).status).toBe(200);
+  });
+
+  it('refuses a token without iat or exp, one that lives longer than the maximum, and one issued in the future', async () => {
+    const HOUR = 3600;
+    const refused: [string, { iat?: number; exp?: number }, RegExp][] = [
+      ['no iat', { exp: HOUR }, /iat/],
+      ['no exp', { iat: 0 }, /exp/],
+      ['13 hours', { iat: 0, exp: 13 * HOUR }, /lifetime|lives/],
+      ['a year', { iat: -HOUR, exp: 365 * 24 * HOUR }, /lifetime|lives/],
+      ['issued in ten minutes', { iat: 600, exp: HOUR }, /future/],
+    ];
+    for (const [what, times, detail] of refused) {
+      const r = await call(t, 'GET', '/api/items', { as: await signedByTheApp({}, times) });
+      expect({ what, status: r.status, detail: r.body?.detail }).toEqual({ what, status: 401, detail: expect.stringMatching(detail) });
+    }
+    // Twelve hours is the default maximum, and a clock a few seconds ahead is tolerated.
+    for (const times of [{ iat: 0, exp: 12 * HOUR }, { iat: 30, exp: HOUR }]) {
+      expect((await call(t, 'GET', '/api/items', { as: await signedByTheApp({}, times) })).status).toBe(200);
+    }
   });
 });

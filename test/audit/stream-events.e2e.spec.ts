@@ -43,3 +43,35 @@ it('answers 404 for a stream that does not exist and 400 for a system stream nam
   const system = await call(t, 'GET', `/api/audit/streams/${encodeURIComponent('$all')}`, { as: auditor });
   expect(system.status).toBe(400);
 });
+
+it('answers 400 naming the field for a fromRevision or limit out of range, and reads from an exact revision', async () => {
+  const auditor = await t.token('auditor');
+  const bad: [string, string][] = [
+    ['fromRevision', '-1'],
+    ['fromRevision', '1.5'],
+    ['fromRevision', '9223372036854775808'],
+    ['fromRevision', '18446744073709551616'],
+    ['fromRevision', '9'.repeat(400)],
+    ['fromRevision', '1e3'],
+    ['fromRevision', ''],
+    ['fromRevision', 'abc'],
+    ['limit', '0'],
+    ['limit', '-5'],
+    ['limit', '2.5'],
+    ['limit', '9'.repeat(400)],
+    ['limit', '10001'],
+  ];
+  for (const [field, value] of bad) {
+    const r = await call(t, 'GET', `/api/audit/streams/municipality-1880?${field}=${value}`, { as: auditor });
+    const where = `${field}=${value.slice(0, 30)} → ${r.status} ${r.text.slice(0, 200)}`;
+    expect({ where, status: r.status, fields: [...new Set(r.body?.errors?.map((e: { field: string }) => e.field))] }).toEqual({ where, status: 400, fields: [field] });
+  }
+  // Twice the same parameter is a list, not a number.
+  const twice = await call(t, 'GET', '/api/audit/streams/municipality-1880?fromRevision=0&fromRevision=1', { as: auditor });
+  expect(twice.status).toBe(400);
+  // The largest revision there can be reads nothing, rather than failing.
+  const last = await call(t, 'GET', '/api/audit/streams/municipality-1880?fromRevision=9223372036854775807', { as: auditor });
+  expect({ status: last.status, events: last.body.events }).toEqual({ status: 200, events: [] });
+  const first = await call(t, 'GET', '/api/audit/streams/municipality-1880?fromRevision=0&limit=1', { as: auditor });
+  expect(first.body.events.map((e: { revision: string }) => e.revision)).toEqual(['0']);
+});

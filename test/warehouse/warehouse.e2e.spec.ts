@@ -54,10 +54,12 @@ describeOnBothEventStores('warehouse', (start) => {
     await receive([{ item: 'FFP3', quantity: 100 }], 'emergency-stockpile');
     await receive([{ item: 'FFP3', quantity: 40, lot: 'LATE', expiresOn: '2029-01-31' }], 'return');
     await receive([{ item: 'FFP3', quantity: 25, lot: 'UNDATED' }]);
+    const request = await call(t, 'POST', '/api/national-requests', { as: as.county, body: { lines: [{ item: 'FFP3', quantity: 10 }] } });
+    expect(request.status).toBe(201);
     const r = await post('receipts', {
       source: 'national-allocation',
       from: 'Socialstyrelsen',
-      nationalRequestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b',
+      nationalRequestId: request.body.requestId,
       lines: [{ item: 'FFP3', quantity: 10, lot: 'EARLY', expiresOn: '2026-12-31' }],
       receivedAt: '2026-03-09T09:45:00+01:00',
     });

@@ -8,18 +8,17 @@ import { CurrentActor } from '../../auth/current-actor.js';
 import { StreamNotFoundError } from '../../event-store/errors.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
+import { IsLogNumber } from '../../http/request-fields.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { DomainError } from '../../shared/domain-error.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 
 export class StreamQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ example: 0, description: 'First revision to return' })
+  @ApiPropertyOptional({ type: String, example: '0', description: 'First revision to return, 0 to 9223372036854775807' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  fromRevision?: number;
+  @IsLogNumber()
+  fromRevision?: string;
 
   @ApiPropertyOptional({ example: 1000, description: 'At most this many events (1–10000, default 1000)' })
   @IsOptional()
@@ -70,7 +69,7 @@ export class StreamEventsController {
     let events: RecordedEvent[];
     try {
       events = await this.store.readStream(streamId, {
-        fromRevision: BigInt(query.fromRevision ?? 0),
+        fromRevision: BigInt(query.fromRevision ?? '0'),
         maxCount: query.limit ?? 1000,
       });
     } catch (error) {

@@ -7,7 +7,10 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { nationalRequestStream } from '../../allocation/domain/allocation.events.js';
+import { nationalRequestDecider } from '../../allocation/national/domain/national-request.decider.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { STOCK_SOURCES, type StockSource, warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText } from '../../http/request-fields.js';
@@ -31,7 +34,9 @@ export class ReceiveStockDto {
 
   @ApiPropertyOptional({
     example: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b',
-    description: 'For a national allocation: the national request it answers',
+    description:
+      'For a national allocation: the national request it answers, which must be one of the warehouse’s county ' +
+      '(400 NATIONAL_REQUEST.UNKNOWN naming the field otherwise)',
   })
   @IsOptional()
   @IsUUID()
@@ -79,6 +84,9 @@ export class ReceiveStockHandler implements ICommandHandler<ReceiveStock, Receiv
   async execute({ warehouseId, body, context }: ReceiveStock): Promise<ReceiveStockResult> {
     this.reference.requireItems(body.lines);
     const receivedAt = businessTime(body.receivedAt, 'receivedAt', context.now);
+    if (body.source === 'national-allocation' && body.nationalRequestId !== undefined) {
+      await this.requireRequestOfCounty(body.nationalRequestId, warehouseId);
+    }
     const receiptId = newEntityId(context, 'stock-receipt');
     const result = await handleCommand({
       store: this.store,
@@ -98,6 +106,22 @@ export class ReceiveStockHandler implements ICommandHandler<ReceiveStock, Receiv
       occurredAt: receivedAt,
     });
     return { receiptId, position: result.position!.toString() };
+  }
+
+  /**
+   * A national allocation counts as received against the request it names, so that request must
+   * exist and be of the warehouse's county. Read from the request's own stream, not the read model,
+   * which may lag a request raised a moment ago. Another county's request is refused exactly as an
+   * unknown one is: the answer does not tell that it exists elsewhere.
+   */
+  private async requireRequestOfCounty(requestId: string, warehouseId: string): Promise<void> {
+    const county = this.reference.warehouse(warehouseId)?.countyCode;
+    const { state } = await loadStream(this.store, this.registry, nationalRequestStream(requestId), nationalRequestDecider);
+    if (state.status === 'none' || state.county !== county) {
+      throw new DomainError('NATIONAL_REQUEST.UNKNOWN', 'nationalRequestId names no national request of the warehouse’s county', 'invalid', {
+        field: 'nationalRequestId',
+      });
+    }
   }
 }
 

@@ -293,6 +293,35 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     ]);
   });
 
+  it('refuses a national allocation received against a request that is not its county’s, the same way as an unknown one', async () => {
+    const theirs = await call(t, 'POST', '/api/national-requests', { as: as.county18, body: { lines: [{ item: 'FFP2', quantity: 500 }] } });
+    expect(theirs.status).toBe(201);
+    const path = '/api/warehouses/01-central/receipts';
+    const receipt = (nationalRequestId: string) => ({
+      source: 'national-allocation',
+      from: 'Socialstyrelsen',
+      nationalRequestId,
+      lines: [{ item: 'FFP2', quantity: 500 }],
+    });
+    const refusals: Refusal[] = [
+      { title: 'unknown request', path, as: as.warehouse, body: receipt(randomUUID()), status: 400, field: 'nationalRequestId' },
+      { title: 'another county’s request', path, as: as.warehouse, body: receipt(theirs.body.requestId), status: 400, field: 'nationalRequestId' },
+    ];
+    await expectAllRefused(t, refusals);
+    // The two refusals read alike: the answer does not tell that the other county's request exists.
+    const [unknown, foreign] = await Promise.all(refusals.map((r) => call(t, 'POST', path, { as: r.as!, body: r.body })));
+    const shown = (body: Record<string, unknown>) => ({ ...body, correlationId: undefined });
+    expect(unknown!.body).toMatchObject({ status: 400, code: 'NATIONAL_REQUEST.UNKNOWN', errors: [{ field: 'nationalRequestId', message: expect.any(String) }] });
+    expect(shown(foreign!.body)).toEqual(shown(unknown!.body));
+
+    // Nothing counted as received against the other county's request.
+    const list = await call(t, 'GET', `/api/national-requests?county=18&waitFor=${theirs.body.position}`, { as: as.auditor });
+    expect(list.body.requests.find((r: { requestId: string }) => r.requestId === theirs.body.requestId)).toMatchObject({
+      lines: [{ item: 'FFP2', quantity: 500, granted: null, received: 0 }],
+      received: [],
+    });
+  });
+
   it('draws the situation picture: infections, stock, unmet need after the approved round, open requests, drift', async () => {
     const r = await call(t, 'GET', `/api/situation?county=01&waitFor=${corrected}`, { as: as.county });
     expect(r.status).toBe(200);

@@ -74,6 +74,7 @@ export class AppModule {
         EventStoreModule.forRoot({
           databaseUrl,
           eventStoreDbUrl: config.EVENTSTORE_CONNECTION_STRING,
+          eventStoreDbDeadlineMs: config.EVENTSTORE_DEADLINE_MS,
           poolSize: config.DB_POOL_SIZE,
         }),
         ProjectionsModule,

@@ -8,6 +8,7 @@ describe('configuration', () => {
     expect(config.PORT).toBe(3000);
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.EVENTSTORE_CONNECTION_STRING).toBeUndefined();
+    expect(config.EVENTSTORE_DEADLINE_MS).toBe(3000);
     expect(config.dataDir).toBe(path.resolve('./.data'));
   });
 
@@ -38,6 +39,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL="mysql://x": must be a postgres:// or postgresql:// URL'],
     [{ EVENTSTORE_CONNECTION_STRING: 'http://es:2113' }, 'EVENTSTORE_CONNECTION_STRING="http://es:2113"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud"'],
+    [{ EVENTSTORE_DEADLINE_MS: '0' }, 'EVENTSTORE_DEADLINE_MS="0"'],
   ])('stops on %j with one line naming the setting', (env, expected) => {
     let error: unknown;
     try {

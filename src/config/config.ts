@@ -27,6 +27,11 @@ export const configSchema = z.object({
   /** Port of the embedded PostgreSQL (only used without DATABASE_URL). */
   EMBEDDED_DB_PORT: z.preprocess(emptyAsUndefined, port.optional()),
   EVENTSTORE_CONNECTION_STRING: z.preprocess(emptyAsUndefined, esdbUrl.optional()),
+  /**
+   * EventStoreDB: how long one call (an append, one page of a read) may take. A command reads then
+   * appends, so one that cannot finish answers 503 within about twice this.
+   */
+  EVENTSTORE_DEADLINE_MS: positiveInt.min(100).max(60_000).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a read with `?waitFor=` waits for its projection before answering 503. */
   WAIT_FOR_TIMEOUT_MS: positiveInt.max(30000).default(5000),

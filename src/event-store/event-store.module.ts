@@ -10,6 +10,8 @@ export interface EventStoreModuleOptions {
   /** PostgreSQL holding the read models, and the event log unless `eventStoreDbUrl` is set. */
   readonly databaseUrl: string;
   readonly eventStoreDbUrl?: string;
+  /** EventStoreDB only: how long one call may take (see EVENTSTORE_DEADLINE_MS). */
+  readonly eventStoreDbDeadlineMs?: number;
   readonly poolSize: number;
 }
 
@@ -43,7 +45,9 @@ export class EventStoreModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           inject: [EVENT_LOG_POOL],
           useFactory: async (pool: pg.Pool | undefined): Promise<EventStore> => {
-            if (options.eventStoreDbUrl) return new EventStoreDbEventStore(options.eventStoreDbUrl);
+            if (options.eventStoreDbUrl) {
+              return new EventStoreDbEventStore(options.eventStoreDbUrl, { deadlineMs: options.eventStoreDbDeadlineMs });
+            }
             const store = new PostgresEventStore(pool!, () => new pg.Client({ connectionString: options.databaseUrl }));
             await store.start();
             return store;

@@ -135,6 +135,60 @@ export const describeEventStoreContract = (
         expect(await store.readStream(s)).toHaveLength(2);
       });
 
+      /*
+       * Repeats. What every store recognises — and so all the application may rely on — is a repeat
+       * of an append at the same expected revision (or no_stream) with the same event ids: nothing
+       * is written again, and the answer names the revision of those events, even after others
+       * have written since. Nothing else is promised: with `any` / `stream_exists` EventStoreDB
+       * only remembers recently committed ids (a restart forgets them), and the same ids proposed
+       * at a later revision — what a naive retry after an uncertain failure does, having read the
+       * stream again — are written a second time by EventStoreDB, while PostgreSQL answers with
+       * the first write. A retry must therefore repeat the append it is unsure of, or recognise its
+       * own events in the stream before deciding again.
+       */
+      it('writes a repeat at the same exact revision once, answering with the revision of its events', async () => {
+        const s = stream('repeat-exact');
+        await store.appendToStream(s, [event('A'), event('B')], { expectedRevision: 'no_stream' });
+        const events = [event('C'), event('D')];
+        const first = await store.appendToStream(s, events, { expectedRevision: 1n });
+        expect(first.nextExpectedRevision).toBe(3n);
+        const again = await store.appendToStream(s, events, { expectedRevision: 1n });
+        expect(again.nextExpectedRevision).toBe(3n);
+
+        // Another writer moves the stream on: the repeat still answers with its own events.
+        await store.appendToStream(s, [event('E')], { expectedRevision: 3n });
+        const late = await store.appendToStream(s, events, { expectedRevision: 1n });
+        expect(late.nextExpectedRevision).toBe(3n);
+        expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
+      });
+
+      it('writes a repeat of a stream-creating append once, also after others have written', async () => {
+        const s = stream('repeat-new');
+        const events = [event('Opened')];
+        await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
+        await store.appendToStream(s, [event('Changed')], { expectedRevision: 0n });
+        const again = await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
+        expect(again.nextExpectedRevision).toBe(0n);
+        expect((await store.readStream(s)).map((e) => e.type)).toEqual(['Opened', 'Changed']);
+      });
+
+      it('promises nothing about the same ids at a later revision, beyond keeping the first write intact', async () => {
+        const s = stream('repeat-later');
+        const events = [event('A'), event('B')];
+        const first = await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
+        // A naive retry: it read the stream again (revision 1) and proposes the same events.
+        const retry = await store.appendToStream(s, events, { expectedRevision: first.nextExpectedRevision });
+        const read = await store.readStream(s);
+        // Where the stores agree: the first write stays as it was, and the retry does not fail.
+        expect(read.slice(0, 2).map((e) => [e.revision, e.metadata.eventId])).toEqual([
+          [0n, events[0]!.metadata.eventId],
+          [1n, events[1]!.metadata.eventId],
+        ]);
+        // Where they differ: recognised (PostgreSQL) or written a second time (EventStoreDB).
+        expect([1n, 3n]).toContain(retry.nextExpectedRevision);
+        expect(read).toHaveLength(Number(retry.nextExpectedRevision) + 1);
+      });
+
       it('lets exactly one of several concurrent appends at the same revision win', async () => {
         const s = stream('race');
         await store.appendToStream(s, [event('Opened')], { expectedRevision: 'no_stream' });

@@ -10,10 +10,16 @@ import {
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError } from '../../src/event-store/errors.js';
+import {
+  EventStoreOutcomeUnknownError,
+  EventStoreUnavailableError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '../../src/event-store/errors.js';
 import type { NewEvent, Subscription, SubscriptionMessage } from '../../src/event-store/event-store.js';
 import {
   EventStoreDbEventStore,
+  mapAppendError,
   mapClientError,
   parseCheckpoint,
 } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
@@ -344,6 +350,20 @@ describe('EventStoreDB adapter against the protocol double', () => {
       const other = new Error('something else');
       expect(mapClientError(other)).toBe(other);
     });
+
+    it('tells an append that reached the server and got no answer from one that was never sent', () => {
+      const context = { streamId: 's', expected: 0n };
+      type GrpcError = ConstructorParameters<typeof DeadlineExceededError>[0];
+      const sent = new DeadlineExceededError({
+        message: '4 DEADLINE_EXCEEDED: Deadline exceeded after 3.001s,LB pick: 0.001s,remote_addr=127.0.0.1:2113',
+      } as GrpcError);
+      expect(mapAppendError(sent, context)).toBeInstanceOf(EventStoreOutcomeUnknownError);
+      const unsent = new DeadlineExceededError({
+        message: '4 DEADLINE_EXCEEDED: Deadline exceeded after 3.001s,name resolution: 0.001s,Waiting for LB pick',
+      } as GrpcError);
+      expect(mapAppendError(unsent, context)).toBeInstanceOf(EventStoreUnavailableError);
+      expect(mapAppendError(new UnavailableError(), context)).toBeInstanceOf(EventStoreUnavailableError);
+    });
   });
 
   describe('subscriptions', () => {
@@ -436,5 +456,189 @@ describe('EventStoreDB adapter against the protocol double', () => {
       await own.close();
       await expect(pending).resolves.toEqual({ done: true, value: undefined });
     });
+  });
+});
+
+describe('duplicate detection, as the real server does it', () => {
+  let double: EventStoreDbDouble;
+  let store: EventStoreDbEventStore;
+  const typesOf = async (s: string) => (await store.readStream(s)).map((e) => e.type);
+
+  beforeAll(async () => {
+    double = await startEventStoreDbDouble({ recentEventIds: 4 });
+    store = new EventStoreDbEventStore(double.connectionString);
+  });
+  afterAll(async () => {
+    await store.close();
+    await double.stop();
+  });
+
+  it('recognises an `any` repeat while its ids are recent, and writes it again once they are forgotten', async () => {
+    const s = stream('any-repeat');
+    const events = [event('A'), event('B')];
+    expect((await store.appendToStream(s, events, { expectedRevision: 'any' })).nextExpectedRevision).toBe(1n);
+    expect((await store.appendToStream(s, events, { expectedRevision: 'any' })).nextExpectedRevision).toBe(1n);
+    expect(await typesOf(s)).toEqual(['A', 'B']);
+
+    double.forgetRecentEventIds();
+    expect((await store.appendToStream(s, events, { expectedRevision: 'any' })).nextExpectedRevision).toBe(3n);
+    expect(await typesOf(s)).toEqual(['A', 'B', 'A', 'B']);
+  });
+
+  it('treats stream_exists like any: recognised only from the recent ids', async () => {
+    const s = stream('exists-repeat');
+    await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
+    const events = [event('B')];
+    expect((await store.appendToStream(s, events, { expectedRevision: 'stream_exists' })).nextExpectedRevision).toBe(1n);
+    expect((await store.appendToStream(s, events, { expectedRevision: 'stream_exists' })).nextExpectedRevision).toBe(1n);
+    double.forgetRecentEventIds();
+    expect((await store.appendToStream(s, events, { expectedRevision: 'stream_exists' })).nextExpectedRevision).toBe(2n);
+  });
+
+  it('forgets the oldest ids beyond the size of its cache', async () => {
+    const s = stream('evicted');
+    const old = [event('Old')];
+    await store.appendToStream(s, old, { expectedRevision: 'any' });
+    for (let i = 0; i < 4; i++) await store.appendToStream(stream('other'), [event('Other')], { expectedRevision: 'any' });
+    await store.appendToStream(s, old, { expectedRevision: 'any' });
+    expect(await typesOf(s)).toEqual(['Old', 'Old']);
+  });
+
+  it('refuses an `any` batch of which only the first ids are known, and writes one whose first id is new', async () => {
+    const s = stream('any-partial');
+    const a = event('A');
+    await store.appendToStream(s, [a], { expectedRevision: 'any' });
+    await expect(store.appendToStream(s, [a, event('X')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
+    // The server looks no further than an unknown first id: the known one is written again.
+    expect((await store.appendToStream(s, [event('Y'), a], { expectedRevision: 'any' })).nextExpectedRevision).toBe(2n);
+    expect(await typesOf(s)).toEqual(['A', 'Y', 'A']);
+  });
+
+  it('recognises an exact-revision repeat from the log itself, whatever the cache has forgotten', async () => {
+    const s = stream('exact-repeat');
+    const events = [event('A'), event('B')];
+    await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
+    double.forgetRecentEventIds();
+    expect((await store.appendToStream(s, events, { expectedRevision: 'no_stream' })).nextExpectedRevision).toBe(1n);
+    // Some of the ids after the expected revision, not all: refused.
+    await expect(store.appendToStream(s, [events[0]!, event('C')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
+    expect(await typesOf(s)).toEqual(['A', 'B']);
+  });
+});
+
+describe('EventStoreDB adapter deadlines, against a frozen or restarted server', () => {
+  const DEADLINE_MS = 400;
+  let double: EventStoreDbDouble;
+  const stores: EventStoreDbEventStore[] = [];
+  const newStore = () => {
+    const s = new EventStoreDbEventStore(double.connectionString, { deadlineMs: DEADLINE_MS, healthTimeoutMs: DEADLINE_MS });
+    stores.push(s);
+    return s;
+  };
+  /** How long a call took to settle, and how it settled. */
+  const timed = async <T>(work: Promise<T>) => {
+    const started = Date.now();
+    const outcome = await work.then(
+      (value) => ({ value, error: undefined as unknown }),
+      (error: unknown) => ({ value: undefined, error }),
+    );
+    return { ...outcome, ms: Date.now() - started };
+  };
+  /** The client reconnects on its next calls after a restart; the first may still meet the old connection. */
+  const reconnected = async (store: EventStoreDbEventStore) => {
+    for (let attempt = 0; attempt < 10; attempt++) if ((await store.health()).up) return;
+    throw new Error('the client did not reconnect to the restarted server');
+  };
+  /** A generous ceiling: the deadline, and then some for a loaded machine. */
+  const PROMPTLY = DEADLINE_MS + 1500;
+
+  beforeAll(async () => {
+    double = await startEventStoreDbDouble();
+  });
+  afterEach(() => double.thaw());
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await double.stop();
+  });
+
+  it('ends an unanswered append at the deadline as outcome unknown, and the node that recovers writes it', async () => {
+    const store = newStore();
+    const s = stream('frozen');
+    await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
+    double.freeze();
+
+    const b = event('B');
+    const append = await timed(store.appendToStream(s, [b], { expectedRevision: 0n }));
+    expect(append.error).toBeInstanceOf(EventStoreOutcomeUnknownError);
+    expect(append.ms).toBeLessThan(PROMPTLY);
+    // Later calls are not queued behind the held one: each ends at its own deadline.
+    const other = await timed(store.appendToStream(stream('frozen-other'), [event('C')], { expectedRevision: 'any' }));
+    expect(other.error).toBeInstanceOf(EventStoreOutcomeUnknownError);
+    expect(other.ms).toBeLessThan(PROMPTLY);
+    const reads: Array<() => Promise<unknown>> = [
+      () => store.readStream(s),
+      () => store.readAll(),
+      () => store.headPosition(),
+      () => store.countEventsAfter(undefined, 10),
+    ];
+    for (const read of reads) {
+      const r = await timed(read());
+      expect(r.error).toBeInstanceOf(EventStoreUnavailableError);
+      expect(r.ms).toBeLessThan(PROMPTLY);
+    }
+    const health = await timed(store.health());
+    expect(health.value).toMatchObject({ kind: 'eventstoredb', up: false });
+    expect(health.ms).toBeLessThan(PROMPTLY);
+    expect(double.heldCalls).toBeGreaterThan(0);
+
+    double.thaw();
+    // The node had the write: it is recorded, and repeating the same append is recognised.
+    expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B']);
+    expect((await store.appendToStream(s, [b], { expectedRevision: 0n })).nextExpectedRevision).toBe(1n);
+    expect(await store.health()).toEqual({ kind: 'eventstoredb', up: true });
+  });
+
+  it('refuses as unavailable an append that could not be sent, and never sends it later', async () => {
+    // A fresh client asks the server what it supports before its first append: a frozen server
+    // never answers, so the append is never sent.
+    const store = newStore();
+    const s = stream('never-sent');
+    double.freeze();
+    const append = await timed(store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' }));
+    expect(append.error).toBeInstanceOf(EventStoreUnavailableError);
+    expect(append.ms).toBeLessThan(PROMPTLY);
+    double.thaw();
+    await expect(store.readStream(s)).rejects.toBeInstanceOf(StreamNotFoundError);
+    expect((await store.appendToStream(s, [event('B')], { expectedRevision: 'no_stream' })).nextExpectedRevision).toBe(0n);
+    expect((await store.readStream(s)).map((e) => e.type)).toEqual(['B']);
+  });
+
+  it('drops open calls and subscriptions on a restart, forgets the recent ids, and comes back empty when asked', async () => {
+    const store = newStore();
+    const prefix = stream('restart');
+    const s = `${prefix}-1`;
+    const events = [event('A')];
+    await store.appendToStream(s, events, { expectedRevision: 'any' });
+    const subscription = store.subscribeToAll({ filter: { streamPrefixes: [prefix] } });
+    await untilCaughtUp(subscription);
+    const pending = subscription[Symbol.asyncIterator]().next();
+
+    const address = double.connectionString;
+    await double.restart();
+    await expect(pending).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    expect(double.connectionString).toBe(address);
+    await reconnected(store);
+    // The log survived; the recent ids did not: the `any` repeat is written again.
+    expect((await store.appendToStream(s, events, { expectedRevision: 'any' })).nextExpectedRevision).toBe(1n);
+
+    await double.restart({ empty: true });
+    await reconnected(store);
+    await expect(store.readStream(s)).rejects.toBeInstanceOf(StreamNotFoundError);
+    expect((await store.appendToStream(s, [event('New')], { expectedRevision: 'no_stream' })).nextExpectedRevision).toBe(0n);
+    expect(double.log.stream(s)?.map((e) => e.type)).toEqual(['New']);
   });
 });

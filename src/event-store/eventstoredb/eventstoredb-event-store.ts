@@ -23,6 +23,7 @@ import {
 } from '@eventstore/db-client';
 import {
   describeExpected,
+  EventStoreOutcomeUnknownError,
   EventStoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -58,9 +59,18 @@ export interface EventStoreDbEventStoreOptions {
    * messages but checkpoints only every so many events.
    */
   readonly maxSearchWindow?: number;
-  /** How long `health()` waits for its read. */
+  /** How long `health()` waits for its read. Default 1500 ms, so that health answers within 2 s. */
   readonly healthTimeoutMs?: number;
+  /**
+   * How long one call may take before it is given up: an append (then its outcome is unknown), one
+   * page of a read, the client's first question of what the server supports. Default 3000 ms, so
+   * that a command that cannot finish (a read, then an append) answers 503 within ~6 s.
+   */
+  readonly deadlineMs?: number;
 }
+
+export const DEFAULT_DEADLINE_MS = 3000;
+export const DEFAULT_HEALTH_TIMEOUT_MS = 1500;
 
 /** Messages the adapter keeps ready for a subscriber before it stops reading from the server. */
 const SUBSCRIPTION_BUFFER = 256;
@@ -165,6 +175,29 @@ export const mapClientError = (
   return error;
 };
 
+/**
+ * An append's failure. A deadline that passed after the call reached the server (grpc-js names the
+ * peer, `remote_addr=`, once the call is on a connection) leaves the write's fate unknown: the server
+ * may commit it after the client gave up. Before that, nothing was sent.
+ */
+export const mapAppendError = (
+  error: unknown,
+  context: { readonly streamId: string; readonly expected: ExpectedRevision },
+): unknown => {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ClientErrorShape;
+  const deadline = e.type === ErrorType.DEADLINE_EXCEEDED || e.code === 4;
+  if (deadline && !/remote_addr=/.test(e.message ?? '')) {
+    return new EventStoreUnavailableError(`EventStoreDB could not be reached in time: ${e.message ?? 'no answer'}`, { cause: error });
+  }
+  if (deadline) {
+    return new EventStoreOutcomeUnknownError(
+      `EventStoreDB did not answer the append to ${context.streamId} in time; it may or may not have been written`,
+      { cause: error },
+    );
+  }
+  return mapClientError(error, context);
+};
+
 const toRecordedEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined => {
   const e = resolved.event as EsdbRecordedEvent | undefined;
   if (!e) return undefined;
@@ -181,15 +214,44 @@ const toRecordedEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): Reco
   };
 };
 
-/** Reads a client stream to the end, turning its errors into the store's. */
-const drain = async <T>(stream: AsyncIterable<T>, streamId?: string): Promise<T[]> => {
+/** A read as the client hands it out: a stream of results that can be cancelled. */
+type ClientRead<T> = AsyncIterable<T> & { cancel(): Promise<void>; destroy(error?: Error): unknown };
+
+/**
+ * Reads a client stream to the end, turning its errors into the store's. The client sends reads
+ * without a deadline (it overrides any it is given), so the adapter keeps its own: past it, the
+ * read is cancelled and the store counts as unavailable.
+ */
+const drain = async <T>(read: ClientRead<T>, deadlineMs: number, streamId?: string): Promise<T[]> => {
   const items: T[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void read.cancel().finally(() => read.destroy());
+      reject(new EventStoreUnavailableError(`EventStoreDB did not answer a read${streamId ? ` of ${streamId}` : ''} within ${deadlineMs} ms`));
+    }, deadlineMs);
+  });
+  const reading = (async () => {
+    for await (const item of read) items.push(item);
+    return items;
+  })();
+  reading.catch(() => undefined);
   try {
-    for await (const item of stream) items.push(item);
+    return await Promise.race([reading, expired]);
   } catch (error) {
     throw mapClientError(error, { streamId });
+  } finally {
+    clearTimeout(timer);
   }
-  return items;
+};
+
+/** Settles as `work` does, or rejects with `onExpiry()` after `ms`. */
+const within = <T>(work: Promise<T>, ms: number, onExpiry: () => Error): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onExpiry()), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 };
 
 /** Builds the server-side filter: never system events, narrowed by type or by stream prefix. */
@@ -383,6 +445,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly defaultReadAllCount: number;
   private readonly maxSearchWindow: number;
   private readonly healthTimeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
 
   constructor(connectionString: string, options: EventStoreDbEventStoreOptions = {}) {
@@ -390,7 +453,28 @@ export class EventStoreDbEventStore implements EventStore {
     this.readPageSize = options.readPageSize ?? 500;
     this.defaultReadAllCount = options.defaultReadAllCount ?? 1000;
     this.maxSearchWindow = options.maxSearchWindow ?? 1;
-    this.healthTimeoutMs = options.healthTimeoutMs ?? 3000;
+    this.healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.boundFeatureCheck();
+  }
+
+  /**
+   * Before its first append on a connection, the client asks the server which methods it supports,
+   * without a deadline, and every later append awaits that same answer: a server that hangs then
+   * would hold every append forever, and send each one whenever it wakes up, long after its caller
+   * was told 503. Bounded here, the append fails as unavailable — before anything was sent — and
+   * is never sent later. (The check is a protected member of the client, hence the cast.)
+   */
+  private boundFeatureCheck(): void {
+    const client = this.client as unknown as { supports: (...args: unknown[]) => Promise<boolean> };
+    const supports = client.supports;
+    if (typeof supports !== 'function') return;
+    client.supports = (...args) =>
+      within(
+        supports(...args),
+        this.deadlineMs,
+        () => new EventStoreUnavailableError(`EventStoreDB did not answer within ${this.deadlineMs} ms; nothing was sent`),
+      );
   }
 
   async appendToStream(
@@ -410,12 +494,12 @@ export class EventStoreDbEventStore implements EventStore {
             metadata: e.metadata as unknown as JSONType,
           }),
         ),
-        { expectedRevision: toClientExpected(options.expectedRevision) },
+        { expectedRevision: toClientExpected(options.expectedRevision), deadline: this.deadlineMs },
       );
       if (!result.position) throw new Error(`EventStoreDB did not report the position of the write to ${streamId}`);
       return { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit };
     } catch (error) {
-      throw mapClientError(error, { streamId, expected: options.expectedRevision });
+      throw mapAppendError(error, { streamId, expected: options.expectedRevision });
     }
   }
 
@@ -431,7 +515,7 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw mapClientError(error, { streamId });
     }
-    const read = await drain<ResolvedEvent>(stream, streamId);
+    const read = await drain<ResolvedEvent>(stream, this.deadlineMs, streamId);
     return read.flatMap((r) => toRecordedEvent(r) ?? []);
   }
 
@@ -469,6 +553,7 @@ export class EventStoreDbEventStore implements EventStore {
     for (;;) {
       const page = await drain<AllStreamResolvedEvent>(
         this.client.readAll({ direction: FORWARDS, fromPosition: cursor ?? START, maxCount: this.readPageSize }),
+        this.deadlineMs,
       );
       let fresh = 0;
       for (const resolved of page) {
@@ -497,6 +582,7 @@ export class EventStoreDbEventStore implements EventStore {
     for (;;) {
       const page = await drain<AllStreamResolvedEvent>(
         this.client.readAll({ direction: BACKWARDS, fromPosition: cursor ?? END, maxCount: this.readPageSize }),
+        this.deadlineMs,
       );
       let fresh = 0;
       for (const resolved of page) {
@@ -516,21 +602,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async health(): Promise<EventStoreHealth> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const probe = drain<AllStreamResolvedEvent>(
+      await drain<AllStreamResolvedEvent>(
         this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }),
+        this.healthTimeoutMs,
       );
-      probe.catch(() => undefined);
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${this.healthTimeoutMs} ms`)), this.healthTimeoutMs);
-      });
-      await Promise.race([probe, timeout]);
       return { kind: this.kind, up: true };
     } catch (error) {
       return { kind: this.kind, up: false, detail: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

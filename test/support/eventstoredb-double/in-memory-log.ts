@@ -66,11 +66,28 @@ const recordSize = (e: ProposedEvent, streamId: string): bigint =>
 
 const nowTicks = (): bigint => BigInt(Date.now()) * 10_000n;
 
+/** Where a recently committed event id went, as the server's index writer remembers it. */
+interface RecentEvent {
+  readonly streamId: string;
+  readonly revision: bigint;
+}
+
+/** How many committed event ids the log remembers for `any` / `stream_exists` retries by default. */
+export const DEFAULT_RECENT_EVENT_IDS = 1000;
+
 export class InMemoryLog {
   private readonly events: LoggedEvent[] = [];
   private readonly streams = new Map<string, LoggedEvent[]>();
   private readonly listeners = new Set<(event: LoggedEvent) => void>();
+  /**
+   * The server's bounded cache of recently committed event ids (its index writer's
+   * `_committedEvents`): the only thing a retry with `any` or `stream_exists` is recognised by.
+   * Oldest first; a restart or failover starts it empty.
+   */
+  private readonly recent = new Map<string, RecentEvent>();
   private nextPosition = 0n;
+
+  constructor(private readonly recentCapacity: number = DEFAULT_RECENT_EVENT_IDS) {}
 
   /** All events in log order. */
   all(): readonly LoggedEvent[] {
@@ -87,19 +104,47 @@ export class InMemoryLog {
     return () => this.listeners.delete(listener);
   }
 
+  /** Forgets the recently committed event ids, as a restart or a failover to another node does. */
+  forgetRecentEventIds(): void {
+    this.recent.clear();
+  }
+
+  /**
+   * The server's commit check (its `IndexWriter.CheckCommit`), then the write:
+   *  - `stream_exists` on a missing stream is refused;
+   *  - `any` / `stream_exists`: the proposed ids are looked up in the recent-ids cache only. The
+   *    first id unknown: the write goes ahead (even if later ids are known). All known, in this
+   *    stream: success, nothing written, answering the revision of the last of them. Some known,
+   *    then one unknown: refused as wrong expected version ("corrupted idempotency").
+   *  - an exact revision (no_stream is -1) below the current one: the ids are compared with the
+   *    stream's events after that revision, in the log itself (no age limit). All equal: success,
+   *    nothing written. The first differs: wrong expected version. A later one differs (or runs
+   *    past the end): wrong expected version too.
+   *  - an exact revision above the current one is refused; equal to it, the write goes ahead.
+   */
   append(streamId: string, expected: ExpectedRevision, proposed: readonly ProposedEvent[]): AppendOutcome {
     const existing = this.streams.get(streamId) ?? [];
     const current = existing.length === 0 ? undefined : BigInt(existing.length - 1);
+    const refused: AppendOutcome = { ok: false, current };
 
-    const idempotent = this.idempotentResult(existing, expected, proposed);
-    if (idempotent) return idempotent;
-
-    const accepted =
-      expected.kind === 'any' ||
-      (expected.kind === 'no_stream' && current === undefined) ||
-      (expected.kind === 'stream_exists' && current !== undefined) ||
-      (expected.kind === 'revision' && current === expected.revision);
-    if (!accepted) return { ok: false, current };
+    if (expected.kind === 'stream_exists' && current === undefined) return refused;
+    if (proposed.length > 0) {
+      if (expected.kind === 'any' || expected.kind === 'stream_exists') {
+        const check = this.checkRecent(streamId, existing, proposed);
+        if (check === 'corrupted') return refused;
+        if (check !== 'new') return check;
+      } else {
+        const expectedRevision = expected.kind === 'no_stream' ? -1n : expected.revision;
+        const currentRevision = current ?? -1n;
+        if (expectedRevision > currentRevision) return refused;
+        if (expectedRevision < currentRevision) return this.checkLog(existing, expectedRevision, proposed) ?? refused;
+      }
+    } else if (
+      (expected.kind === 'no_stream' && current !== undefined) ||
+      (expected.kind === 'revision' && current !== expected.revision)
+    ) {
+      return refused;
+    }
 
     if (proposed.length === 0) {
       // The server answers an empty write with the stream's state and writes nothing.
@@ -123,6 +168,7 @@ export class InMemoryLog {
       stream.push(event);
       this.events.push(event);
       written.push(event);
+      this.remember(event);
     }
     this.streams.set(streamId, stream);
     for (const event of written) for (const listener of this.listeners) listener(event);
@@ -130,35 +176,40 @@ export class InMemoryLog {
     return { ok: true, revision: last.revision, position: { commit, prepare: commit } };
   }
 
-  /**
-   * The server recognises a retried write: when the proposed ids are exactly the events that
-   * followed the expected revision (or, for `any`, a run of events starting with the first id),
-   * it answers success again and writes nothing. A partial match is refused.
-   */
-  private idempotentResult(
+  private remember(event: LoggedEvent): void {
+    this.recent.delete(event.id);
+    this.recent.set(event.id, { streamId: event.streamId, revision: event.revision });
+    while (this.recent.size > this.recentCapacity) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  /** The idempotent answer: the revision of the last matched event, at the position of its write. */
+  private static idempotent(event: LoggedEvent): AppendOutcome {
+    return { ok: true, revision: event.revision, position: { commit: event.commit, prepare: event.commit } };
+  }
+
+  private checkRecent(
+    streamId: string,
     existing: readonly LoggedEvent[],
-    expected: ExpectedRevision,
+    proposed: readonly ProposedEvent[],
+  ): AppendOutcome | 'new' | 'corrupted' {
+    let last: RecentEvent | undefined;
+    for (const [i, p] of proposed.entries()) {
+      const known = this.recent.get(p.id);
+      if (!known || known.streamId !== streamId) return i === 0 ? 'new' : 'corrupted';
+      last = known;
+    }
+    return InMemoryLog.idempotent(existing[Number(last!.revision)]!);
+  }
+
+  private checkLog(
+    existing: readonly LoggedEvent[],
+    expectedRevision: bigint,
     proposed: readonly ProposedEvent[],
   ): AppendOutcome | undefined {
-    if (proposed.length === 0 || existing.length === 0) return undefined;
-    let start: number;
-    switch (expected.kind) {
-      case 'no_stream':
-        start = 0;
-        break;
-      case 'revision':
-        start = Number(expected.revision) + 1;
-        break;
-      default:
-        start = existing.findIndex((e) => e.id === proposed[0]!.id);
-        if (start < 0) return undefined;
+    const start = Number(expectedRevision + 1n);
+    for (const [i, p] of proposed.entries()) {
+      if (existing[start + i]?.id !== p.id) return undefined;
     }
-    if (start >= existing.length) return undefined;
-    const run = existing.slice(start, start + proposed.length);
-    if (run.length === proposed.length && run.every((e, i) => e.id === proposed[i]!.id)) {
-      const last = run[run.length - 1]!;
-      return { ok: true, revision: last.revision, position: { commit: last.commit, prepare: last.commit } };
-    }
-    return undefined;
+    return InMemoryLog.idempotent(existing[start + proposed.length - 1]!);
   }
 }

@@ -8,7 +8,12 @@
  *    client appends with the plain `Append` rpc.
  *  - Streams.Append: expected revision (any / no_stream / stream_exists / exact), success with the
  *    stream's revision and the write's position, wrong_expected_version with the current revision,
- *    and the server's idempotent answer to a retried write (same event ids after the same revision).
+ *    and the server's duplicate detection as it really is (see `InMemoryLog.append`): an exact
+ *    revision (or no_stream) below the current one is checked against the stream's events after it
+ *    — all the same ids: success, nothing written; none or only some: wrong expected version. With
+ *    `any` / `stream_exists` a repeat is recognised only from a bounded cache of recently
+ *    committed event ids (`recentEventIds`, 1000 by default), which `forgetRecentEventIds()` and
+ *    `restart()` empty, as a restart, a failover or eviction does: then the repeat is written again.
  *  - Streams.Read: stream reads forwards/backwards from a revision or start/end with a count
  *    ("stream not found" is a `stream_not_found` message); `$all` reads forwards/backwards from a
  *    position or start/end (forwards includes the start position, backwards excludes it);
@@ -18,10 +23,20 @@
  *    `checkpointIntervalMultiplier × maxSearchWindow` considered events (32 when no window is given).
  *  - Positions as the real log has them: byte-offset-like, unique prepare positions, one commit
  *    position shared by all events of a write. `$`-prefixed system events are written at startup.
+ *  - Failures: `setUnavailable` (every call answers UNAVAILABLE: nothing is written); `freeze` (a
+ *    hung node: the connection stays up, calls are accepted and never answered); `restart` (every
+ *    open call and subscription is dropped with the connection, same port, optionally empty).
+ *    A frozen node's held calls are processed on `thaw()`, in arrival order — including appends
+ *    whose caller has given up (deadline passed, call cancelled): the server had the whole request,
+ *    and a node that recovers commits it. That is what makes a timed-out append's outcome unknown.
+ *    Held reads are answered only if their caller is still waiting. `restart()` drops held calls
+ *    unprocessed.
  *
  * Does not implement: BatchAppend (the client never needs it here), Delete/Tombstone, stream
  * metadata ($maxAge, truncation…), link resolution, persistent subscriptions, projections, users,
- * gossip/cluster discovery, TLS, authentication, deadlines, or "fell behind" notifications.
+ * gossip/cluster discovery, TLS, authentication, server-side deadlines (the server never gives up
+ * on a call itself; the client's deadline is what ends it), the cache's memory-based size (it is a
+ * count here), or "fell behind" notifications.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -40,6 +55,7 @@ import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import {
   comparePositions,
   filterAllows,
+  DEFAULT_RECENT_EVENT_IDS,
   InMemoryLog,
   type ExpectedRevision,
   type LogFilter,
@@ -65,14 +81,40 @@ const SYSTEM_SEED: ReadonlyArray<{ streamId: string; type: string; data: unknown
   { streamId: '$scavenges', type: 'ScavengeStarted', data: { scavengeId: 'seed' } },
 ];
 
+export interface EventStoreDbDoubleOptions {
+  /** Port on 127.0.0.1; 0 (the default) takes a free one. */
+  port?: number;
+  /** How many recently committed event ids the server remembers for `any` / `stream_exists` retries. */
+  recentEventIds?: number;
+}
+
 export interface EventStoreDbDouble {
   /** `esdb://127.0.0.1:PORT?tls=false` */
   readonly connectionString: string;
   /** While set, every call (and every running subscription) fails with gRPC UNAVAILABLE. */
   setUnavailable(unavailable: boolean): void;
+  /**
+   * Hangs the node: appends, reads, new subscriptions and the features call are accepted and held,
+   * unanswered, until `thaw()` (the connection itself stays healthy). With `atNextAppend`, the node
+   * hangs when the next append arrives, that append included — so a caller can read its stream,
+   * then find its write unanswered.
+   */
+  freeze(options?: { atNextAppend?: boolean }): void;
+  /** Processes the held calls in arrival order (see the header) and answers again. */
+  thaw(): void;
+  /** How many calls the frozen node holds. */
+  readonly heldCalls: number;
+  /**
+   * Restarts the node on the same port: drops every open call, held call and subscription with the
+   * connection, thaws, and forgets the recent event ids. With `empty`, the log starts again with
+   * only the system events (a store replaced by a new, empty one).
+   */
+  restart(options?: { empty?: boolean }): Promise<void>;
+  /** Forgets the recently committed event ids (as a restart or failover does); the log stays. */
+  forgetRecentEventIds(): void;
   /** Writes an event into a `$` stream, as the server's own housekeeping does. */
   appendSystemEvent(streamId?: string, type?: string): LogPosition;
-  /** The log as the double holds it (for assertions on positions). */
+  /** The log as the double holds it (for assertions on positions). A new one after `restart({ empty: true })`. */
   readonly log: InMemoryLog;
   stop(): Promise<void>;
 }
@@ -134,10 +176,21 @@ const filterOf = (options: ReadOptions): { filter: LogFilter; checkpointInterval
   };
 };
 
-export const startEventStoreDbDouble = async (): Promise<EventStoreDbDouble> => {
-  const log = new InMemoryLog();
-  for (const seed of SYSTEM_SEED) log.append(seed.streamId, { kind: 'any' }, [jsonProposal(seed.type, seed.data)]);
+export const startEventStoreDbDouble = async (options: EventStoreDbDoubleOptions = {}): Promise<EventStoreDbDouble> => {
+  const recentEventIds = options.recentEventIds ?? DEFAULT_RECENT_EVENT_IDS;
+  const newLog = () => {
+    const fresh = new InMemoryLog(recentEventIds);
+    for (const seed of SYSTEM_SEED) fresh.append(seed.streamId, { kind: 'any' }, [jsonProposal(seed.type, seed.data)]);
+    return fresh;
+  };
+  let log = newLog();
   let unavailable = false;
+  let frozen = false;
+  let freezeAtNextAppend = false;
+  /** What the frozen node will do with each call it holds, in arrival order. */
+  let held: Array<() => void> = [];
+  /** Runs a call now, or holds it while the node is frozen. */
+  const whenAnswering = (work: () => void) => (frozen ? held.push(work) : work());
   /** Running subscriptions, each with how to stop feeding it. */
   const live = new Map<ServerWritableStream<ReadReq, ReadRespMessage>, { finish: () => void }>();
 
@@ -167,31 +220,45 @@ export const startEventStoreDbDouble = async (): Promise<EventStoreDbDouble> => 
     call.on('error', () => {});
     call.on('end', () => {
       if (unavailable) return callback(unavailableError());
-      if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'append without options' });
-      const expected = expectedOf(options);
-      const outcome = log.append(streamName(options.getStreamIdentifier()), expected, proposed);
-      const resp = new AppendResp();
-      if (outcome.ok) {
-        const success = new AppendResp.Success().setPosition(
-          new AppendResp.Position()
-            .setCommitPosition(outcome.position.commit.toString())
-            .setPreparePosition(outcome.position.prepare.toString()),
-        );
-        if (outcome.revision < 0n) success.setNoStream(new sharedPb.Empty());
-        else success.setCurrentRevision(outcome.revision.toString());
-        resp.setSuccess(success);
-      } else {
-        const wrong = new AppendResp.WrongExpectedVersion();
-        if (outcome.current === undefined) wrong.setCurrentNoStream(new sharedPb.Empty());
-        else wrong.setCurrentRevision(outcome.current.toString());
-        if (expected.kind === 'revision') wrong.setExpectedRevision(expected.revision.toString());
-        else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty());
-        else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty());
-        else wrong.setExpectedAny(new sharedPb.Empty());
-        resp.setWrongExpectedVersion(wrong);
+      if (freezeAtNextAppend) {
+        freezeAtNextAppend = false;
+        frozen = true;
       }
-      callback(null, resp);
+      // Held appends are written on thaw even when their caller has gone: the node had the request.
+      whenAnswering(() => commit(call, options, proposed, callback));
     });
+  };
+
+  const commit = (
+    call: ServerReadableStream<AppendReq, AppendRespMessage>,
+    options: InstanceType<typeof streamsPb.AppendReq.Options> | undefined,
+    proposed: readonly ProposedEvent[],
+    callback: sendUnaryData<AppendRespMessage>,
+  ) => {
+    if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'append without options' });
+    const expected = expectedOf(options);
+    const outcome = log.append(streamName(options.getStreamIdentifier()), expected, proposed);
+    const resp = new AppendResp();
+    if (outcome.ok) {
+      const success = new AppendResp.Success().setPosition(
+        new AppendResp.Position()
+          .setCommitPosition(outcome.position.commit.toString())
+          .setPreparePosition(outcome.position.prepare.toString()),
+      );
+      if (outcome.revision < 0n) success.setNoStream(new sharedPb.Empty());
+      else success.setCurrentRevision(outcome.revision.toString());
+      resp.setSuccess(success);
+    } else {
+      const wrong = new AppendResp.WrongExpectedVersion();
+      if (outcome.current === undefined) wrong.setCurrentNoStream(new sharedPb.Empty());
+      else wrong.setCurrentRevision(outcome.current.toString());
+      if (expected.kind === 'revision') wrong.setExpectedRevision(expected.revision.toString());
+      else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty());
+      else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty());
+      else wrong.setExpectedAny(new sharedPb.Empty());
+      resp.setWrongExpectedVersion(wrong);
+    }
+    if (!call.cancelled) callback(null, resp);
   };
 
   const readStream = (call: ServerWritableStream<ReadReq, ReadRespMessage>, options: ReadOptions) => {
@@ -307,26 +374,46 @@ export const startEventStoreDbDouble = async (): Promise<EventStoreDbDouble> => 
       call.emit('error', { code: status.INVALID_ARGUMENT, details: 'read without options' });
       return;
     }
-    if (options.hasStream()) readStream(call, options);
-    else readAll(call, options);
+    whenAnswering(() => {
+      if (call.cancelled) return;
+      if (options.hasStream()) readStream(call, options);
+      else readAll(call, options);
+    });
   };
 
-  const server = new Server();
-  server.addService(serverFeaturesGrpc.ServerFeaturesService, {
-    getSupportedMethods: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
-      callback(unavailable ? unavailableError() : { code: status.UNIMPLEMENTED, details: 'not implemented' }),
-  });
-  server.addService(streamsGrpc.StreamsService, { append, read });
+  const serve = async (port: number): Promise<{ server: Server; port: number }> => {
+    const server = new Server();
+    server.addService(serverFeaturesGrpc.ServerFeaturesService, {
+      getSupportedMethods: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        if (unavailable) return callback(unavailableError());
+        whenAnswering(() => callback({ code: status.UNIMPLEMENTED, details: 'not implemented' }));
+      },
+    });
+    server.addService(streamsGrpc.StreamsService, { append, read });
+    const bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, boundPort) =>
+        error ? reject(error) : resolve(boundPort),
+      ),
+    );
+    return { server, port: bound };
+  };
+  let { server, port } = await serve(options.port ?? 0);
 
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, boundPort) =>
-      error ? reject(error) : resolve(boundPort),
-    ),
-  );
+  const endSubscriptions = () => {
+    for (const [call, subscription] of [...live]) {
+      subscription.finish();
+      if (call.writable) call.end();
+    }
+  };
 
   return {
     connectionString: `esdb://127.0.0.1:${port}?tls=false`,
-    log,
+    get log() {
+      return log;
+    },
+    get heldCalls() {
+      return held.length;
+    },
     setUnavailable(flag: boolean) {
       unavailable = flag;
       if (!flag) return;
@@ -335,16 +422,39 @@ export const startEventStoreDbDouble = async (): Promise<EventStoreDbDouble> => 
         call.emit('error', unavailableError());
       }
     },
+    freeze(freezeOptions: { atNextAppend?: boolean } = {}) {
+      if (freezeOptions.atNextAppend) freezeAtNextAppend = true;
+      else frozen = true;
+    },
+    thaw() {
+      frozen = false;
+      freezeAtNextAppend = false;
+      const work = held;
+      held = [];
+      for (const run of work) run();
+    },
+    async restart(restartOptions: { empty?: boolean } = {}) {
+      frozen = false;
+      freezeAtNextAppend = false;
+      held = [];
+      for (const subscription of [...live.values()]) subscription.finish();
+      // Drops the connections and every call on them, as a process that goes away does.
+      server.forceShutdown();
+      if (restartOptions.empty) log = newLog();
+      else log.forgetRecentEventIds();
+      ({ server } = await serve(port));
+    },
+    forgetRecentEventIds() {
+      log.forgetRecentEventIds();
+    },
     appendSystemEvent(streamId = `$stats-127.0.0.1:2113`, type = '$statsCollected') {
       const outcome = log.append(streamId, { kind: 'any' }, [jsonProposal(type, { at: Date.now() })]);
       if (!outcome.ok) throw new Error('system append refused');
       return outcome.position;
     },
     async stop() {
-      for (const [call, subscription] of [...live]) {
-        subscription.finish();
-        if (call.writable) call.end();
-      }
+      held = [];
+      endSubscriptions();
       server.forceShutdown();
     },
   };

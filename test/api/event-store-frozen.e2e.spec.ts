@@ -70,9 +70,8 @@ it('answers 503 promptly while the node hangs, keeps health answering, and lands
   double.thaw();
   const retry = await receipt(key);
   expect(retry.status).toBe(201);
-  // The retry reads the stream again, so it appends at a later revision than the held write: the
-  // store does not recognise that as a repeat (see the event store contract). This holds once a
-  // command recognises its own events in the stream before deciding again.
+  // The store would take the same ids again at a later revision (see the event store contract): the
+  // retry finds the held write's events in the stream before deciding, and answers those.
   expect(eventsOfKey(key)).toHaveLength(1);
   // The second write was never sent: nothing of it appears later.
   expect(eventsOfKey(otherKey)).toHaveLength(0);

@@ -121,7 +121,8 @@ const earlierAttempt = <Event extends DomainEvent>(
 ): CommandResult<Event> | undefined => {
   const seed = idempotencySeed(context);
   if (seed === undefined) return undefined;
-  const first = read.findIndex((e) => e.metadata.eventId === commandEventId(seed, streamId, 0));
+  const firstId = commandEventId(seed, streamId, 0);
+  const first = read.findIndex((e) => e.metadata.eventId === firstId);
   if (first < 0) return undefined;
   const run: RecordedEvent[] = [];
   for (let i = first; i < read.length && read[i]!.metadata.eventId === commandEventId(seed, streamId, run.length); i++) run.push(read[i]!);

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import pg from 'pg';
-import { guardPool, poolOptions } from '../database/pool-options.js';
+import { clientDeadlines, DEFAULT_DEADLINES, DeadlineClient, guardPool, poolOptions, type PoolDeadlines } from '../database/pool-options.js';
 import { EventRegistry } from './event-registry.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
@@ -11,6 +11,7 @@ export interface EventStoreModuleOptions {
   readonly databaseUrl: string;
   readonly eventStoreDbUrl?: string;
   readonly poolSize: number;
+  readonly deadlines?: PoolDeadlines;
 }
 
 const EVENT_LOG_POOL = Symbol('EVENT_LOG_POOL');
@@ -28,6 +29,15 @@ export class EventStoreModule implements OnApplicationShutdown {
   ) {}
 
   static forRoot(options: EventStoreModuleOptions): DynamicModule {
+    const deadlines = options.deadlines ?? DEFAULT_DEADLINES;
+    // The LISTEN connection sits idle for as long as the process runs: outside any statement or
+    // transaction, so neither the statement nor the idle-in-transaction timeout ends it (no
+    // idle_session_timeout is ever set). It gets the connect and answer deadlines for its LISTEN.
+    const listener = () =>
+      new DeadlineClient({
+        connectionString: options.databaseUrl,
+        ...clientDeadlines({ ...deadlines, statementTimeoutMs: undefined }),
+      });
     return {
       module: EventStoreModule,
       providers: [
@@ -37,14 +47,14 @@ export class EventStoreModule implements OnApplicationShutdown {
           useFactory: () =>
             options.eventStoreDbUrl
               ? undefined
-              : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize) })),
+              : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize, deadlines) })),
         },
         {
           provide: EVENT_STORE,
           inject: [EVENT_LOG_POOL],
           useFactory: async (pool: pg.Pool | undefined): Promise<EventStore> => {
             if (options.eventStoreDbUrl) return new EventStoreDbEventStore(options.eventStoreDbUrl);
-            const store = new PostgresEventStore(pool!, () => new pg.Client({ connectionString: options.databaseUrl }));
+            const store = new PostgresEventStore(pool!, listener);
             await store.start();
             return store;
           },

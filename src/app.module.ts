@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { MIGRATIONS } from './database/data-source.js';
-import { poolOptions } from './database/pool-options.js';
+import { deadlinesOf, POOL_DEADLINES, poolOptions, type PoolDeadlines } from './database/pool-options.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AllocationModule } from './allocation/allocation.module.js';
@@ -36,11 +36,13 @@ export interface AppModuleOptions {
   readonly databaseUrl: string;
   /** False for tools that need the modules but must not follow the log (e.g. a rebuild). */
   readonly runProjections?: boolean;
+  /** The deadlines of every PostgreSQL connection; by default the configured ones (see `deadlinesOf`). */
+  readonly deadlines?: PoolDeadlines;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl, runProjections = true }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, runProjections = true, deadlines = deadlinesOf(config) }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -67,7 +69,7 @@ export class AppModule {
           migrationsTableName: 'schema_migrations',
           migrationsRun: false,
           synchronize: false,
-          extra: poolOptions(config.DB_POOL_SIZE),
+          extra: poolOptions(config.DB_POOL_SIZE, deadlines),
         }),
         CqrsModule.forRoot(),
         TerminusModule,
@@ -76,6 +78,7 @@ export class AppModule {
           eventStoreDbUrl: config.EVENTSTORE_CONNECTION_STRING,
           eventStoreDbDeadlineMs: config.EVENTSTORE_DEADLINE_MS,
           poolSize: config.DB_POOL_SIZE,
+          deadlines,
         }),
         ProjectionsModule,
         ReferenceModule,
@@ -94,9 +97,10 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RUN_PROJECTIONS, useValue: runProjections },
+        { provide: POOL_DEADLINES, useValue: deadlines },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [APP_CONFIG, RUN_PROJECTIONS],
+      exports: [APP_CONFIG, RUN_PROJECTIONS, POOL_DEADLINES],
     };
   }
 }

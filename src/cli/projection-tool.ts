@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { migrate } from '../database/data-source.js';
+import { deadlinesOf, maintenanceDeadlines } from '../database/pool-options.js';
 import { runningEmbeddedPostgres, startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import type { Projection } from '../projections/projection.js';
 import { ProjectionsService } from '../projections/projections.service.js';
@@ -24,7 +25,13 @@ export const withProjections = async (
     const databaseUrl = config.DATABASE_URL ?? embedded!.url;
     await migrate(databaseUrl);
     const app = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ config: { ...config, LOG_LEVEL: 'warn' }, databaseUrl, runProjections: false }),
+      // A rebuild's index builds and a verify's table comparisons may run for minutes: no statement timeout.
+      AppModule.forRoot({
+        config: { ...config, LOG_LEVEL: 'warn' },
+        databaseUrl,
+        runProjections: false,
+        deadlines: maintenanceDeadlines(deadlinesOf(config)),
+      }),
       { logger: ['error', 'warn'] },
     );
     let exitCode = 0;

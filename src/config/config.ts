@@ -38,6 +38,21 @@ export const configSchema = z.object({
   /** Events per projection transaction while catching up. */
   PROJECTION_BATCH_SIZE: positiveInt.max(50000).default(2000),
   DB_POOL_SIZE: positiveInt.max(200).default(20),
+  /**
+   * Deadlines of every PostgreSQL call (see src/database/pool-options.ts). Together they bound a
+   * write that cannot finish to about 10 s: a pool connection within DB_CONNECTION_TIMEOUT_MS, each
+   * statement cancelled by the server after DB_STATEMENT_TIMEOUT_MS (rolled back: nothing written),
+   * and, should the server not answer at all, the connection given up after DB_QUERY_TIMEOUT_MS.
+   */
+  DB_CONNECTION_TIMEOUT_MS: positiveInt.max(60_000).default(3000),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt.max(3_600_000).default(5000),
+  DB_QUERY_TIMEOUT_MS: positiveInt.max(3_600_000).default(7000),
+  /** The server ends a session left idle inside a transaction this long (a stuck request, a stalled export). */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt.max(3_600_000).default(10_000),
+  /** A CSV export gives its database connection back after this long, finished or not (the file then ends cut short). */
+  EXPORT_MAX_MS: positiveInt.max(3_600_000).default(60_000),
+  /** A CSV export whose client reads nothing for this long is abandoned (connection closed). */
+  EXPORT_IDLE_WRITE_MS: positiveInt.max(600_000).default(10_000),
   /** How often an instance that does not lead a projection tries to take it over (a dead leader's lease is free at once). */
   PROJECTION_LEASE_RETRY_MS: positiveInt.max(60_000).default(2000),
   /**
@@ -78,6 +93,10 @@ export const configSchema = z.object({
    */
   BENCH_ROUTES: z.stringbool().default(false),
 }).superRefine((config, context) => {
+  if (config.DB_QUERY_TIMEOUT_MS <= config.DB_STATEMENT_TIMEOUT_MS) {
+    // The server's own cancel must come first: it says for sure that nothing was written.
+    context.addIssue({ code: 'custom', path: ['DB_QUERY_TIMEOUT_MS'], message: 'must be longer than DB_STATEMENT_TIMEOUT_MS' });
+  }
   if (config.BENCH_ROUTES && config.NODE_ENV === 'production') {
     context.addIssue({ code: 'custom', path: ['BENCH_ROUTES'], message: 'the benchmark routes are never mounted with NODE_ENV=production' });
   }

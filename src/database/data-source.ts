@@ -1,5 +1,5 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
-import { poolOptions } from './pool-options.js';
+import { DEFAULT_DEADLINES, maintenanceDeadlines, poolOptions, type PoolDeadlines } from './pool-options.js';
 import { EventLog1732300000000 } from './migrations/1732300000000-event-log.js';
 import { Idempotency1732400000000 } from './migrations/1732400000000-idempotency.js';
 import { WarehouseReadModels1732500000000 } from './migrations/1732500000000-warehouse-read-models.js';
@@ -27,7 +27,7 @@ export const MIGRATIONS = [
 
 export const createDataSource = (
   url: string,
-  options: { entities?: MixedList<Function | string | EntitySchema>; poolSize?: number } = {},
+  options: { entities?: MixedList<Function | string | EntitySchema>; poolSize?: number; deadlines?: PoolDeadlines } = {},
 ): DataSource =>
   new DataSource({
     type: 'postgres',
@@ -37,7 +37,7 @@ export const createDataSource = (
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,
-    extra: poolOptions(options.poolSize ?? 10),
+    extra: poolOptions(options.poolSize ?? 10, options.deadlines ?? DEFAULT_DEADLINES),
   });
 
 /**
@@ -45,7 +45,8 @@ export const createDataSource = (
  * processes at once (TypeORM locks; the alignment only ever moves forward).
  */
 export const migrate = async (url: string): Promise<void> => {
-  const dataSource = createDataSource(url, { poolSize: 1 });
+  // No statement timeout: a migration may build an index over a large table.
+  const dataSource = createDataSource(url, { poolSize: 1, deadlines: maintenanceDeadlines(DEFAULT_DEADLINES) });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

@@ -4,6 +4,7 @@ import { EventRegistry } from '../event-store/event-registry.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { ReactionsService } from '../projections/reaction.js';
 import { ReceiveDeliveryController, ReceiveDeliveryHandler } from './commands/receive-delivery.js';
+import { ExportLimits } from '../http/export-limits.js';
 import { DELIVERY_EVENTS } from './domain/delivery.events.js';
 import { DeliveryHistoryProjection, DeliveryHistoryQuery } from './projections/delivery-history.js';
 import { DeliveryHistoryController } from './queries/delivery-history.js';
@@ -13,7 +14,7 @@ import { openDeliveryReaction } from './reactions/open-delivery.reaction.js';
 @Module({
   imports: [CqrsModule],
   controllers: [ReceiveDeliveryController, DeliveryHistoryController],
-  providers: [ReceiveDeliveryHandler, DeliveryHistoryQuery],
+  providers: [ReceiveDeliveryHandler, DeliveryHistoryQuery, ExportLimits],
   exports: [DeliveryHistoryQuery],
 })
 export class DeliveriesModule implements OnModuleInit {

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import pg from 'pg';
-import { guardPool, poolOptions } from '../database/pool-options.js';
+import { clientDeadlines, DEFAULT_DEADLINES, DeadlineClient, guardPool, poolOptions, type PoolDeadlines } from '../database/pool-options.js';
 import { EventRegistry } from './event-registry.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
@@ -13,6 +13,7 @@ export interface EventStoreModuleOptions {
   /** EventStoreDB only: how long one call may take (see EVENTSTORE_DEADLINE_MS). */
   readonly eventStoreDbDeadlineMs?: number;
   readonly poolSize: number;
+  readonly deadlines?: PoolDeadlines;
 }
 
 const EVENT_LOG_POOL = Symbol('EVENT_LOG_POOL');
@@ -30,6 +31,15 @@ export class EventStoreModule implements OnApplicationShutdown {
   ) {}
 
   static forRoot(options: EventStoreModuleOptions): DynamicModule {
+    const deadlines = options.deadlines ?? DEFAULT_DEADLINES;
+    // The LISTEN connection sits idle for as long as the process runs: outside any statement or
+    // transaction, so neither the statement nor the idle-in-transaction timeout ends it (no
+    // idle_session_timeout is ever set). It gets the connect and answer deadlines for its LISTEN.
+    const listener = () =>
+      new DeadlineClient({
+        connectionString: options.databaseUrl,
+        ...clientDeadlines({ ...deadlines, statementTimeoutMs: undefined }),
+      });
     return {
       module: EventStoreModule,
       providers: [
@@ -39,7 +49,7 @@ export class EventStoreModule implements OnApplicationShutdown {
           useFactory: () =>
             options.eventStoreDbUrl
               ? undefined
-              : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize) })),
+              : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize, deadlines) })),
         },
         {
           provide: EVENT_STORE,
@@ -48,7 +58,7 @@ export class EventStoreModule implements OnApplicationShutdown {
             if (options.eventStoreDbUrl) {
               return new EventStoreDbEventStore(options.eventStoreDbUrl, { deadlineMs: options.eventStoreDbDeadlineMs });
             }
-            const store = new PostgresEventStore(pool!, () => new pg.Client({ connectionString: options.databaseUrl }));
+            const store = new PostgresEventStore(pool!, listener);
             await store.start();
             return store;
           },

@@ -9,6 +9,7 @@ import {
 } from '../event-store/errors.js';
 import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
 import { DomainError } from '../shared/domain-error.js';
+import { ExportsBusyError } from './export-limits.js';
 import { type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
 
 const KIND_STATUS = { rule: 409, 'not-found': 404, forbidden: 403, unauthenticated: 401, invalid: 400, unprocessable: 422, 'unsupported-media-type': 415 } as const;
@@ -103,6 +104,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           'Send it again with the same Idempotency-Key: it will be recorded once.',
         code: exception.code,
       };
+    }
+    if (exception instanceof ExportsBusyError) {
+      return { type: problemType('exports-busy'), title: 'Too many exports', status: 503, detail: exception.message, code: exception.code };
     }
     if (exception instanceof EventStoreUnavailableError || isUnavailable(exception)) {
       return {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { clientDeadlines, DeadlineClient, POOL_DEADLINES, type PoolDeadlines } from '../database/pool-options.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition } from '../event-store/event-store.js';
 import { filterOf } from './apply-batch.js';
@@ -33,8 +33,14 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('projections');
   private readonly runners = new Map<string, ProjectionRunner>();
   /** One lease connection per process holds the advisory locks of the projections it leads. */
+  /**
+   * Its connection gets the service's deadlines: its statements (pg_try_advisory_lock, which never
+   * waits, and unlock) are instant, and a statement timeout ends a statement, not the session, so
+   * the session's locks are kept. A server that does not answer in time gets the connection
+   * closed (see DeadlineClient): the locks go with it, and the runners see the lease lost.
+   */
   private readonly lease = new AdvisoryLockLease(
-    () => new pg.Client({ connectionString: (this.dataSource.options as { url: string }).url }),
+    () => new DeadlineClient({ connectionString: (this.dataSource.options as { url: string }).url, ...clientDeadlines(this.deadlines) }),
   );
 
   constructor(
@@ -43,6 +49,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     private readonly registry: EventRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RUN_PROJECTIONS) private readonly run: boolean,
+    @Inject(POOL_DEADLINES) private readonly deadlines: PoolDeadlines,
   ) {}
 
   register(projection: Projection): void {

@@ -122,7 +122,7 @@ describe('PostgreSQL stops in the middle of a run', () => {
     expect((await call(t, 'GET', '/api/health')).status).toBe(200);
   });
 
-  it('answers 503 with Retry-After, and writes nothing, for a write cut off mid-flight and for writes while it is down', async () => {
+  it('answers 503 with Retry-After: outcome unknown for a write cut off mid-flight, unavailable for writes while it is down', async () => {
     before = await countEvents(t);
     // Hold the stream's append lock from outside, so the next write has claimed its Idempotency-Key
     // and is inside the append when the server goes away.
@@ -144,7 +144,13 @@ describe('PostgreSQL stops in the middle of a run', () => {
 
     await stopImmediately();
     server = undefined;
-    expectUnavailable(await cutOff);
+    // Its append was sent and the connection died under it: the service cannot know whether it
+    // committed, and says so (the database below shows it did not).
+    const cut = await cutOff;
+    expect(cut.status).toBe(503);
+    expect(cut.headers.get('retry-after')).toBe('5');
+    expect(cut.body).toEqual(expect.objectContaining({ code: 'EVENT_STORE.OUTCOME_UNKNOWN', type: expect.stringMatching(/problems\/outcome-unknown$/) }));
+    expect(cut.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminat/i);
 
     expectUnavailable(await report(40, 3));
     expectUnavailable(await report(40, 3, `while-down-${randomUUID()}`));

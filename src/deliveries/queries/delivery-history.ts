@@ -1,12 +1,12 @@
-import { Readable } from 'node:stream';
-import { Controller, Get, Param, Query, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Actor } from '../../auth/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
+import { ExportLimits } from '../../http/export-limits.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
 import { ReferenceData } from '../../reference/reference-data.js';
@@ -140,7 +140,7 @@ export const csvField = (value: string | number | boolean | null | undefined): s
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
 const lotsText = (lots: DeliveryRecord['lines'][number]['lots']): string =>
@@ -220,6 +220,7 @@ export class DeliveryHistoryController {
   constructor(
     private readonly history: DeliveryHistoryQuery,
     private readonly reference: ReferenceData,
+    private readonly exports: ExportLimits,
   ) {}
 
   @Get()
@@ -245,10 +246,15 @@ export class DeliveryHistoryController {
       },
     },
   })
-  async list(@Query() query: DeliveriesQueryDto, @CurrentActor() actor: Actor, @Req() request: Request) {
+  async list(
+    @Query() query: DeliveriesQueryDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const filter = this.filterFor(actor, query);
     const offset = query.offset ?? 0;
-    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') return this.csv(filter, query.limit, offset);
+    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') return this.csv(filter, query.limit, offset, response);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const { deliveries, total } = await this.history.page(filter, limit, offset);
     const next = offset + deliveries.length;
@@ -296,9 +302,18 @@ export class DeliveryHistoryController {
     return { ...delivery, municipalityName: this.reference.municipality(delivery.municipality)?.name ?? null };
   }
 
-  private async csv(filter: DeliveryFilter, limit: number | undefined, offset: number): Promise<StreamableFile> {
-    // Opened before answering, so that a database that is down gets its problem details, not a broken file.
-    const pages = await this.history.exportPages(filter, limit, offset);
+  private async csv(filter: DeliveryFilter, limit: number | undefined, offset: number, response: Response): Promise<StreamableFile> {
+    // An export holds a connection in a transaction while its file is sent: bounded in number and
+    // time (see ExportLimits).
+    const free = await this.exports.acquire();
+    let pages: Awaited<ReturnType<DeliveryHistoryQuery['exportPages']>>;
+    try {
+      // Opened before answering, so that a database that is down gets its problem details, not a broken file.
+      pages = await this.history.exportPages(filter, limit, offset);
+    } catch (error) {
+      free();
+      throw error;
+    }
     const reference = this.reference;
     const chunks = async function* () {
       yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
@@ -307,8 +322,13 @@ export class DeliveryHistoryController {
         if (rows.length > 0) yield `${rows.join('\r\n')}\r\n`;
       }
     };
-    const stream = Readable.from(chunks());
-    stream.once('close', () => void pages.close());
+    const stream = this.exports.stream(chunks(), response, async () => {
+      try {
+        await pages.close();
+      } finally {
+        free();
+      }
+    });
     return new StreamableFile(stream, { type: 'text/csv; charset=utf-8', disposition: 'attachment; filename="deliveries.csv"' });
   }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
   describeExpected,
+  EventStoreOutcomeUnknownError,
   EventStoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -47,8 +48,15 @@ const COLUMNS = 'position, stream_id, revision, type, data, metadata, recorded_a
  * carry the log's offset (see the log-position-offset migration).
  */
 const FRONTIER = `((pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT xid_offset FROM event_log_offset)) * 1000000)`;
-/** Errors that mean "the database is not there", as opposed to "the request was wrong". */
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+/**
+ * Errors that mean "the database is not there, or did not answer in time", as opposed to "the
+ * request was wrong": connection failures, a server shutting down or out of connections, a
+ * statement the server cancelled at its deadline (57014) and a session it ended for idling in a
+ * transaction (25P03).
+ */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300', '57014', '25P03']);
+/** SQLSTATE of a statement the server cancelled (statement_timeout): its transaction rolled back. */
+const STATEMENT_CANCELLED = '57014';
 
 const toEvent = (row: EventRow): RecordedEvent => ({
   streamId: row.stream_id,
@@ -69,9 +77,27 @@ export const isUnavailable = (error: unknown): boolean => {
   if (!e) return false;
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
   if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code)) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Query read timeout|timeout exceeded when trying to connect|timeout expired/i.test(
     e.message ?? '',
   );
+};
+
+/**
+ * What a failure of the append statement, once sent, says about the write. The server's own answer
+ * is certain: a cancelled statement (57014) or any other error it reports for the statement rolled
+ * the append back. No answer is not: the connection died, or the client gave up waiting
+ * (query_timeout), after the statement left; it may have committed.
+ */
+const appendFailure = (error: unknown): unknown => {
+  const e = error as { code?: string; message?: string };
+  // A pooled connection found closed before the statement could be written.
+  if (e?.code === STATEMENT_CANCELLED || /not queryable/i.test(e?.message ?? '')) {
+    return new EventStoreUnavailableError('the event log database did not run the append; nothing was written', { cause: error });
+  }
+  if (isUnavailable(error)) {
+    return new EventStoreOutcomeUnknownError('the event log database did not answer the append', { cause: error });
+  }
+  return error;
 };
 
 const wrapUnavailable = (error: unknown): unknown =>
@@ -135,8 +161,16 @@ export class PostgresEventStore implements EventStore {
 
   private async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const [kind, revision] = expectation(expected);
+    // The connection first, on its own: failing to get one means nothing was sent.
+    let client: pg.PoolClient;
     try {
-      const { rows } = await this.pool.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
+      client = await this.pool.connect();
+    } catch (error) {
+      throw isUnavailable(error) ? new EventStoreUnavailableError('the event log database is unavailable', { cause: error }) : error;
+    }
+    let broken: Error | undefined;
+    try {
+      const { rows } = await client.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
         'SELECT * FROM ppe_append_events($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])',
         [
           streamId,
@@ -157,7 +191,11 @@ export class PostgresEventStore implements EventStore {
         const actual = e.detail === '-1' ? 'no_stream' : (e.detail ?? 'unknown');
         throw new WrongExpectedVersionError(streamId, describeExpected(expected), actual);
       }
-      throw wrapUnavailable(error);
+      // A connection that failed goes back broken, so that the pool drops it.
+      if (isUnavailable(error) && e.code !== STATEMENT_CANCELLED) broken = error as Error;
+      throw appendFailure(error);
+    } finally {
+      client.release(broken);
     }
   }
 

@@ -134,7 +134,7 @@ const filterOf = (options: ReadOptions): { filter: LogFilter; checkpointInterval
   };
 };
 
-export const startEventStoreDbDouble = async (): Promise<EventStoreDbDouble> => {
+export const startEventStoreDbDouble = async (options: { port?: number } = {}): Promise<EventStoreDbDouble> => {
   const log = new InMemoryLog();
   for (const seed of SYSTEM_SEED) log.append(seed.streamId, { kind: 'any' }, [jsonProposal(seed.type, seed.data)]);
   let unavailable = false;
@@ -319,7 +319,7 @@ export const startEventStoreDbDouble = async (): Promise<EventStoreDbDouble> => 
   server.addService(streamsGrpc.StreamsService, { append, read });
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, boundPort) =>
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, boundPort) =>
       error ? reject(error) : resolve(boundPort),
     ),
   );

@@ -35,6 +35,8 @@ export const configSchema = z.object({
   DB_POOL_SIZE: positiveInt.max(200).default(20),
   /** How often an instance that does not lead a projection tries to take it over (a dead leader's lease is free at once). */
   PROJECTION_LEASE_RETRY_MS: positiveInt.max(60_000).default(2000),
+  /** How often the service compares the event log's end with the read models' checkpoints. */
+  LOG_CHECK_INTERVAL_MS: positiveInt.max(60_000).default(2000),
   /** PEM file of the local token signing key; made on first start. Default: DATA_DIR/signing-key.pem. */
   AUTH_SIGNING_KEY_FILE: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** An identity provider's JWKS address (OpenID Connect). When set, only its tokens are accepted. */

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import pg from 'pg';
 import { guardPool, poolOptions } from '../database/pool-options.js';
+import { AppendGate, gateAppends } from './append-gate.js';
 import { EventRegistry } from './event-registry.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
@@ -39,18 +40,19 @@ export class EventStoreModule implements OnApplicationShutdown {
               ? undefined
               : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize) })),
         },
+        { provide: AppendGate, useValue: new AppendGate() },
         {
           provide: EVENT_STORE,
-          inject: [EVENT_LOG_POOL],
-          useFactory: async (pool: pg.Pool | undefined): Promise<EventStore> => {
-            if (options.eventStoreDbUrl) return new EventStoreDbEventStore(options.eventStoreDbUrl);
+          inject: [EVENT_LOG_POOL, AppendGate],
+          useFactory: async (pool: pg.Pool | undefined, gate: AppendGate): Promise<EventStore> => {
+            if (options.eventStoreDbUrl) return gateAppends(new EventStoreDbEventStore(options.eventStoreDbUrl), gate);
             const store = new PostgresEventStore(pool!, () => new pg.Client({ connectionString: options.databaseUrl }));
             await store.start();
-            return store;
+            return gateAppends(store, gate);
           },
         },
       ],
-      exports: [EVENT_STORE, EventRegistry],
+      exports: [EVENT_STORE, EventRegistry, AppendGate],
     };
   }
 

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { LogBehindCheck } from '../projections/log-behind-check.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 
 /** Liveness and readiness in one: 200 when the event store and the database answer, else 503. */
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly projections: ProjectionsService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly logCheck: LogBehindCheck,
   ) {}
 
   @Get()
@@ -39,9 +41,20 @@ export class HealthController {
       async () => {
         const indicator = this.indicators.check('eventStore');
         const state = await this.store.health();
-        return state.up
-          ? indicator.up({ kind: state.kind })
-          : indicator.down({ kind: state.kind, message: state.detail ?? 'unavailable' });
+        if (!state.up) return indicator.down({ kind: state.kind, message: state.detail ?? 'unavailable' });
+        // A store that answers but ends before what the read models have seen (restored, replaced).
+        // If the checkpoints cannot be read, the database check says why.
+        const behind = await this.logCheck.check().catch(() => undefined);
+        if (!behind) return indicator.up({ kind: state.kind });
+        return indicator.down({
+          kind: state.kind,
+          message: 'the event log is behind the read models: rebuild them from the log (npm run projections:rebuild)',
+          logBehindReadModels: {
+            head: behind.head.toString(),
+            furthestCheckpoint: behind.furthestCheckpoint.toString(),
+            projection: behind.projection,
+          },
+        });
       },
       () => this.database.pingCheck('database', { timeout: 2000 }),
       async () => {

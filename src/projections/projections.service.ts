@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { AppendGate } from '../event-store/append-gate.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition } from '../event-store/event-store.js';
 import { filterOf } from './apply-batch.js';
@@ -43,6 +44,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     private readonly registry: EventRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RUN_PROJECTIONS) private readonly run: boolean,
+    private readonly gate: AppendGate,
   ) {}
 
   register(projection: Projection): void {
@@ -86,9 +88,17 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
    * Resolves with the names that did not get there in time (empty when all did).
    */
   async waitFor(position: LogPosition, names: readonly string[], timeoutMs: number): Promise<string[]> {
+    // While the log is behind the read models, their positions are not positions of this log: a
+    // position reached would say "caught up" about events that were never projected.
+    this.gate.assertOpen();
     const runners = names.length ? names.map((n) => this.runner(n)) : [...this.runners.values()];
     const reached = await Promise.all(runners.map((r) => r.waitFor(position, timeoutMs)));
     return runners.filter((_, i) => !reached[i]).map((r) => r.projection.name);
+  }
+
+  /** Every runner drops its in-memory position and starts again from its checkpoint row. */
+  async reloadFromCheckpoints(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.reload()));
   }
 
   status(): ProjectionStatus[] {

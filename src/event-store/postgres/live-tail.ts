@@ -85,6 +85,14 @@ export class LiveTail {
         return;
       }
       const page = await this.readPage(this.position, this.pageSize);
+      if (page.visibleHead < this.position) {
+        // The log ends before what this tail holds: it was restored to an older state. The events
+        // held may no longer be in it; start again from the log's end as it is now.
+        this.start = undefined;
+        this.recent = [];
+        this.position = 0n;
+        continue;
+      }
       this.recent.push(...page.events);
       if (page.events.length > 0) this.position = page.events[page.events.length - 1]!.position;
       if (this.recent.length > this.capacity) {

@@ -270,6 +270,11 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /** The log in PostgreSQL holds no system events: its end is its head. */
+  endPosition(): Promise<LogPosition> {
+    return this.headPosition();
+  }
+
   async countEventsAfter(after: Checkpoint | undefined, cap: number, filter?: EventFilter): Promise<number> {
     const params: unknown[] = [this.afterPosition(after).toString(), cap];
     const sql =

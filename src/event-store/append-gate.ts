@@ -7,6 +7,12 @@ import type { EventStore } from './event-store.js';
  */
 export class AppendGate {
   private refusal?: LogBehindReadModelsError;
+  private readonly closeListeners: (() => void)[] = [];
+
+  /** Runs `listener` each time the gate closes (before any caller sees it closed). */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
 
   /** Why appends are refused, or undefined while they are accepted. */
   get closedBecause(): LogBehindReadModelsError | undefined {
@@ -14,6 +20,7 @@ export class AppendGate {
   }
 
   close(because: LogBehindReadModelsError): void {
+    for (const listener of this.closeListeners) listener();
     this.refusal = because;
   }
 

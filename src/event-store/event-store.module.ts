@@ -48,6 +48,8 @@ export class EventStoreModule implements OnApplicationShutdown {
             if (options.eventStoreDbUrl) return gateAppends(new EventStoreDbEventStore(options.eventStoreDbUrl), gate);
             const store = new PostgresEventStore(pool!, () => new pg.Client({ connectionString: options.databaseUrl }));
             await store.start();
+            // What the store holds of the log's end may be events a restored log no longer has.
+            gate.onClose(() => store.forgetCachedTail());
             return gateAppends(store, gate);
           },
         },

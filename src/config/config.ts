@@ -60,6 +60,8 @@ export const configSchema = z.object({
    * the key is free again. A week, so a form that kept a command through a long outage still lands once.
    */
   IDEMPOTENCY_RETENTION_HOURS: positiveInt.max(24 * 365).default(168),
+  /** How often the service compares the event log's end with the read models' checkpoints. */
+  LOG_CHECK_INTERVAL_MS: positiveInt.max(60_000).default(2000),
   /** PEM file of the local token signing key; made on first start. Default: DATA_DIR/signing-key.pem. */
   AUTH_SIGNING_KEY_FILE: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** An identity provider's JWKS address (OpenID Connect). When set, only its tokens are accepted. */

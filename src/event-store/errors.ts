@@ -42,6 +42,29 @@ export class EventStoreOutcomeUnknownError extends Error {
   }
 }
 
+/**
+ * The event log ends before positions the read models have already seen: it was restored to an
+ * older state, or replaced by an empty store. New events would land beside read models holding
+ * events the log no longer has, or at positions the projections have passed and would never read.
+ * Writes are refused until an operator rebuilds the read models from the log. Maps to 503.
+ */
+export class LogBehindReadModelsError extends Error {
+  readonly code = 'EVENT_STORE.LOG_BEHIND_READ_MODELS';
+  constructor(
+    /** Position of the log's last entry. */
+    readonly head: bigint,
+    /** The furthest checkpoint of a read model, and whose it is. */
+    readonly furthestCheckpoint: bigint,
+    readonly projection: string,
+  ) {
+    super(
+      `the event log is behind the read models: it ends at position ${head}, but projection ${projection} ` +
+        `has seen position ${furthestCheckpoint}`,
+    );
+    this.name = 'LogBehindReadModelsError';
+  }
+}
+
 /** An event failed its type's schema on write or on read. */
 export class InvalidEventError extends Error {
   readonly code = 'EVENT_STORE.INVALID_EVENT';

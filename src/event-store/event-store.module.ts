@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import pg from 'pg';
 import { clientDeadlines, DEFAULT_DEADLINES, DeadlineClient, guardPool, poolOptions, type PoolDeadlines } from '../database/pool-options.js';
+import { AppendGate, gateAppends } from './append-gate.js';
 import { EventRegistry } from './event-registry.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
@@ -51,20 +52,23 @@ export class EventStoreModule implements OnApplicationShutdown {
               ? undefined
               : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize, deadlines) })),
         },
+        { provide: AppendGate, useValue: new AppendGate() },
         {
           provide: EVENT_STORE,
-          inject: [EVENT_LOG_POOL],
-          useFactory: async (pool: pg.Pool | undefined): Promise<EventStore> => {
+          inject: [EVENT_LOG_POOL, AppendGate],
+          useFactory: async (pool: pg.Pool | undefined, gate: AppendGate): Promise<EventStore> => {
             if (options.eventStoreDbUrl) {
-              return new EventStoreDbEventStore(options.eventStoreDbUrl, { deadlineMs: options.eventStoreDbDeadlineMs });
+              return gateAppends(new EventStoreDbEventStore(options.eventStoreDbUrl, { deadlineMs: options.eventStoreDbDeadlineMs }), gate);
             }
             const store = new PostgresEventStore(pool!, listener);
             await store.start();
-            return store;
+            // What the store holds of the log's end may be events a restored log no longer has.
+            gate.onClose(() => store.forgetCachedTail());
+            return gateAppends(store, gate);
           },
         },
       ],
-      exports: [EVENT_STORE, EventRegistry],
+      exports: [EVENT_STORE, EventRegistry, AppendGate],
     };
   }
 

@@ -119,6 +119,11 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last event in the log, or 0n when the log is empty. */
   headPosition(): Promise<LogPosition>;
+  /**
+   * Position of the log's last entry, the store's own (system) events included, or 0n when empty:
+   * no subscriber's checkpoint can be beyond it (filtered subscriptions move past system events).
+   */
+  endPosition(): Promise<LogPosition>;
   /** How many events (filter applied) follow a checkpoint, counting no further than `cap`. */
   countEventsAfter(after: Checkpoint | undefined, cap: number, filter?: EventFilter): Promise<number>;
   /** Turns a checkpoint back into the position it stands for. */

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { LogBehindCheck } from '../projections/log-behind-check.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 
 /** How long each check may take: the whole answer comes within about this, whatever is frozen. */
@@ -28,6 +29,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly projections: ProjectionsService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly logCheck: LogBehindCheck,
   ) {}
 
   @Get()
@@ -55,9 +57,25 @@ export class HealthController {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('eventStore');
-        const state = await withDeadline(this.store.health(), CHECK_DEADLINE_MS);
+        // Side by side, so the check stays within one deadline. The second asks whether a store that
+        // answers ends before what the read models have seen (restored, replaced); if the checkpoints
+        // cannot be read in time, the database check says why.
+        const [state, behind] = await Promise.all([
+          withDeadline(this.store.health(), CHECK_DEADLINE_MS),
+          withDeadline(this.logCheck.check(), CHECK_DEADLINE_MS).catch(() => undefined),
+        ]);
         if (state === TIMED_OUT) return indicator.down({ kind: this.store.kind, message: 'no answer in time' });
-        return state.up ? indicator.up({ kind: state.kind }) : indicator.down({ kind: state.kind, message: 'unavailable' });
+        if (!state.up) return indicator.down({ kind: state.kind, message: 'unavailable' });
+        if (!behind || behind === TIMED_OUT) return indicator.up({ kind: state.kind });
+        return indicator.down({
+          kind: state.kind,
+          message: 'the event log is behind the read models: rebuild them from the log (npm run projections:rebuild)',
+          logBehindReadModels: {
+            head: behind.head.toString(),
+            furthestCheckpoint: behind.furthestCheckpoint.toString(),
+            projection: behind.projection,
+          },
+        });
       },
       async () => {
         const result = await Promise.resolve(this.database.pingCheck('database', { timeout: CHECK_DEADLINE_MS })).catch(() => undefined);

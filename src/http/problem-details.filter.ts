@@ -4,6 +4,7 @@ import {
   EventStoreOutcomeUnknownError,
   EventStoreUnavailableError,
   InvalidEventError,
+  LogBehindReadModelsError,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '../event-store/errors.js';
@@ -107,6 +108,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof ExportsBusyError) {
       return { type: problemType('exports-busy'), title: 'Too many exports', status: 503, detail: exception.message, code: exception.code };
+    }
+    if (exception instanceof LogBehindReadModelsError) {
+      return {
+        type: problemType('log-behind-read-models'),
+        title: 'Event log behind the read models',
+        status: 503,
+        detail:
+          'The event log is behind the read models: it was restored to an older state or replaced. Nothing was ' +
+          'written, and reads cannot wait for a position. An operator must rebuild the read models from the ' +
+          'restored log (npm run projections:rebuild); the service then recovers by itself.',
+        code: exception.code,
+      };
     }
     if (exception instanceof EventStoreUnavailableError || isUnavailable(exception)) {
       return {

@@ -67,3 +67,15 @@ export const saveCheckpoint = async (
     [name, next.version, next.position.toString(), next.checkpoint ?? null],
   );
 };
+
+/** The furthest checkpoint among the named projections', or undefined when none has a row. */
+export const furthestCheckpoint = async (
+  db: EntityManager,
+  names: readonly string[],
+): Promise<{ readonly name: string; readonly position: LogPosition } | undefined> => {
+  const rows: { name: string; position: string }[] = await db.query(
+    'SELECT name, position FROM projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY position DESC, name LIMIT 1',
+    [names],
+  );
+  return rows[0] && { name: rows[0].name, position: BigInt(rows[0].position) };
+};

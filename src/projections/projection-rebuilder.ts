@@ -299,3 +299,37 @@ export const verifyProjection = async (
     return { position: until, events: state.read, differences };
   });
 };
+
+/**
+ * After the log was restored to an older state (or replaced by an empty one), moves back to the
+ * start of the log every checkpoint of `projections` that stands beyond the log's end. For
+ * projections without tables — the reactions — replaying the log is their rebuild: their derived
+ * events carry ids made from the source event, so a replay writes nothing twice. Returns the names
+ * moved back. A row is only moved if it still says what was read, so a runner's move in between wins.
+ */
+export const rewindCheckpointsBeyondLog = async (
+  dataSource: DataSource,
+  store: EventStore,
+  projections: readonly Projection[],
+): Promise<string[]> => {
+  const rows: { name: string; position: string }[] = await dataSource.query(
+    'SELECT name, position FROM projection_checkpoints WHERE name = ANY ($1::text[])',
+    [projections.map((p) => p.name)],
+  );
+  // Read after the rows: a checkpoint read before cannot be beyond an end read after, unless the log went back.
+  const end = await store.endPosition();
+  const rewound: string[] = [];
+  for (const row of rows.filter((r) => BigInt(r.position) > end)) {
+    const [moved]: { n: number }[] = await dataSource.query(
+      `WITH moved AS (
+         UPDATE projection_checkpoints SET position = 0, checkpoint = NULL, updated_at = now()
+          WHERE name = $1 AND position = $2
+         RETURNING name
+       )
+       SELECT count(*)::int AS n FROM moved`,
+      [row.name, row.position],
+    );
+    if (moved!.n > 0) rewound.push(row.name);
+  }
+  return rewound;
+};

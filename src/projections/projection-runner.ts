@@ -13,6 +13,9 @@ import { rebuildProjection } from './projection-rebuilder.js';
 /** Another instance took the projection over (this one's lease connection was lost). */
 class LeaseLostError extends Error {}
 
+/** `reload()` ended the subscription: start again from the checkpoint row. */
+class ReloadRequested extends Error {}
+
 export interface RunnerLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -54,6 +57,7 @@ export class ProjectionRunner {
   private saveDueAt = 0;
   private subscription?: Subscription;
   private stopping = false;
+  private reloading = false;
   private loop?: Promise<void>;
   private _state: RunnerState = 'starting';
   private _lastError?: string;
@@ -101,6 +105,30 @@ export class ProjectionRunner {
     await this.loop;
     await this.lease.release(this.projection.name).catch(() => undefined);
     this._state = 'stopped';
+    this.events.emit('stopped');
+  }
+
+  /**
+   * Drops what this runner holds in memory and starts again from its checkpoint row, even if that
+   * row is now behind it: after an operator rebuilt the read models from a log restored to an
+   * older state, the rows point into the restored log and the runner's memory points past its end
+   * (where, on EventStoreDB, new events would never reach it). Resolves once the row is loaded.
+   */
+  async reload(): Promise<void> {
+    if (!this.loop || this.stopping) return;
+    const reloaded = new Promise<void>((resolve) => {
+      const done = () => {
+        this.events.off('reloaded', done);
+        this.events.off('stopped', done);
+        resolve();
+      };
+      this.events.on('reloaded', done);
+      this.events.on('stopped', done);
+    });
+    this.reloading = true;
+    this.events.emit('wake');
+    await this.subscription?.unsubscribe();
+    await reloaded;
   }
 
   /**
@@ -130,6 +158,12 @@ export class ProjectionRunner {
     let backoffMs = 200;
     while (!this.stopping) {
       try {
+        if (this.reloading) {
+          const stored = await readCheckpoint(this.dataSource.manager, this.projection.name);
+          this.reloading = false;
+          if (stored) this.advance(stored, true);
+          this.events.emit('reloaded');
+        }
         if (!(await this.lease.tryAcquire(this.projection.name))) {
           this._state = 'standby';
           await this.refreshFromCheckpoint();
@@ -141,6 +175,7 @@ export class ProjectionRunner {
         backoffMs = 200;
       } catch (error) {
         if (this.stopping) break;
+        if (error instanceof ReloadRequested) continue;
         if (error instanceof LeaseLostError) {
           this.options.logger.warn({ projection: this.projection.name }, 'lease lost; another instance may lead');
           continue;
@@ -191,7 +226,7 @@ export class ProjectionRunner {
     let pending: Promise<IteratorResult<SubscriptionMessage>> | undefined;
     const idleFlushMs = this.options.idleFlushMs ?? 5;
 
-    while (!this.stopping) {
+    while (!this.stopping && !this.reloading) {
       pending ??= iterator.next();
       const dirty = batch.length > 0 || seen.checkpoint !== this.current!.checkpoint;
       const unsaved = this.saved?.checkpoint !== this.current!.checkpoint;
@@ -229,6 +264,7 @@ export class ProjectionRunner {
         }
       }
     }
+    if (this.reloading) throw new ReloadRequested();
     if (!this.stopping) throw new Error('subscription ended');
   }
 

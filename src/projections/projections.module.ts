@@ -1,5 +1,6 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { LogBehindCheck } from './log-behind-check.js';
 import { ProjectionsService } from './projections.service.js';
 import { ReactionsService } from './reaction.js';
 import { StreamCatalogProjection } from './stream-catalog.projection.js';
@@ -7,8 +8,8 @@ import { WaitForInterceptor } from './wait-for.js';
 
 @Global()
 @Module({
-  providers: [ProjectionsService, ReactionsService, { provide: APP_INTERCEPTOR, useClass: WaitForInterceptor }],
-  exports: [ProjectionsService, ReactionsService],
+  providers: [ProjectionsService, ReactionsService, LogBehindCheck, { provide: APP_INTERCEPTOR, useClass: WaitForInterceptor }],
+  exports: [ProjectionsService, ReactionsService, LogBehindCheck],
 })
 export class ProjectionsModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionsService) {}

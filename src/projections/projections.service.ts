@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { clientDeadlines, DeadlineClient, POOL_DEADLINES, type PoolDeadlines } from '../database/pool-options.js';
+import { AppendGate } from '../event-store/append-gate.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition } from '../event-store/event-store.js';
 import { filterOf } from './apply-batch.js';
@@ -50,6 +51,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RUN_PROJECTIONS) private readonly run: boolean,
     @Inject(POOL_DEADLINES) private readonly deadlines: PoolDeadlines,
+    private readonly gate: AppendGate,
   ) {}
 
   register(projection: Projection): void {
@@ -93,9 +95,17 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
    * Resolves with the names that did not get there in time (empty when all did).
    */
   async waitFor(position: LogPosition, names: readonly string[], timeoutMs: number): Promise<string[]> {
+    // While the log is behind the read models, their positions are not positions of this log: a
+    // position reached would say "caught up" about events that were never projected.
+    this.gate.assertOpen();
     const runners = names.length ? names.map((n) => this.runner(n)) : [...this.runners.values()];
     const reached = await Promise.all(runners.map((r) => r.waitFor(position, timeoutMs)));
     return runners.filter((_, i) => !reached[i]).map((r) => r.projection.name);
+  }
+
+  /** Every runner drops its in-memory position and starts again from its checkpoint row. */
+  async reloadFromCheckpoints(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.reload()));
   }
 
   status(): ProjectionStatus[] {

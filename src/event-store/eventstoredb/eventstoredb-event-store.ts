@@ -597,6 +597,14 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  async endPosition(): Promise<LogPosition> {
+    const [last] = await drain<AllStreamResolvedEvent>(
+      this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }),
+      this.deadlineMs,
+    );
+    return last?.event?.position.commit ?? 0n;
+  }
+
   positionOf(checkpoint: Checkpoint): LogPosition {
     return parseCheckpoint(checkpoint).commit;
   }

@@ -32,6 +32,8 @@ export class LiveTail {
   private recent: RecordedEvent[] = [];
   private reading?: { generation: number; done: Promise<void> };
   private last = { generation: -1, at: 0 };
+  /** Moved by `forget()`: a read that began before it keeps nothing it read. */
+  private epoch = 0;
 
   constructor(
     /** One page of final events after `after`, as the store reads it (unfiltered). */
@@ -39,6 +41,17 @@ export class LiveTail {
     private readonly capacity = 5000,
     private readonly pageSize = 1000,
   ) {}
+
+  /**
+   * Drops every event held: the log was found to end before them (restored to an older state), so
+   * they may be events it no longer has. The next read starts again from the log's end.
+   */
+  forget(): void {
+    this.epoch++;
+    this.start = undefined;
+    this.recent = [];
+    this.position = 0n;
+  }
 
   /**
    * Up to `limit` events after `after` that pass `filter`, when the tail holds everything after
@@ -76,15 +89,23 @@ export class LiveTail {
 
   private async read(): Promise<void> {
     for (;;) {
+      const epoch = this.epoch;
       if (this.start === undefined) {
         // The first read only finds where the end is (nothing is after the largest position);
         // subscriptions behind it read for themselves.
         const head = await this.readPage(MAX_POSITION, this.pageSize);
+        if (epoch !== this.epoch) continue;
         this.start = this.position = head.visibleHead;
         this.heldBack = head.heldBack;
         return;
       }
       const page = await this.readPage(this.position, this.pageSize);
+      if (epoch !== this.epoch) continue;
+      if (page.visibleHead < this.position) {
+        // The log ends before what this tail holds: it was restored to an older state.
+        this.forget();
+        continue;
+      }
       this.recent.push(...page.events);
       if (page.events.length > 0) this.position = page.events[page.events.length - 1]!.position;
       if (this.recent.length > this.capacity) {

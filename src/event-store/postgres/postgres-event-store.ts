@@ -308,6 +308,20 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * Drops the events this process holds from the end of the log (shared by live subscriptions):
+   * called when the log is found behind the read models, i.e. restored to an older state, so that no
+   * subscription is later served an event the restored log no longer has.
+   */
+  forgetCachedTail(): void {
+    this.tail.forget();
+  }
+
+  /** The log in PostgreSQL holds no system events: its end is its head. */
+  endPosition(): Promise<LogPosition> {
+    return this.headPosition();
+  }
+
   async countEventsAfter(after: Checkpoint | undefined, cap: number, filter?: EventFilter): Promise<number> {
     const params: unknown[] = [this.afterPosition(after).toString(), cap];
     const sql =

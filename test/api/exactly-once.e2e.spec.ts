@@ -95,6 +95,21 @@ describeOnBothEventStores('nothing lost, nothing doubled', (start) => {
     expect(reported.map((e) => (e.data as { reportId: string }).reportId)).toEqual([a.body.reportId, b.body.reportId]);
   });
 
+  it('records both of two users’ write-offs sent with the same key', async () => {
+    await receive('GLOVE-NITRILE-L', 50);
+    const writeOff = async (sub: string, quantity: number) =>
+      call(t, 'POST', '/api/warehouses/01-central/adjustments', {
+        as: await t.token('warehouse', { county: '01', sub }),
+        body: { reason: 'damaged', lines: [{ item: 'GLOVE-NITRILE-L', quantity }] },
+        headers: { 'Idempotency-Key': 'damaged-today' },
+      });
+    const a = await writeOff('erik', 5);
+    const b = await writeOff('frida', 7);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body.adjustmentId).not.toBe(a.body.adjustmentId);
+    expect(await onHand('GLOVE-NITRILE-L', b.body.position)).toBe(38);
+  });
+
   it('hands a replayed answer only to the scope it was given to: the same user with another municipality is refused', async () => {
     const { position } = await receive('GOWN-LS', 10);
     const sent = await dispatch(receiver, 'to-0115', 'GOWN-LS', 10);

@@ -8,7 +8,7 @@ import { reactionEventId } from '../src/event-store/event-ids.js';
 import type { EventMetadata, ExpectedRevision, LogPosition, NewEvent } from '../src/event-store/event-store.js';
 import type { PurchaseOrderedData, PurchaseReceivedData } from '../src/procurement/domain/purchase.events.js';
 import { purchaseStream } from '../src/procurement/domain/purchase.events.js';
-import { receiptsIntoWarehouse } from '../src/procurement/reactions/receipts-into-warehouse.js';
+import { receiptsIntoWarehouse } from '../src/procurement/reactions/receipts-into-warehouse.reaction.js';
 import type { Reaction } from '../src/projections/reaction.js';
 import { ReferenceData, readReferenceCsv } from '../src/reference/reference-data.js';
 import type { ReportLine, SituationReportCorrectedData, SituationReportedData } from '../src/reporting/domain/situation-report.events.js';

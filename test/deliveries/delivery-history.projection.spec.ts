@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import { DeliveryHistoryProjection, DeliveryHistoryQuery } from '../../src/deliveries/projections/delivery-history.js';
+import { DeliveryHistoryProjection } from '../../src/deliveries/projections/delivery-history.projector.js';
+import { DeliveryHistoryQuery } from '../../src/deliveries/queries/delivery-history.js';
 import { applyBatch } from '../../src/projections/apply-batch.js';
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
 import { openTestLog, type TestLog } from '../support/database.js';

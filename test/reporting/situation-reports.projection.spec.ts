@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
 import { ReferenceData } from '../../src/reference/reference-data.js';
-import { SituationReportsProjection } from '../../src/reporting/projections/situation-reports.js';
+import { SituationReportsProjection } from '../../src/reporting/projections/situation-reports.projector.js';
 import { openTestLog, testEvent, type TestLog } from '../support/database.js';
 
 const projection = new SituationReportsProjection(ReferenceData.load());

@@ -3,7 +3,8 @@ import { loadConfig } from '../../src/config/config.js';
 import type { LogPosition, RecordedEvent } from '../../src/event-store/event-store.js';
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
 import { ReferenceData } from '../../src/reference/reference-data.js';
-import { MunicipalityStockProjection, MunicipalityStockQuery } from '../../src/stock/projections/municipality-stock.js';
+import { MunicipalityStockProjection } from '../../src/stock/projections/municipality-stock.projector.js';
+import { MunicipalityStockQuery } from '../../src/stock/queries/municipality-stock.js';
 import { openTestLog, type TestLog } from '../support/database.js';
 import {
   appendFacts,

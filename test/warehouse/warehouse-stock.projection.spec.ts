@@ -3,7 +3,8 @@ import { EventRegistry } from '../../src/event-store/event-registry.js';
 import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.js';
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
 import { WAREHOUSE_EVENTS, warehouseStream } from '../../src/warehouse/domain/warehouse.events.js';
-import { warehouseStock, WarehouseStockProjection } from '../../src/warehouse/projections/warehouse-stock.js';
+import { WarehouseStockProjection } from '../../src/warehouse/projections/warehouse-stock.projector.js';
+import { warehouseStock } from '../../src/warehouse/queries/warehouse-stock.js';
 import { openTestLog, testEvent, type TestLog } from '../support/database.js';
 
 const ID = '3b9d6a52-0c1e-4f7a-9d2b-6e8f0a1c2d3e';

@@ -14,7 +14,7 @@ import { nationalRequestDecider } from '../../allocation/national/domain/nationa
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { STOCK_SOURCES, type StockSource, warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText } from '../../http/request-fields.js';
-import { ReceivedLineDto } from './request-fields.js';
+import { ReceivedLineDto } from '../received-line.dto.js';
 
 /** Every source but purchases, which are received against their order. */
 const OTHER_SOURCES = STOCK_SOURCES.filter((s) => s !== 'purchase');

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsInstant, IsText } from '../../http/request-fields.js';
+import { IsInstant, IsText } from '../http/request-fields.js';
 
 /** What every committee decision states: who decided, why, and when the meeting did. */
 export class DecisionDto {

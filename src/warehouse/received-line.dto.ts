@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { IsUnits, IsCalendarDate, MAX_UNITS } from '../../http/request-fields.js';
+import { IsUnits, IsCalendarDate, MAX_UNITS } from '../http/request-fields.js';
 
 /** A line of goods received: from a supplier against a purchase, or from another source. */
 export class ReceivedLineDto {

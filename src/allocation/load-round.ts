@@ -1,11 +1,11 @@
-import type { Actor } from '../../auth/actor.js';
-import { assertInScope } from '../../auth/auth.guard.js';
-import type { EventRegistry } from '../../event-store/event-registry.js';
-import type { EventStore } from '../../event-store/event-store.js';
-import { loadStream } from '../../shared/command-handling.js';
-import { DomainError } from '../../shared/domain-error.js';
-import { allocationRoundDecider, type AllocationRoundState } from '../domain/allocation-round.decider.js';
-import { allocationStream } from '../domain/allocation.events.js';
+import type { Actor } from '../auth/actor.js';
+import { assertInScope } from '../auth/auth.guard.js';
+import type { EventRegistry } from '../event-store/event-registry.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { loadStream } from '../shared/command-handling.js';
+import { DomainError } from '../shared/domain-error.js';
+import { allocationRoundDecider, type AllocationRoundState } from './domain/allocation-round.decider.js';
+import { allocationStream } from './domain/allocation.events.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

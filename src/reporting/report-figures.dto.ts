@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsUnits } from '../../http/request-fields.js';
+import { IsUnits } from '../http/request-fields.js';
 
 /** One item of a situation report; shared by reports and their corrections. */
 export class ReportLineDto {

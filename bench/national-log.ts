@@ -1,5 +1,6 @@
-import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData, NationalRequestAnsweredData, NationalRequestRaisedData } from '../src/allocation/domain/allocation.events.js';
-import { allocationStream, nationalRequestStream } from '../src/allocation/domain/allocation.events.js';
+import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData } from '../src/allocation/domain/allocation.events.js';
+import { allocationStream } from '../src/allocation/domain/allocation.events.js';
+import { type NationalRequestAnsweredData, type NationalRequestRaisedData, nationalRequestStream } from '../src/national-requests/domain/national-request.events.js';
 import { reserveStockReaction } from '../src/allocation/reactions/reserve-stock.reaction.js';
 import type { DeliveryReceivedData } from '../src/deliveries/domain/delivery.events.js';
 import { deliveryStream } from '../src/deliveries/domain/delivery.events.js';

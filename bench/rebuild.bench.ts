@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { DecisionDriftProjection } from '../src/allocation/drift/decision-drift.projection.js';
-import { NationalRequestsProjection } from '../src/allocation/national/projections/national-requests.js';
+import { NationalRequestsProjection } from '../src/national-requests/projections/national-requests.projector.js';
 import { AllocationRoundsProjection } from '../src/allocation/projections/allocation-rounds.js';
 import { createDataSource } from '../src/database/data-source.js';
 import { guardPool } from '../src/database/pool-options.js';

@@ -16,6 +16,7 @@ import { BenchRoutesModule } from './bench-routes/bench-routes.module.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { NationalRequestsModule } from './national-requests/national-requests.module.js';
 import { ProcurementModule } from './procurement/procurement.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
 import { ReportingModule } from './reporting/reporting.module.js';
@@ -89,6 +90,7 @@ export class AppModule {
         DeliveriesModule,
         StockModule,
         AllocationModule,
+        NationalRequestsModule,
         AuditModule,
         // Benchmark baselines, only with BENCH_ROUTES=true (never in production; see the config).
         ...(config.BENCH_ROUTES ? [BenchRoutesModule.register()] : []),

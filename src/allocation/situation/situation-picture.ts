@@ -15,7 +15,8 @@ import { MunicipalityStockQuery } from '../../stock/queries/municipality-stock.j
 import type { RoundOutputsData } from '../domain/allocation.events.js';
 import { DECISION_DRIFT } from '../drift/decision-drift.projection.js';
 import { type DriftSummary, driftFor } from '../drift/drift.query.js';
-import { NATIONAL_REQUESTS, NationalRequestsQuery } from '../national/projections/national-requests.js';
+import { NATIONAL_REQUESTS } from '../../national-requests/projections/national-requests.projector.js';
+import { NationalRequestsQuery } from '../../national-requests/queries/national-requests.js';
 
 export class SituationQueryDto extends ReadQueryDto {
   @ApiProperty({ example: '01', description: 'County code' })

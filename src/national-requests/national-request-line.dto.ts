@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { IsUnits, MAX_UNITS } from '../../../http/request-fields.js';
+import { IsUnits, MAX_UNITS } from '../http/request-fields.js';
 
 /** An item and a quantity asked of, or granted by, the national board. */
 export class NationalRequestLineDto {

@@ -2,19 +2,19 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
-import { assertInScope } from '../../../auth/auth.guard.js';
-import { EventRegistry } from '../../../event-store/event-registry.js';
-import { EVENT_STORE, type EventStore } from '../../../event-store/event-store.js';
-import { IsListOf, IsText } from '../../../http/request-fields.js';
-import { ReferenceData } from '../../../reference/reference-data.js';
-import { type CommandContext, newEntityId } from '../../../shared/command-context.js';
-import { Context } from '../../../shared/command-context.decorator.js';
-import { handleCommand } from '../../../shared/command-handling.js';
-import { DomainError } from '../../../shared/domain-error.js';
-import { loadRound } from '../../audit/replay.js';
-import { nationalRequestStream } from '../../domain/allocation.events.js';
+import { assertInScope } from '../../auth/auth.guard.js';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { IsListOf, IsText } from '../../http/request-fields.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import { type CommandContext, newEntityId } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand } from '../../shared/command-handling.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { loadRound } from '../../allocation/audit/replay.js';
+import { nationalRequestStream } from '../domain/national-request.events.js';
 import { nationalRequestDecider } from '../domain/national-request.decider.js';
-import { NationalRequestLineDto } from './national-request-line.dto.js';
+import { NationalRequestLineDto } from '../national-request-line.dto.js';
 
 export class RaiseNationalRequestDto {
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { NationalRequestEvent } from '../../domain/allocation.events.js';
+import type { NationalRequestEvent } from './national-request.events.js';
 import { type NationalRequestCommand, nationalRequestDecider as decider } from './national-request.decider.js';
-import { deciderSpec } from '../../../../test/support/decider.js';
+import { deciderSpec } from '../../../test/support/decider.js';
 
 const REQUEST = '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b';
 const ROUND = '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10';

@@ -1,6 +1,6 @@
-import type { Decider } from '../../../shared/decider.js';
-import { DomainError } from '../../../shared/domain-error.js';
-import type { NationalRequestAnsweredData, NationalRequestEvent } from '../../domain/allocation.events.js';
+import type { Decider } from '../../shared/decider.js';
+import { DomainError } from '../../shared/domain-error.js';
+import type { NationalRequestAnsweredData, NationalRequestEvent } from './national-request.events.js';
 
 export type NationalRequestOutcome = NationalRequestAnsweredData['outcome'];
 

@@ -1,95 +1,23 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { RecordedEvent } from '../../../event-store/event-store.js';
-import type { Projection } from '../../../projections/projection.js';
-import type { StockReceivedData } from '../../../warehouse/domain/warehouse.events.js';
-import type { NationalRequestAnsweredData, NationalRequestRaisedData } from '../../domain/allocation.events.js';
+import { Controller, Get, Injectable, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { ReadQueryDto } from '../../http/read-query.dto.js';
+import { ReadsFrom } from '../../projections/wait-for.js';
+import type { NationalRequestAnsweredData } from '../domain/national-request.events.js';
+import { NATIONAL_REQUESTS } from '../projections/national-requests.projector.js';
 
-export const NATIONAL_REQUESTS = 'national-requests';
+const STATUSES = ['open', 'answered'] as const;
 
-/**
- * Every national request with its answer, and what the warehouse has received against it (stock
- * from a national allocation naming the request). Idempotent per event: a request is inserted once,
- * its answer claimed once (`answer_event_id IS NULL`), a receipt line inserted once.
- */
-export class NationalRequestsProjection implements Projection {
-  readonly name = NATIONAL_REQUESTS;
-  readonly version = 1;
-  readonly eventTypes = ['NationalRequestRaised', 'NationalRequestAnswered', 'StockReceived'];
-  readonly tables = ['national_requests', 'national_request_receipts'];
+export class NationalRequestsQueryDto extends ReadQueryDto {
+  @ApiProperty({ example: '01', description: 'County code' })
+  @Matches(/^\d{2}$/, { message: 'county must be a county code' })
+  county: string;
 
-  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) {
-      switch (event.type) {
-        case 'NationalRequestRaised': {
-          const d = event.data as NationalRequestRaisedData;
-          await tx.query(
-            `INSERT INTO national_requests (request_id, county, allocation_id, lines, note, raised_at, raised_by, raised_by_name,
-                                            raised_event_id, raised_position)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             ON CONFLICT (request_id) DO NOTHING`,
-            [
-              d.requestId,
-              d.county,
-              d.allocationId ?? null,
-              JSON.stringify(d.lines),
-              d.note ?? null,
-              event.metadata.occurredAt,
-              event.metadata.actor,
-              event.metadata.actorName ?? null,
-              event.metadata.eventId,
-              event.position.toString(),
-            ],
-          );
-          break;
-        }
-        case 'NationalRequestAnswered': {
-          const d = event.data as NationalRequestAnsweredData;
-          await tx.query(
-            `UPDATE national_requests SET outcome = $2, answer_lines = $3, answer_note = $4, answered_at = $5, answered_by = $6,
-                    answered_by_name = $7, answer_event_id = $8, answer_position = $9
-              WHERE request_id = $1 AND answer_event_id IS NULL`,
-            [
-              d.requestId,
-              d.outcome,
-              JSON.stringify(d.lines),
-              d.note ?? null,
-              event.metadata.occurredAt,
-              event.metadata.actor,
-              event.metadata.actorName ?? null,
-              event.metadata.eventId,
-              event.position.toString(),
-            ],
-          );
-          break;
-        }
-        case 'StockReceived': {
-          const d = event.data as StockReceivedData;
-          if (d.source !== 'national-allocation' || d.nationalRequestId === undefined) break;
-          const perItem = new Map<string, number>();
-          for (const line of d.lines) perItem.set(line.item, (perItem.get(line.item) ?? 0) + line.quantity);
-          await tx.query(
-            `INSERT INTO national_request_receipts (receipt_id, item, request_id, warehouse_id, quantity, received_at, event_id, position)
-             SELECT $1::uuid, item, $2::uuid, $3, quantity, $4, $5, $6 FROM unnest($7::text[], $8::int[]) AS l (item, quantity)
-             ON CONFLICT (receipt_id, item) DO NOTHING`,
-            [
-              d.receiptId,
-              d.nationalRequestId,
-              d.warehouseId,
-              event.metadata.occurredAt,
-              event.metadata.eventId,
-              event.position.toString(),
-              [...perItem.keys()],
-              [...perItem.values()],
-            ],
-          );
-          break;
-        }
-        default:
-          break;
-      }
-    }
-  }
+  @ApiPropertyOptional({ enum: STATUSES, example: 'open' })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: (typeof STATUSES)[number];
 }
 
 interface RequestRow {
@@ -196,5 +124,52 @@ export class NationalRequestsQuery {
       [rows.map((r) => r.request_id)],
     );
     return rows.map((row) => toRecord(row, receipts, asOf));
+  }
+}
+
+@ApiTags('national requests')
+@ApiBearerAuth()
+@Controller('national-requests')
+export class NationalRequestsController {
+  constructor(private readonly requests: NationalRequestsQuery) {}
+
+  @Get()
+  @ReadsFrom(NATIONAL_REQUESTS)
+  @ApiOperation({
+    summary: 'A county’s national requests, their answers, and what has been received against them',
+    description: 'Newest first. `received` lists the national allocations the warehouse recorded naming the request.',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        county: '01',
+        requests: [
+          {
+            requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b',
+            county: '01',
+            allocationId: '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10',
+            status: 'answered',
+            lines: [{ item: 'FFP2', quantity: 4000, granted: 3000, received: 3000 }],
+            note: 'Outbreaks in care homes in Vallentuna and Österåker',
+            raised: { at: '2026-03-06T10:00:00.000Z', by: { sub: 'u-4', name: 'Eva Lind' }, position: '751000021' },
+            answer: {
+              outcome: 'partly-granted',
+              lines: [{ item: 'FFP2', quantity: 3000 }],
+              note: null,
+              at: '2026-03-07T09:00:00.000Z',
+              by: { sub: 'u-1', name: 'Operator' },
+              position: '751000034',
+            },
+            received: [
+              { receiptId: '2c4e6a8b-0d1f-4a3c-9e5b-7d9f1b3d5f70', item: 'FFP2', quantity: 3000, warehouseId: '01-central', receivedAt: '2026-03-09T08:45:00.000Z', position: '751000040' },
+            ],
+          },
+        ],
+      },
+    },
+  })
+  async list(@Query() query: NationalRequestsQueryDto) {
+    const requests = await this.requests.ofCounty(query.county);
+    return { county: query.county, requests: query.status ? requests.filter((r) => r.status === query.status) : requests };
   }
 }

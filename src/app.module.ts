@@ -20,6 +20,7 @@ import { NationalRequestsModule } from './national-requests/national-requests.mo
 import { ProcurementModule } from './procurement/procurement.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
 import { ReportingModule } from './reporting/reporting.module.js';
+import { SituationModule } from './situation/situation.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { WarehouseModule } from './warehouse/warehouse.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
@@ -91,6 +92,7 @@ export class AppModule {
         StockModule,
         AllocationModule,
         NationalRequestsModule,
+        SituationModule,
         AuditModule,
         // Benchmark baselines, only with BENCH_ROUTES=true (never in production; see the config).
         ...(config.BENCH_ROUTES ? [BenchRoutesModule.register()] : []),

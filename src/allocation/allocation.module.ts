@@ -13,16 +13,13 @@ import { reserveStockReaction } from './reactions/reserve-stock.reaction.js';
 import { ReplayRoundController } from './audit/queries/replay.js';
 import { WhatIfController } from './audit/queries/what-if.js';
 import { DecisionDriftProjection } from './drift/decision-drift.projection.js';
-import { SituationPictureController } from './situation/situation-picture.js';
-import { StockModule } from '../stock/stock.module.js';
-import { NationalRequestsModule } from '../national-requests/national-requests.module.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 
 /** Allocation rounds, committee decisions, and their audit. */
 @Module({
-  imports: [CqrsModule, StockModule, NationalRequestsModule],
+  imports: [CqrsModule],
   controllers: [OpenAllocationRoundController, ApproveAllocationRoundController, RejectAllocationRoundController, AllocationRoundsController,
-    ReplayRoundController, WhatIfController, SituationPictureController],
+    ReplayRoundController, WhatIfController],
   providers: [OpenAllocationRoundHandler, ApproveAllocationRoundHandler, RejectAllocationRoundHandler],
 })
 export class AllocationModule implements OnModuleInit {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import pg from 'pg';
-import { DecisionDriftProjection } from '../src/allocation/drift/decision-drift.projection.js';
+import { DecisionDriftProjection } from '../src/allocation/projections/decision-drift.projector.js';
 import { NationalRequestsProjection } from '../src/national-requests/projections/national-requests.projector.js';
-import { AllocationRoundsProjection } from '../src/allocation/projections/allocation-rounds.js';
+import { AllocationRoundsProjection } from '../src/allocation/projections/allocation-rounds.projector.js';
 import { createDataSource } from '../src/database/data-source.js';
 import { guardPool } from '../src/database/pool-options.js';
 import { DeliveryHistoryProjection } from '../src/deliveries/projections/delivery-history.projector.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { replayRound } from '../src/allocation/audit/replay.js';
+import { replayRound } from '../src/allocation/queries/replay.js';
 import { OpenAllocationRound, OpenAllocationRoundDto, OpenAllocationRoundHandler } from '../src/allocation/commands/open-allocation-round.js';
 import { allocationStream } from '../src/allocation/domain/allocation.events.js';
 import { migrate } from '../src/database/data-source.js';

@@ -7,12 +7,12 @@ import { ApproveAllocationRoundController, ApproveAllocationRoundHandler } from 
 import { OpenAllocationRoundController, OpenAllocationRoundHandler } from './commands/open-allocation-round.js';
 import { RejectAllocationRoundController, RejectAllocationRoundHandler } from './commands/reject-allocation-round.js';
 import { ALLOCATION_EVENTS } from './domain/allocation.events.js';
-import { AllocationRoundsProjection } from './projections/allocation-rounds.js';
+import { AllocationRoundsProjection } from './projections/allocation-rounds.projector.js';
 import { AllocationRoundsController } from './queries/allocation-rounds.js';
 import { reserveStockReaction } from './reactions/reserve-stock.reaction.js';
-import { ReplayRoundController } from './audit/queries/replay.js';
-import { WhatIfController } from './audit/queries/what-if.js';
-import { DecisionDriftProjection } from './drift/decision-drift.projection.js';
+import { ReplayRoundController } from './queries/replay.js';
+import { WhatIfController } from './queries/what-if.js';
+import { DecisionDriftProjection } from './projections/decision-drift.projector.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 
 /** Allocation rounds, committee decisions, and their audit. */

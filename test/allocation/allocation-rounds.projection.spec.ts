@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { allocationRoundDecider } from '../../src/allocation/domain/allocation-round.decider.js';
 import { ALLOCATION_EVENTS, allocationStream, type AllocationEvent, type RoundInputsData } from '../../src/allocation/domain/allocation.events.js';
-import { allocationRound, allocationRounds, AllocationRoundsProjection } from '../../src/allocation/projections/allocation-rounds.js';
+import { AllocationRoundsProjection } from '../../src/allocation/projections/allocation-rounds.projector.js';
+import { allocationRound, allocationRounds } from '../../src/allocation/queries/allocation-rounds.js';
 import { EventRegistry } from '../../src/event-store/event-registry.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';

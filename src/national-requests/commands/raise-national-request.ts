@@ -11,7 +11,7 @@ import { type CommandContext, newEntityId } from '../../shared/command-context.j
 import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
-import { loadRound } from '../../allocation/audit/replay.js';
+import { loadRound } from '../../allocation/load-round.js';
 import { nationalRequestStream } from '../domain/national-request.events.js';
 import { nationalRequestDecider } from '../domain/national-request.decider.js';
 import { NationalRequestLineDto } from '../national-request-line.dto.js';

@@ -13,8 +13,8 @@ import { STOCK_STATUSES, type StockStatus } from '../../stock/domain/projected-s
 import { MUNICIPALITY_STOCK } from '../../stock/projections/municipality-stock.projector.js';
 import { MunicipalityStockQuery } from '../../stock/queries/municipality-stock.js';
 import type { RoundOutputsData } from '../../allocation/domain/allocation.events.js';
-import { DECISION_DRIFT } from '../../allocation/drift/decision-drift.projection.js';
-import { type DriftSummary, driftFor } from '../../allocation/drift/drift.query.js';
+import { DECISION_DRIFT } from '../../allocation/projections/decision-drift.projector.js';
+import { type DriftSummary, driftFor } from '../../allocation/queries/decision-drift.js';
 import { NATIONAL_REQUESTS } from '../../national-requests/projections/national-requests.projector.js';
 import { NationalRequestsQuery } from '../../national-requests/queries/national-requests.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DecisionDriftProjection } from '../../../src/allocation/drift/decision-drift.projection.js';
-import { driftFor } from '../../../src/allocation/drift/drift.query.js';
+import { DecisionDriftProjection } from '../../../src/allocation/projections/decision-drift.projector.js';
+import { driftFor } from '../../../src/allocation/queries/decision-drift.js';
 import { NationalRequestsProjection } from '../../../src/national-requests/projections/national-requests.projector.js';
 import { NationalRequestsQuery } from '../../../src/national-requests/queries/national-requests.js';
 import type { Actor } from '../../../src/auth/actor.js';

@@ -6,7 +6,7 @@ import type { Projection } from '../../projections/projection.js';
 import type { DeliveryReceivedData } from '../../deliveries/domain/delivery.events.js';
 import { deliveryStream } from '../../deliveries/domain/delivery.events.js';
 import { municipalityStream, type SituationReportCorrectedData, type SituationReportedData } from '../../reporting/domain/situation-report.events.js';
-import { diffMunicipality } from '../audit/domain/compare-round.js';
+import { diffMunicipality } from '../domain/compare-round.js';
 import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData } from '../domain/allocation.events.js';
 import type { MunicipalityInput } from '../domain/policies/policy.js';
 import { buildRoundInputs, effectiveReports, type Fact } from '../domain/round-inputs.js';

@@ -1,5 +1,5 @@
-import type { RoundInputsData, RoundOutputsData } from '../../domain/allocation.events.js';
-import type { MunicipalityInput, PolicyInputs, PolicyOutput } from '../../domain/policies/policy.js';
+import type { RoundInputsData, RoundOutputsData } from './allocation.events.js';
+import type { MunicipalityInput, PolicyInputs, PolicyOutput } from './policies/policy.js';
 
 /**
  * Field-by-field comparison of a round's recorded inputs and outputs with recomputed ones. Entries

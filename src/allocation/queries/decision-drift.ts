@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { InputDifference } from '../audit/domain/compare-round.js';
+import type { InputDifference } from '../domain/compare-round.js';
 
 /** What changed in a decided round's inputs since the decision, as the log knows it now. */
 export interface DriftSummary {

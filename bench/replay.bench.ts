@@ -17,7 +17,7 @@ import { fullRegistry } from './seed-national-log.js';
 import { type Figure, printFigures } from './support.js';
 
 /**
- * Audit replay of one allocation decision (src/allocation/audit/replay.ts, as the replay route
+ * Audit replay of one allocation decision (src/allocation/queries/replay.ts, as the replay route
  * runs it) on a large log against the very same replay on a log ten times smaller.
  *
  * "The same replay" is the same decision: county 01's round (the largest warehouse stream of the

@@ -5,7 +5,7 @@ import { MunicipalityStockQuery, StockReadsController } from './queries/municipa
 
 /**
  * Each municipality's projected stock, now or as of any past business time, and the county overview.
- * Exports the query so that allocation and the situation picture read the same figures.
+ * Exports the query so that the situation picture reads the same figures.
  */
 @Module({
   controllers: [StockReadsController],

@@ -1,5 +1,6 @@
-import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData, NationalRequestAnsweredData, NationalRequestRaisedData } from '../src/allocation/domain/allocation.events.js';
-import { allocationStream, nationalRequestStream } from '../src/allocation/domain/allocation.events.js';
+import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData } from '../src/allocation/domain/allocation.events.js';
+import { allocationStream } from '../src/allocation/domain/allocation.events.js';
+import { type NationalRequestAnsweredData, type NationalRequestRaisedData, nationalRequestStream } from '../src/national-requests/domain/national-request.events.js';
 import { reserveStockReaction } from '../src/allocation/reactions/reserve-stock.reaction.js';
 import type { DeliveryReceivedData } from '../src/deliveries/domain/delivery.events.js';
 import { deliveryStream } from '../src/deliveries/domain/delivery.events.js';
@@ -8,7 +9,7 @@ import { reactionEventId } from '../src/event-store/event-ids.js';
 import type { EventMetadata, ExpectedRevision, LogPosition, NewEvent } from '../src/event-store/event-store.js';
 import type { PurchaseOrderedData, PurchaseReceivedData } from '../src/procurement/domain/purchase.events.js';
 import { purchaseStream } from '../src/procurement/domain/purchase.events.js';
-import { receiptsIntoWarehouse } from '../src/procurement/reactions/receipts-into-warehouse.js';
+import { receiptsIntoWarehouse } from '../src/procurement/reactions/receipts-into-warehouse.reaction.js';
 import type { Reaction } from '../src/projections/reaction.js';
 import { ReferenceData, readReferenceCsv } from '../src/reference/reference-data.js';
 import type { ReportLine, SituationReportCorrectedData, SituationReportedData } from '../src/reporting/domain/situation-report.events.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { replayRound } from '../src/allocation/audit/replay.js';
+import { replayRound } from '../src/allocation/queries/replay.js';
 import { OpenAllocationRound, OpenAllocationRoundDto, OpenAllocationRoundHandler } from '../src/allocation/commands/open-allocation-round.js';
 import { allocationStream } from '../src/allocation/domain/allocation.events.js';
 import { migrate } from '../src/database/data-source.js';
@@ -17,7 +17,7 @@ import { fullRegistry } from './seed-national-log.js';
 import { type Figure, printFigures } from './support.js';
 
 /**
- * Audit replay of one allocation decision (src/allocation/audit/replay.ts, as the replay route
+ * Audit replay of one allocation decision (src/allocation/queries/replay.ts, as the replay route
  * runs it) on a large log against the very same replay on a log ten times smaller.
  *
  * "The same replay" is the same decision: county 01's round (the largest warehouse stream of the

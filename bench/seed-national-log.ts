@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { ALLOCATION_EVENTS, NATIONAL_REQUEST_EVENTS } from '../src/allocation/domain/allocation.events.js';
+import { ALLOCATION_EVENTS } from '../src/allocation/domain/allocation.events.js';
+import { NATIONAL_REQUEST_EVENTS } from '../src/national-requests/domain/national-request.events.js';
 import { migrate } from '../src/database/data-source.js';
 import { guardPool } from '../src/database/pool-options.js';
 import { DELIVERY_EVENTS } from '../src/deliveries/domain/delivery.events.js';

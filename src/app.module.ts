@@ -16,9 +16,11 @@ import { BenchRoutesModule } from './bench-routes/bench-routes.module.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { NationalRequestsModule } from './national-requests/national-requests.module.js';
 import { ProcurementModule } from './procurement/procurement.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
 import { ReportingModule } from './reporting/reporting.module.js';
+import { SituationModule } from './situation/situation.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { WarehouseModule } from './warehouse/warehouse.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
@@ -89,6 +91,8 @@ export class AppModule {
         DeliveriesModule,
         StockModule,
         AllocationModule,
+        NationalRequestsModule,
+        SituationModule,
         AuditModule,
         // Benchmark baselines, only with BENCH_ROUTES=true (never in production; see the config).
         ...(config.BENCH_ROUTES ? [BenchRoutesModule.register()] : []),

@@ -6,29 +6,21 @@ import { ReactionsService } from '../projections/reaction.js';
 import { ApproveAllocationRoundController, ApproveAllocationRoundHandler } from './commands/approve-allocation-round.js';
 import { OpenAllocationRoundController, OpenAllocationRoundHandler } from './commands/open-allocation-round.js';
 import { RejectAllocationRoundController, RejectAllocationRoundHandler } from './commands/reject-allocation-round.js';
-import { ALLOCATION_EVENTS, NATIONAL_REQUEST_EVENTS } from './domain/allocation.events.js';
-import { AllocationRoundsProjection } from './projections/allocation-rounds.js';
+import { ALLOCATION_EVENTS } from './domain/allocation.events.js';
+import { AllocationRoundsProjection } from './projections/allocation-rounds.projector.js';
 import { AllocationRoundsController } from './queries/allocation-rounds.js';
 import { reserveStockReaction } from './reactions/reserve-stock.reaction.js';
-import { ReplayRoundController } from './audit/queries/replay.js';
-import { WhatIfController } from './audit/queries/what-if.js';
-import { DecisionDriftProjection } from './drift/decision-drift.projection.js';
-import { AnswerNationalRequestController, AnswerNationalRequestHandler } from './national/commands/answer-national-request.js';
-import { RaiseNationalRequestController, RaiseNationalRequestHandler } from './national/commands/raise-national-request.js';
-import { NationalRequestsProjection, NationalRequestsQuery } from './national/projections/national-requests.js';
-import { NationalRequestsController } from './national/queries/national-requests.js';
-import { SituationPictureController } from './situation/situation-picture.js';
-import { StockModule } from '../stock/stock.module.js';
+import { ReplayRoundController } from './queries/replay.js';
+import { WhatIfController } from './queries/what-if.js';
+import { DecisionDriftProjection } from './projections/decision-drift.projector.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 
-/** Allocation rounds, committee decisions, national requests, and their audit. */
+/** Allocation rounds, committee decisions, and their audit. */
 @Module({
-  imports: [CqrsModule, StockModule],
+  imports: [CqrsModule],
   controllers: [OpenAllocationRoundController, ApproveAllocationRoundController, RejectAllocationRoundController, AllocationRoundsController,
-    RaiseNationalRequestController, AnswerNationalRequestController, NationalRequestsController,
-    ReplayRoundController, WhatIfController, SituationPictureController],
-  providers: [OpenAllocationRoundHandler, ApproveAllocationRoundHandler, RejectAllocationRoundHandler,
-    RaiseNationalRequestHandler, AnswerNationalRequestHandler, NationalRequestsQuery],
+    ReplayRoundController, WhatIfController],
+  providers: [OpenAllocationRoundHandler, ApproveAllocationRoundHandler, RejectAllocationRoundHandler],
 })
 export class AllocationModule implements OnModuleInit {
   constructor(
@@ -39,10 +31,9 @@ export class AllocationModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(...ALLOCATION_EVENTS, ...NATIONAL_REQUEST_EVENTS);
+    this.registry.register(...ALLOCATION_EVENTS);
     this.projections.register(new AllocationRoundsProjection());
     this.reactions.register(reserveStockReaction);
-    this.projections.register(new NationalRequestsProjection());
     this.projections.register(new DecisionDriftProjection(this.store, this.registry));
   }
 }

@@ -6,8 +6,8 @@ import { ReactionsService } from '../projections/reaction.js';
 import { ReceiveDeliveryController, ReceiveDeliveryHandler } from './commands/receive-delivery.js';
 import { ExportLimits } from '../http/export-limits.js';
 import { DELIVERY_EVENTS } from './domain/delivery.events.js';
-import { DeliveryHistoryProjection, DeliveryHistoryQuery } from './projections/delivery-history.js';
-import { DeliveryHistoryController } from './queries/delivery-history.js';
+import { DeliveryHistoryProjection } from './projections/delivery-history.projector.js';
+import { DeliveryHistoryController, DeliveryHistoryQuery } from './queries/delivery-history.js';
 import { openDeliveryReaction } from './reactions/open-delivery.reaction.js';
 
 /** Deliveries to the municipalities: their confirmation and the auditable delivery history. */

@@ -6,7 +6,7 @@ import { OrderPurchaseController, OrderPurchaseHandler } from './commands/order-
 import { ReceivePurchaseController, ReceivePurchaseHandler } from './commands/receive-purchase.js';
 import { PROCUREMENT_EVENTS } from './domain/purchase.events.js';
 import { GetPurchaseController } from './queries/get-purchase.js';
-import { receiptsIntoWarehouse } from './reactions/receipts-into-warehouse.js';
+import { receiptsIntoWarehouse } from './reactions/receipts-into-warehouse.reaction.js';
 
 /** The region's purchase orders and the goods received against them. */
 @Module({

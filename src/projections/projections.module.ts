@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LogBehindCheck } from './log-behind-check.js';
 import { ProjectionsService } from './projections.service.js';
 import { ReactionsService } from './reaction.js';
-import { StreamCatalogProjection } from './stream-catalog.projection.js';
+import { StreamCatalogProjection } from './stream-catalog.projector.js';
 import { WaitForInterceptor } from './wait-for.js';
 
 @Global()

@@ -5,7 +5,8 @@ import { ReferenceData } from '../reference/reference-data.js';
 import { CorrectSituationReportController, CorrectSituationReportHandler } from './commands/correct-situation-report.js';
 import { ReportSituationController, ReportSituationHandler } from './commands/report-situation.js';
 import { REPORTING_EVENTS } from './domain/situation-report.events.js';
-import { SituationReportsController, SituationReportsProjection } from './projections/situation-reports.js';
+import { SituationReportsProjection } from './projections/situation-reports.projector.js';
+import { SituationReportsController } from './queries/situation-reports.js';
 
 /** Situation reports from the municipalities, their corrections, and reporting completeness. */
 @Module({

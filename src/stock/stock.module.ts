@@ -1,11 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { MunicipalityStockProjection, MunicipalityStockQuery } from './projections/municipality-stock.js';
-import { StockReadsController } from './queries/stock-reads.js';
+import { MunicipalityStockProjection } from './projections/municipality-stock.projector.js';
+import { MunicipalityStockQuery, StockReadsController } from './queries/municipality-stock.js';
 
 /**
  * Each municipality's projected stock, now or as of any past business time, and the county overview.
- * Exports the query so that allocation and the situation picture read the same figures.
+ * Exports the query so that the situation picture reads the same figures.
  */
 @Module({
   controllers: [StockReadsController],

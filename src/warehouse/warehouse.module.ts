@@ -5,7 +5,8 @@ import { AdjustStockController, AdjustStockHandler } from './commands/adjust-sto
 import { DispatchDeliveryController, DispatchDeliveryHandler } from './commands/dispatch-delivery.js';
 import { ReceiveStockController, ReceiveStockHandler } from './commands/receive-stock.js';
 import { WAREHOUSE_EVENTS } from './domain/warehouse.events.js';
-import { WarehouseStockController, WarehouseStockProjection } from './projections/warehouse-stock.js';
+import { WarehouseStockProjection } from './projections/warehouse-stock.projector.js';
+import { WarehouseStockController } from './queries/warehouse-stock.js';
 
 /** The central warehouse: receipts from every source, adjustments and counts, daily dispatches. */
 @Module({

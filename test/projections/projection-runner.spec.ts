@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
-import { StreamCatalogProjection } from '../../src/projections/stream-catalog.projection.js';
+import { StreamCatalogProjection } from '../../src/projections/stream-catalog.projector.js';
 import { openTestLog, silentLogger, testEvent, type TestLog } from '../support/database.js';
 
 let log: TestLog;

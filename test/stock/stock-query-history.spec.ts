@@ -6,7 +6,8 @@ import type { LogPosition, RecordedEvent } from '../../src/event-store/event-sto
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
 import { ReferenceData } from '../../src/reference/reference-data.js';
 import type { ReportLine, SituationReportedData } from '../../src/reporting/domain/situation-report.events.js';
-import { type FactsRow, type LastReportRow, MunicipalityStockProjection, MunicipalityStockQuery, type StockMoment } from '../../src/stock/projections/municipality-stock.js';
+import { MunicipalityStockProjection } from '../../src/stock/projections/municipality-stock.projector.js';
+import { type FactsRow, type LastReportRow, MunicipalityStockQuery, type StockMoment } from '../../src/stock/queries/municipality-stock.js';
 import type { DeliveryDispatchedData } from '../../src/warehouse/domain/warehouse.events.js';
 import { openTestLog, type TestLog } from '../support/database.js';
 import { appendFacts, correctionData, dispatchData, receiptData, registry, reportData, vallentunaCoordinator, WAREHOUSE_STREAM, warehouseStaff } from '../deliveries/fixtures.js';

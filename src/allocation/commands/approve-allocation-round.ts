@@ -15,8 +15,8 @@ import { unreserved, warehouseDecider } from '../../warehouse/domain/warehouse.d
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
 import { allocationRoundDecider, type Proposal } from '../domain/allocation-round.decider.js';
 import { allocationStream, type AllocationApprovedData } from '../domain/allocation.events.js';
-import { DecisionDto } from './decision-fields.js';
-import { loadRoundInScope } from './load-round.js';
+import { DecisionDto } from '../decision.dto.js';
+import { loadRoundInScope } from '../load-round.js';
 
 export class AmendmentDto {
   @ApiProperty({ example: '0117', description: 'A municipality of the round' })

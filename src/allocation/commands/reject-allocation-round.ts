@@ -9,8 +9,8 @@ import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
 import { allocationStream } from '../domain/allocation.events.js';
-import { DecisionDto } from './decision-fields.js';
-import { loadRoundInScope } from './load-round.js';
+import { DecisionDto } from '../decision.dto.js';
+import { loadRoundInScope } from '../load-round.js';
 
 export class RejectAllocationRoundDto extends DecisionDto {}
 

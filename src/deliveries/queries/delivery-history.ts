@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Injectable, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../auth/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
@@ -11,14 +12,7 @@ import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { DomainError } from '../../shared/domain-error.js';
-import {
-  DELIVERY_HISTORY,
-  DELIVERY_STATUSES,
-  DeliveryHistoryQuery,
-  type DeliveryFilter,
-  type DeliveryRecord,
-  type DeliveryStatus,
-} from '../projections/delivery-history.js';
+import { DELIVERY_HISTORY, DELIVERY_STATUSES, type DeliveryStatus, type DispatchedLot } from '../projections/delivery-history.projector.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -97,6 +91,219 @@ export class DeliveriesQueryDto extends ReadQueryDto {
   @Min(0)
   @Max(100_000_000)
   offset?: number;
+}
+
+interface HistoryRow {
+  delivery_id: string;
+  warehouse_id: string | null;
+  municipality: string;
+  county: string;
+  allocation_id: string | null;
+  vehicle: string | null;
+  dispatched_at: Date | null;
+  dispatch_recorded_at: Date | null;
+  dispatched_by: string | null;
+  dispatched_by_name: string | null;
+  dispatched_by_role: string | null;
+  dispatch_event_id: string | null;
+  dispatch_position: string | null;
+  received_at: Date | null;
+  receipt_recorded_at: Date | null;
+  received_by: string | null;
+  received_by_name: string | null;
+  received_by_role: string | null;
+  receipt_event_id: string | null;
+  receipt_position: string | null;
+  discrepancy: boolean | null;
+  status: DeliveryStatus;
+  anomalies: string[];
+}
+
+interface LineRow {
+  delivery_id: string;
+  item: string;
+  quantity: number | null;
+  lots: DispatchedLot[];
+  accepted: number | null;
+  rejected: number | null;
+  reason: string | null;
+}
+
+export interface DeliveryRecord {
+  readonly deliveryId: string;
+  readonly status: DeliveryStatus;
+  readonly warehouseId: string | null;
+  readonly municipality: string;
+  readonly county: string;
+  readonly allocationId: string | null;
+  readonly vehicle: string | null;
+  readonly dispatchedAt: string | null;
+  readonly dispatch: {
+    readonly recordedAt: string;
+    readonly recordedBy: { readonly sub: string; readonly name: string | null; readonly role: string };
+    readonly eventId: string;
+    readonly position: string;
+  } | null;
+  readonly lines: readonly {
+    readonly item: string;
+    readonly quantity: number | null;
+    readonly lots: readonly DispatchedLot[];
+    readonly accepted: number | null;
+    readonly rejected: number | null;
+    readonly reason: string | null;
+  }[];
+  readonly receipt: {
+    readonly receivedAt: string;
+    readonly recordedAt: string;
+    readonly confirmedBy: { readonly sub: string; readonly name: string | null; readonly role: string };
+    readonly discrepancy: boolean;
+    readonly eventId: string;
+    readonly position: string;
+  } | null;
+  readonly anomalies?: readonly string[];
+}
+
+const toRecord = (row: HistoryRow, lines: readonly LineRow[]): DeliveryRecord => ({
+  deliveryId: row.delivery_id,
+  status: row.status,
+  warehouseId: row.warehouse_id,
+  municipality: row.municipality,
+  county: row.county,
+  allocationId: row.allocation_id,
+  vehicle: row.vehicle,
+  dispatchedAt: row.dispatched_at?.toISOString() ?? null,
+  dispatch: row.dispatch_event_id
+    ? {
+        recordedAt: row.dispatch_recorded_at!.toISOString(),
+        recordedBy: { sub: row.dispatched_by!, name: row.dispatched_by_name, role: row.dispatched_by_role! },
+        eventId: row.dispatch_event_id,
+        position: row.dispatch_position!,
+      }
+    : null,
+  lines: lines.map((l) => ({ item: l.item, quantity: l.quantity, lots: l.lots, accepted: l.accepted, rejected: l.rejected, reason: l.reason })),
+  receipt: row.receipt_event_id
+    ? {
+        receivedAt: row.received_at!.toISOString(),
+        recordedAt: row.receipt_recorded_at!.toISOString(),
+        confirmedBy: { sub: row.received_by!, name: row.received_by_name, role: row.received_by_role! },
+        discrepancy: row.discrepancy!,
+        eventId: row.receipt_event_id,
+        position: row.receipt_position!,
+      }
+    : null,
+  ...(row.anomalies.length > 0 ? { anomalies: row.anomalies } : {}),
+});
+
+export interface DeliveryFilter {
+  readonly municipality?: string;
+  readonly county?: string;
+  /** Dispatched at or after (inclusive). */
+  readonly from?: Date;
+  /** Dispatched before (exclusive). */
+  readonly to?: Date;
+  readonly status?: DeliveryStatus;
+}
+
+export type ExportPages = AsyncGenerator<DeliveryRecord[]> & { close(): Promise<void> };
+
+const EXPORT_PAGE = 500;
+
+export interface DeliveryPage {
+  readonly deliveries: DeliveryRecord[];
+  readonly total: number;
+}
+
+const WHERE = `($1::text IS NULL OR municipality = $1) AND ($2::text IS NULL OR county = $2)
+  AND ($3::timestamptz IS NULL OR dispatched_at >= $3) AND ($4::timestamptz IS NULL OR dispatched_at < $4)
+  AND ($5::text IS NULL OR status = $5)`;
+
+const whereParams = (f: DeliveryFilter) => [
+  f.municipality ?? null,
+  f.county ?? null,
+  f.from?.toISOString() ?? null,
+  f.to?.toISOString() ?? null,
+  f.status ?? null,
+];
+
+/** Reads of the delivery history, in the order the goods left (then by id, for a stable order). */
+@Injectable()
+export class DeliveryHistoryQuery {
+  constructor(private readonly db: DataSource) {}
+
+  async byId(deliveryId: string): Promise<DeliveryRecord | undefined> {
+    const rows: HistoryRow[] = await this.db.query('SELECT * FROM delivery_history WHERE delivery_id = $1', [deliveryId]);
+    return rows[0] && (await this.withLines(this.db.manager, rows))[0];
+  }
+
+  async page(filter: DeliveryFilter, limit: number, offset: number, db: EntityManager = this.db.manager): Promise<DeliveryPage> {
+    const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM delivery_history WHERE ${WHERE}`, whereParams(filter));
+    return { deliveries: await this.rows(filter, limit, offset, db), total };
+  }
+
+  async rows(filter: DeliveryFilter, limit: number, offset: number, db: EntityManager = this.db.manager): Promise<DeliveryRecord[]> {
+    const rows: HistoryRow[] = await db.query(
+      `SELECT * FROM delivery_history WHERE ${WHERE}
+        ORDER BY dispatched_at NULLS LAST, delivery_id LIMIT $6 OFFSET $7`,
+      [...whereParams(filter), limit, offset],
+    );
+    return this.withLines(db, rows);
+  }
+
+  /**
+   * Every matching delivery (or `limit` of them), page by page, from one repeatable-read snapshot:
+   * rows recorded while a long export runs neither shift nor repeat its pages. The first page is
+   * read before this resolves, so a failing database fails the request rather than the file.
+   * `close` gives the connection back; it is safe to call more than once.
+   */
+  async exportPages(filter: DeliveryFilter, limit: number | undefined, offset: number): Promise<ExportPages> {
+    const runner = this.db.createQueryRunner();
+    let open = true;
+    const close = async () => {
+      if (!open) return;
+      open = false;
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    };
+    const pageSize = (read: number) => Math.min(EXPORT_PAGE, (limit ?? Infinity) - read);
+    let first: DeliveryRecord[];
+    try {
+      await runner.connect();
+      await runner.startTransaction('REPEATABLE READ');
+      first = await this.rows(filter, pageSize(0), offset, runner.manager);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    const rows = this.rows.bind(this);
+    async function* pages(): AsyncGenerator<DeliveryRecord[]> {
+      try {
+        let page = first;
+        let read = 0;
+        for (;;) {
+          yield page;
+          read += page.length;
+          const size = pageSize(read);
+          if (page.length < EXPORT_PAGE || size <= 0) break;
+          page = await rows(filter, size, offset + read, runner.manager);
+        }
+      } finally {
+        await close();
+      }
+    }
+    return Object.assign(pages(), { close });
+  }
+
+  private async withLines(db: EntityManager, rows: HistoryRow[]): Promise<DeliveryRecord[]> {
+    if (rows.length === 0) return [];
+    const lines: LineRow[] = await db.query(
+      `SELECT delivery_id, item, quantity, lots, accepted, rejected, reason FROM delivery_history_lines
+        WHERE delivery_id = ANY ($1::uuid[]) ORDER BY delivery_id, line_no NULLS LAST, item`,
+      [rows.map((r) => r.delivery_id)],
+    );
+    const byDelivery = new Map<string, LineRow[]>();
+    for (const line of lines) byDelivery.set(line.delivery_id, [...(byDelivery.get(line.delivery_id) ?? []), line]);
+    return rows.map((row) => toRecord(row, byDelivery.get(row.delivery_id) ?? []));
+  }
 }
 
 const CSV_COLUMNS = [

@@ -9,7 +9,7 @@ import { handleCommand } from '../../shared/command-handling.js';
 import { IsText } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
-import { loadPurchaseInScope } from './load-purchase.js';
+import { loadPurchaseInScope } from '../load-purchase.js';
 
 export class CancelPurchaseDto {
   @ApiProperty({ example: 'The supplier cannot deliver the gloves before May', description: 'Why the rest of the order is not coming' })

@@ -10,11 +10,11 @@ import { type CommandContext, newEntityId } from '../../shared/command-context.j
 import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { businessTime, IsInstant, IsListOf } from '../../http/request-fields.js';
-import { ReceivedLineDto } from '../../warehouse/commands/request-fields.js';
+import { ReceivedLineDto } from '../../warehouse/received-line.dto.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
-import { loadPurchaseInScope } from './load-purchase.js';
+import { loadPurchaseInScope } from '../load-purchase.js';
 
 export class ReceivePurchaseDto {
   @ApiProperty({

@@ -6,7 +6,7 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.js';
 import { isFullyReceived } from '../domain/purchase.decider.js';
 import { type PurchaseCancelledData, type PurchaseOrderedData, type PurchaseReceivedData, purchaseStream } from '../domain/purchase.events.js';
-import { type ExistingPurchase, loadPurchaseInScope } from '../commands/load-purchase.js';
+import { type ExistingPurchase, loadPurchaseInScope } from '../load-purchase.js';
 
 export type PurchaseStatus = 'ordered' | 'partially-received' | 'received' | 'cancelled';
 

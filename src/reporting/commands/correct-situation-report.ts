@@ -10,7 +10,7 @@ import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { situationReportDecider } from '../domain/situation-report.decider.js';
 import { municipalityStream } from '../domain/situation-report.events.js';
-import { ReportFiguresDto } from './report-dtos.js';
+import { ReportFiguresDto } from '../report-figures.dto.js';
 
 export class CorrectSituationReportDto extends ReportFiguresDto {
   @ApiProperty({ example: 'Två boenden räknades dubbelt / two care homes were counted twice', description: 'Why the figures change' })

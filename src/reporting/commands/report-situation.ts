@@ -11,7 +11,7 @@ import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { situationReportDecider } from '../domain/situation-report.decider.js';
 import { municipalityStream } from '../domain/situation-report.events.js';
-import { ReportFiguresDto } from './report-dtos.js';
+import { ReportFiguresDto } from '../report-figures.dto.js';
 
 export class ReportSituationDto extends ReportFiguresDto {
   @ApiProperty({ example: '2026-03-04T08:00:00+01:00', description: 'When the figures were counted (business time)' })

@@ -9,12 +9,12 @@ import { type CommandContext, newEntityId } from '../../shared/command-context.j
 import { Context } from '../../shared/command-context.decorator.js';
 import { handleCommand, loadStream } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
-import { nationalRequestStream } from '../../allocation/domain/allocation.events.js';
-import { nationalRequestDecider } from '../../allocation/national/domain/national-request.decider.js';
+import { nationalRequestStream } from '../../national-requests/domain/national-request.events.js';
+import { nationalRequestDecider } from '../../national-requests/domain/national-request.decider.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { STOCK_SOURCES, type StockSource, warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText } from '../../http/request-fields.js';
-import { ReceivedLineDto } from './request-fields.js';
+import { ReceivedLineDto } from '../received-line.dto.js';
 
 /** Every source but purchases, which are received against their order. */
 const OTHER_SOURCES = STOCK_SOURCES.filter((s) => s !== 'purchase');

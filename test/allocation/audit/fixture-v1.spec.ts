@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { replayRound, whatIf, loadRound } from '../../../src/allocation/audit/replay.js';
+import { loadRound } from '../../../src/allocation/load-round.js';
+import { replayRound } from '../../../src/allocation/queries/replay.js';
+import { whatIf } from '../../../src/allocation/queries/what-if.js';
 import { DEFAULT_POLICY } from '../../../src/allocation/domain/policies/registry.js';
 import { policyId } from '../../../src/allocation/domain/policies/policy.js';
 import { FIXTURE_URL, type FixtureLog, loadFixtureLog } from '../../fixtures/allocation-v1/log.js';

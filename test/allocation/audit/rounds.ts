@@ -8,11 +8,11 @@ import {
   allocationStream,
   type AllocationApprovedData,
   type AllocationProposedData,
-  NATIONAL_REQUEST_EVENTS,
 } from '../../../src/allocation/domain/allocation.events.js';
 import { policyFor } from '../../../src/allocation/domain/policies/registry.js';
 import { buildRoundInputs } from '../../../src/allocation/domain/round-inputs.js';
 import { readRoundFacts } from '../../../src/allocation/round-facts.js';
+import { NATIONAL_REQUEST_EVENTS } from '../../../src/national-requests/domain/national-request.events.js';
 import { ReferenceData } from '../../../src/reference/reference-data.js';
 import { REPORTING_EVENTS } from '../../../src/reporting/domain/situation-report.events.js';
 import type { CommandContext } from '../../../src/shared/command-context.js';

@@ -1,0 +1,100 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { assertInScope } from '../../auth/auth.guard.js';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { IsListOf, IsText } from '../../http/request-fields.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import type { CommandContext } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { nationalRequestStream } from '../domain/national-request.events.js';
+import { nationalRequestDecider, type NationalRequestOutcome } from '../domain/national-request.decider.js';
+import { NationalRequestLineDto } from '../national-request-line.dto.js';
+
+const OUTCOMES = ['granted', 'partly-granted', 'refused'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class AnswerNationalRequestDto {
+  @ApiProperty({ enum: OUTCOMES, example: 'partly-granted' })
+  @IsIn(OUTCOMES, { message: `outcome must be one of ${OUTCOMES.join(', ')}` })
+  outcome: NationalRequestOutcome;
+
+  @ApiPropertyOptional({
+    type: [NationalRequestLineDto],
+    example: [{ item: 'FFP2', quantity: 3000 }],
+    description: 'What the national board will send: required to grant or partly grant, absent for a refusal',
+  })
+  @IsOptional()
+  @IsListOf(NationalRequestLineDto, { min: 0, max: 100 })
+  lines?: NationalRequestLineDto[];
+
+  @ApiPropertyOptional({ example: 'Gowns cannot be spared this week; respirators leave the national stockpile on Monday' })
+  @IsOptional()
+  @IsText(2000)
+  note?: string;
+}
+
+export interface AnswerNationalRequestResult {
+  readonly requestId: string;
+  readonly position: string;
+}
+
+export class AnswerNationalRequest extends Command<AnswerNationalRequestResult> {
+  constructor(
+    readonly requestId: string,
+    readonly body: AnswerNationalRequestDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(AnswerNationalRequest)
+export class AnswerNationalRequestHandler implements ICommandHandler<AnswerNationalRequest, AnswerNationalRequestResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  async execute({ requestId, body, context }: AnswerNationalRequest): Promise<AnswerNationalRequestResult> {
+    if (!UUID.test(requestId)) throw new DomainError('NATIONAL_REQUEST.NOT_FOUND', `no national request ${requestId}`, 'not-found');
+    const lines = (body.lines ?? []).map(({ item, quantity }) => ({ item, quantity }));
+    this.reference.requireItems(lines);
+    // An operator whose token names a county answers only that county's requests; its county is known once loaded.
+    const { state } = await loadStream(this.store, this.registry, nationalRequestStream(requestId), nationalRequestDecider);
+    if (state.status !== 'none') assertInScope(context.actor, { county: state.county });
+    const result = await handleCommand({
+      store: this.store,
+      registry: this.registry,
+      streamId: nationalRequestStream(requestId),
+      decider: nationalRequestDecider,
+      command: { type: 'AnswerNationalRequest', requestId, outcome: body.outcome, lines, ...(body.note === undefined ? {} : { note: body.note }) },
+      context,
+    });
+    return { requestId, position: result.position!.toString() };
+  }
+}
+
+@ApiTags('national requests')
+@ApiBearerAuth()
+@Controller('national-requests/:id/answer')
+export class AnswerNationalRequestController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Record the national board’s answer to a request',
+    description: 'By an operator, once per request: `granted` or `partly-granted` with the lines granted, `refused` without lines.',
+  })
+  @ApiParam({ name: 'id', example: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b' })
+  @ApiCreatedResponse({ schema: { example: { requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b', position: '751000034' } } })
+  answer(@Param('id') id: string, @Body() body: AnswerNationalRequestDto, @Context() context: CommandContext) {
+    return this.commands.execute(new AnswerNationalRequest(id, body, context));
+  }
+}

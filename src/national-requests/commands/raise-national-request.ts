@@ -1,0 +1,116 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { assertInScope } from '../../auth/auth.guard.js';
+import { EventRegistry } from '../../event-store/event-registry.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { IsListOf, IsText } from '../../http/request-fields.js';
+import { ReferenceData } from '../../reference/reference-data.js';
+import { type CommandContext, newEntityId } from '../../shared/command-context.js';
+import { Context } from '../../shared/command-context.decorator.js';
+import { handleCommand } from '../../shared/command-handling.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { loadRound } from '../../allocation/load-round.js';
+import { nationalRequestStream } from '../domain/national-request.events.js';
+import { nationalRequestDecider } from '../domain/national-request.decider.js';
+import { NationalRequestLineDto } from '../national-request-line.dto.js';
+
+export class RaiseNationalRequestDto {
+  @ApiPropertyOptional({
+    example: '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10',
+    description: 'The allocation round whose unmet need this escalates: no line may ask for more than the round left unmet of its item',
+  })
+  @IsOptional()
+  @IsUUID()
+  allocationId?: string;
+
+  @ApiProperty({ type: [NationalRequestLineDto], example: [{ item: 'FFP2', quantity: 4000 }, { item: 'GOWN-LS', quantity: 600 }] })
+  @IsListOf(NationalRequestLineDto, { max: 100 })
+  lines: NationalRequestLineDto[];
+
+  @ApiPropertyOptional({ example: 'Outbreaks in care homes in Vallentuna and Österåker; respirators last under three days' })
+  @IsOptional()
+  @IsText(2000)
+  note?: string;
+}
+
+export interface RaiseNationalRequestResult {
+  readonly requestId: string;
+  readonly position: string;
+}
+
+export class RaiseNationalRequest extends Command<RaiseNationalRequestResult> {
+  constructor(
+    readonly body: RaiseNationalRequestDto,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RaiseNationalRequest)
+export class RaiseNationalRequestHandler implements ICommandHandler<RaiseNationalRequest, RaiseNationalRequestResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: EventRegistry,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  async execute({ body, context }: RaiseNationalRequest): Promise<RaiseNationalRequestResult> {
+    this.reference.requireItems(body.lines);
+    const round = body.allocationId === undefined ? undefined : await this.unmetOf(body.allocationId, context);
+    const requestId = newEntityId(context, 'national-request');
+    const result = await handleCommand({
+      store: this.store,
+      registry: this.registry,
+      streamId: nationalRequestStream(requestId),
+      decider: nationalRequestDecider,
+      command: {
+        type: 'RaiseNationalRequest',
+        requestId,
+        county: context.actor.county!,
+        lines: body.lines.map(({ item, quantity }) => ({ item, quantity })),
+        ...(body.note === undefined ? {} : { note: body.note }),
+        ...(round ? { round } : {}),
+      },
+      context,
+    });
+    return { requestId, position: result.position!.toString() };
+  }
+
+  /** The round's unmet need per item, summed over its municipalities, as its proposal recorded it. */
+  private async unmetOf(allocationId: string, context: CommandContext) {
+    const round = await loadRound(this.store, this.registry, allocationId).catch((error: unknown) => {
+      if (error instanceof DomainError && error.kind === 'not-found') {
+        throw new DomainError('ALLOCATION.NOT_FOUND', `no allocation round ${allocationId}`, 'invalid', { field: 'allocationId' });
+      }
+      throw error;
+    });
+    assertInScope(context.actor, { county: round.proposal.data.county });
+    const unmetByItem = new Map<string, number>();
+    for (const line of round.proposal.data.outputs.lines) unmetByItem.set(line.item, (unmetByItem.get(line.item) ?? 0) + line.unmet);
+    return { allocationId, unmetByItem };
+  }
+}
+
+@ApiTags('national requests')
+@ApiBearerAuth()
+@Controller('national-requests')
+export class RaiseNationalRequestController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Escalate need the county cannot cover to the national board',
+    description:
+      'By the county board, for its own county. With `allocationId`, the request escalates that round’s unmet need: the round ' +
+      'must be of the caller’s county, and each line at most the unmet need of its item in the round’s proposal (409 naming ' +
+      '`lines[i].quantity` otherwise).',
+  })
+  @ApiCreatedResponse({ schema: { example: { requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b', position: '751000021' } } })
+  raise(@Body() body: RaiseNationalRequestDto, @Context() context: CommandContext) {
+    return this.commands.execute(new RaiseNationalRequest(body, context));
+  }
+}

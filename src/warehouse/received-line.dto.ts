@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IsUnits, IsCalendarDate, MAX_UNITS } from '../http/request-fields.js';
+
+/** A line of goods received: from a supplier against a purchase, or from another source. */
+export class ReceivedLineDto {
+  @ApiProperty({ example: 'FFP2', description: 'Item code from GET /api/items' })
+  @IsString()
+  @Length(1, 40)
+  item: string;
+
+  @ApiProperty({ example: 2000, description: 'Whole units received (not packs)', type: 'integer', minimum: 1, maximum: MAX_UNITS })
+  @IsUnits(1)
+  quantity: number;
+
+  @ApiPropertyOptional({ example: 'LOT-2026-0412', description: 'The manufacturer’s lot, where the goods carry one' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  lot?: string;
+
+  @ApiPropertyOptional({ example: '2028-03-31', description: 'Expiry date of the lot' })
+  @IsOptional()
+  @IsCalendarDate()
+  expiresOn?: string;
+}

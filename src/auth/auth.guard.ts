@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { Request } from 'express';
 import { ReferenceData } from '../reference/reference-data.js';
 import { DomainError } from '../shared/domain-error.js';
-import { type Actor, inScope, type ScopeTarget } from './actor.js';
+import { type Actor, inScope, type ScopeTarget } from '../shared/actor.js';
 import { ACCESS_POLICY, type AccessTarget, routeKey } from './access-policy.js';
 import { InvalidTokenError, TokenService } from './token.service.js';
 

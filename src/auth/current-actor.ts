@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Actor } from './actor.js';
+import type { Actor } from '../shared/actor.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
 
 /** The verified actor of the request (set by AuthGuard). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/shared/actor.js';
 import { DELIVERY_EVENTS, type DeliveryReceivedData } from '../../src/deliveries/domain/delivery.events.js';
 import { EventRegistry } from '../../src/event-store/event-registry.js';
 import type { EventStore, LogPosition, NewEvent, RecordedEvent } from '../../src/event-store/event-store.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import type { EventRegistry } from '../../event-store/event-registry.js';
 import type { EventStore } from '../../event-store/event-store.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DecisionDriftProjection } from '../../../src/allocation/drift/decision-drift.projection.js';
 import { driftFor } from '../../../src/allocation/drift/drift.query.js';
 import { NationalRequestsProjection, NationalRequestsQuery } from '../../../src/allocation/national/projections/national-requests.js';
-import type { Actor } from '../../../src/auth/actor.js';
+import type { Actor } from '../../../src/shared/actor.js';
 import type { RecordedEvent } from '../../../src/event-store/event-store.js';
 import type { Projection } from '../../../src/projections/projection.js';
 import { applyTwice, correctionData, line, receiptData, reportData } from '../../deliveries/fixtures.js';

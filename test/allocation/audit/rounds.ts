@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../../src/auth/actor.js';
+import type { Actor } from '../../../src/shared/actor.js';
 import { DELIVERY_EVENTS } from '../../../src/deliveries/domain/delivery.events.js';
 import { EventRegistry } from '../../../src/event-store/event-registry.js';
 import type { EventStore, NewEvent } from '../../../src/event-store/event-store.js';

@@ -8,7 +8,7 @@ import { businessTime, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/r
 import { ReactionsService } from '../../projections/reaction.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
+import { Context } from '../../http/command-context.decorator.js';
 import { handleCommand, loadStream } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { unreserved, warehouseDecider } from '../../warehouse/domain/warehouse.decider.js';

@@ -5,7 +5,7 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { businessTime } from '../../http/request-fields.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
+import { Context } from '../../http/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
 import { allocationStream } from '../domain/allocation.events.js';

@@ -9,7 +9,7 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
+import { Context } from '../../http/command-context.decorator.js';
 import { handleCommand, loadStream } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { deliveryDecider } from '../domain/delivery.decider.js';

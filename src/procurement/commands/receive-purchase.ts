@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore, type LogPosition, type NewEvent } from '.
 import { ReactionsService } from '../../projections/reaction.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
+import { Context } from '../../http/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { businessTime, IsInstant, IsListOf } from '../../http/request-fields.js';
 import { ReceivedLineDto } from '../../warehouse/commands/request-fields.js';

@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReactionsService } from '../../projections/reaction.js';
 import { type Municipality, ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
+import { Context } from '../../http/command-context.decorator.js';
 import { handleCommand } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';

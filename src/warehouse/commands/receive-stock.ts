@@ -6,7 +6,7 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
+import { Context } from '../../http/command-context.decorator.js';
 import { handleCommand, loadStream } from '../../shared/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { nationalRequestStream } from '../../allocation/domain/allocation.events.js';

@@ -8,7 +8,7 @@ import { EVENT_STORE, type EventStore } from '../../../event-store/event-store.j
 import { IsListOf, IsText } from '../../../http/request-fields.js';
 import { ReferenceData } from '../../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../../shared/command-context.js';
-import { Context } from '../../../shared/command-context.decorator.js';
+import { Context } from '../../../http/command-context.decorator.js';
 import { handleCommand } from '../../../shared/command-handling.js';
 import { DomainError } from '../../../shared/domain-error.js';
 import { loadRound } from '../../audit/replay.js';

@@ -12,7 +12,7 @@ import {
   type SituationReportedData,
 } from '../../src/reporting/domain/situation-report.events.js';
 import type { CommandContext } from '../../src/shared/command-context.js';
-import { toNewEvents } from '../../src/shared/command-handling.js';
+import { toNewEvents } from '../../src/event-store/command-handling.js';
 import { WAREHOUSE_EVENTS, type DeliveryDispatchedData } from '../../src/warehouse/domain/warehouse.events.js';
 
 /**

@@ -9,7 +9,7 @@ import { ReactionsService } from '../../projections/reaction.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { handleCommand, loadStream } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { unreserved, warehouseDecider } from '../../warehouse/domain/warehouse.decider.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';

@@ -2,7 +2,7 @@ import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import type { EventRegistry } from '../../event-store/event-registry.js';
 import type { EventStore } from '../../event-store/event-store.js';
-import { loadStream } from '../../shared/command-handling.js';
+import { loadStream } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { allocationRoundDecider, type AllocationRoundState } from '../domain/allocation-round.decider.js';
 import { allocationStream } from '../domain/allocation.events.js';

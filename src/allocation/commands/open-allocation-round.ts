@@ -22,7 +22,7 @@ import { EVENT_STORE, type EventStore, type LogPosition } from '../../event-stor
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
 import { allocationStream, type AllocationProposedData, type RoundInputsData } from '../domain/allocation.events.js';

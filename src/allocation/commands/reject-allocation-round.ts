@@ -6,7 +6,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { businessTime } from '../../http/request-fields.js';
 import type { CommandContext } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand } from '../../event-store/command-handling.js';
 import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
 import { allocationStream } from '../domain/allocation.events.js';
 import { DecisionDto } from './decision-fields.js';

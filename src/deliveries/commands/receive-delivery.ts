@@ -10,7 +10,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { handleCommand, loadStream } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { deliveryDecider } from '../domain/delivery.decider.js';
 import { deliveryStream } from '../domain/delivery.events.js';

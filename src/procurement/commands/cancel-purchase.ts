@@ -5,7 +5,7 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import type { CommandContext } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand } from '../../event-store/command-handling.js';
 import { IsText } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';

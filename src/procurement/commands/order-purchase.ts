@@ -9,7 +9,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData, type Warehouse } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';

@@ -8,7 +8,7 @@ import { ReactionsService } from '../../projections/reaction.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand } from '../../event-store/command-handling.js';
 import { businessTime, IsInstant, IsListOf } from '../../http/request-fields.js';
 import { ReceivedLineDto } from '../../warehouse/commands/request-fields.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';

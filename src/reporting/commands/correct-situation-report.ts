@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand } from '../../event-store/command-handling.js';
 import { situationReportDecider } from '../domain/situation-report.decider.js';
 import { municipalityStream } from '../domain/situation-report.events.js';
 import { ReportFiguresDto } from './report-dtos.js';

@@ -8,7 +8,7 @@ import { ReactionsService } from '../../projections/reaction.js';
 import { type Municipality, ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { handleCommand } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { type DeliveryDispatchedData, warehouseStream } from '../domain/warehouse.events.js';

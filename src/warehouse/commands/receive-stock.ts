@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
 import { Context } from '../../http/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { handleCommand, loadStream } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { nationalRequestStream } from '../../allocation/domain/allocation.events.js';
 import { nationalRequestDecider } from '../../allocation/national/domain/national-request.decider.js';

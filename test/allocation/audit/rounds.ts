@@ -16,7 +16,7 @@ import { readRoundFacts } from '../../../src/allocation/round-facts.js';
 import { ReferenceData } from '../../../src/reference/reference-data.js';
 import { REPORTING_EVENTS } from '../../../src/reporting/domain/situation-report.events.js';
 import type { CommandContext } from '../../../src/shared/command-context.js';
-import { toNewEvents } from '../../../src/shared/command-handling.js';
+import { toNewEvents } from '../../../src/event-store/command-handling.js';
 import { WAREHOUSE_EVENTS } from '../../../src/warehouse/domain/warehouse.events.js';
 
 /**

@@ -9,7 +9,7 @@ import { IsListOf, IsText } from '../../../http/request-fields.js';
 import { ReferenceData } from '../../../reference/reference-data.js';
 import type { CommandContext } from '../../../shared/command-context.js';
 import { Context } from '../../../http/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../../shared/command-handling.js';
+import { handleCommand, loadStream } from '../../../event-store/command-handling.js';
 import { DomainError } from '../../../shared/domain-error.js';
 import { nationalRequestStream } from '../../domain/allocation.events.js';
 import { nationalRequestDecider, type NationalRequestOutcome } from '../domain/national-request.decider.js';

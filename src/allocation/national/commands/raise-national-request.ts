@@ -9,7 +9,7 @@ import { IsListOf, IsText } from '../../../http/request-fields.js';
 import { ReferenceData } from '../../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../../shared/command-context.js';
 import { Context } from '../../../http/command-context.decorator.js';
-import { handleCommand } from '../../../shared/command-handling.js';
+import { handleCommand } from '../../../event-store/command-handling.js';
 import { DomainError } from '../../../shared/domain-error.js';
 import { loadRound } from '../../audit/replay.js';
 import { nationalRequestStream } from '../../domain/allocation.events.js';

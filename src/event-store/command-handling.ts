@@ -1,10 +1,10 @@
-import { WrongExpectedVersionError, StreamNotFoundError } from '../event-store/errors.js';
-import { rememberAtMost } from './bounded-map.js';
-import { commandEventId } from '../event-store/event-ids.js';
-import type { EventRegistry } from '../event-store/event-registry.js';
-import type { EventStore, ExpectedRevision, LogPosition, NewEvent, RecordedEvent } from '../event-store/event-store.js';
-import { type CommandContext, idempotencySeed } from './command-context.js';
-import type { Decider, DomainEvent } from './decider.js';
+import { WrongExpectedVersionError, StreamNotFoundError } from './errors.js';
+import { rememberAtMost } from '../shared/bounded-map.js';
+import { commandEventId } from './event-ids.js';
+import type { EventRegistry } from './event-registry.js';
+import type { EventStore, ExpectedRevision, LogPosition, NewEvent, RecordedEvent } from './event-store.js';
+import { type CommandContext, idempotencySeed } from '../shared/command-context.js';
+import type { Decider, DomainEvent } from '../shared/decider.js';
 
 export interface CommandResult<Event extends DomainEvent> {
   readonly events: readonly Event[];

@@ -9,8 +9,7 @@ import { type PolicyOutput, policyId } from '../domain/policies/policy.js';
 import { buildRoundInputs } from '../domain/round-inputs.js';
 import { readRoundFacts } from '../round-facts.js';
 import { compareLines, type DiffEntry, diffInputs, diffOutputs } from './domain/compare-round.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../../shared/ids.js';
 
 export type RoundStatus = 'proposed' | 'approved' | 'rejected';
 

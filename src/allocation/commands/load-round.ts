@@ -6,8 +6,7 @@ import { loadStream } from '../../event-store/command-handling.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { allocationRoundDecider, type AllocationRoundState } from '../domain/allocation-round.decider.js';
 import { allocationStream } from '../domain/allocation.events.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../../shared/ids.js';
 
 export type ExistingRound = Exclude<AllocationRoundState, { status: 'none' }>;
 

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { InputDifference } from '../audit/domain/compare-round.js';
+import { UUID } from '../../shared/ids.js';
 
 /** What changed in a decided round's inputs since the decision, as the log knows it now. */
 export interface DriftSummary {
@@ -17,8 +18,6 @@ export interface DriftSummary {
     readonly now: unknown;
   }[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface DriftRow {
   allocation_id: string;

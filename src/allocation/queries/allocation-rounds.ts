@@ -12,10 +12,10 @@ import { DECISION_DRIFT } from '../drift/decision-drift.projection.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { driftFor } from '../drift/drift.query.js';
 import { ALLOCATION_ROUNDS, type AllocationRound, allocationRound, allocationRounds, ROUND_STATUSES, type RoundStatus } from '../projections/allocation-rounds.js';
+import { UUID } from '../../shared/ids.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class AllocationRoundsQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ example: '01', description: 'The county (required; the guard checks it is the caller’s)' })

@@ -14,8 +14,8 @@ import { handleCommand, loadStream } from '../../event-store/command-handling.js
 import { DomainError } from '../../shared/domain-error.js';
 import { deliveryDecider } from '../domain/delivery.decider.js';
 import { deliveryStream } from '../domain/delivery.events.js';
+import { UUID } from '../../shared/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class DeliveryReceiptLineDto {

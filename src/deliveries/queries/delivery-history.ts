@@ -19,8 +19,8 @@ import {
   type DeliveryRecord,
   type DeliveryStatus,
 } from '../projections/delivery-history.js';
+import { UUID } from '../../shared/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const PERIOD_MESSAGE = 'must be an ISO date (2026-03-02) or a date-time with an offset (2026-03-02T06:00:00Z)';

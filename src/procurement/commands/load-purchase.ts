@@ -6,8 +6,7 @@ import { loadStream, type LoadedStream } from '../../event-store/command-handlin
 import { DomainError } from '../../shared/domain-error.js';
 import { purchaseDecider, type PurchaseState } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../../shared/ids.js';
 
 export type ExistingPurchase = LoadedStream<Exclude<PurchaseState, { status: 'none' }>>;
 

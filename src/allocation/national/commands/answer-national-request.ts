@@ -14,9 +14,9 @@ import { DomainError } from '../../../shared/domain-error.js';
 import { nationalRequestStream } from '../../domain/allocation.events.js';
 import { nationalRequestDecider, type NationalRequestOutcome } from '../domain/national-request.decider.js';
 import { NationalRequestLineDto } from './national-request-line.dto.js';
+import { UUID } from '../../../shared/ids.js';
 
 const OUTCOMES = ['granted', 'partly-granted', 'refused'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class AnswerNationalRequestDto {
   @ApiProperty({ enum: OUTCOMES, example: 'partly-granted' })

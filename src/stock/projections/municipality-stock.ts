@@ -9,6 +9,7 @@ import type { DeliveryReceivedData } from '../../deliveries/domain/delivery.even
 import type { SituationReportCorrectedData, SituationReportedData } from '../../reporting/domain/situation-report.events.js';
 import type { DeliveryDispatchedData } from '../../warehouse/domain/warehouse.events.js';
 import { projectStock, type StockStatus, type StockThresholds, worstStatus } from '../domain/projected-stock.js';
+import { MAX_LOG_POSITION } from '../../event-store/event-store.js';
 
 export const MUNICIPALITY_STOCK = 'municipality-stock';
 
@@ -253,7 +254,7 @@ export interface MunicipalityStock {
   readonly items: readonly ItemStock[];
 }
 
-const MAX_POSITION = '9223372036854775807';
+const MAX_POSITION = String(MAX_LOG_POSITION);
 
 /** A report version, or a line of one, is the newest of its report as known at $3. */
 const NEWEST_AT = (alias: string) => `${alias}.position <= $3 AND (${alias}.superseded_at IS NULL OR ${alias}.superseded_at > $3)`;

@@ -12,9 +12,9 @@ import { ReferenceData } from '../../reference/reference-data.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { STOCK_STATUSES, type StockStatus } from '../domain/projected-stock.js';
 import { MUNICIPALITY_STOCK, MunicipalityStockQuery, type StockMoment } from '../projections/municipality-stock.js';
+import { MAX_LOG_POSITION } from '../../event-store/event-store.js';
 
 const POSITION = /^\d{1,19}$/;
-const MAX_POSITION = 2n ** 63n - 1n;
 
 export class StockMomentQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ example: '2026-03-06T12:00:00+01:00', description: 'Business time to project the stock at; now when omitted' })
@@ -168,7 +168,7 @@ export class StockReadsController {
     const asOf = query.asOf === undefined ? new Date() : new Date(query.asOf);
     if (query.knownAt === undefined) return { asOf };
     const knownAt = BigInt(query.knownAt);
-    if (knownAt > MAX_POSITION) {
+    if (knownAt > MAX_LOG_POSITION) {
       throw new DomainError('STOCK.BAD_POSITION', 'knownAt is beyond any log position', 'invalid', { field: 'knownAt' });
     }
     const head = await this.store.headPosition();

@@ -136,6 +136,21 @@ const earlierAttempt = <Event extends DomainEvent>(
   };
 };
 
+/** What `handleCommand` needs: the store and registry, and the one decision to take on one stream. */
+export interface HandleCommandOptions<Command, State, Event extends DomainEvent> {
+  readonly store: EventStore;
+  readonly registry: EventRegistry;
+  readonly streamId: string;
+  readonly decider: Decider<Command, State, Event>;
+  readonly command: Command;
+  readonly context: CommandContext;
+  /**
+   * Business time of the events; defaults to the recording time. A function when it depends on
+   * the state (a correction happens at the time of what it corrects).
+   */
+  readonly occurredAt?: Date | ((state: State) => Date);
+}
+
 /**
  * The one way commands write: load the stream, decide, append with the revision that was read.
  * When another writer appended in between, the decision is taken again on the new state (the
@@ -148,19 +163,9 @@ const earlierAttempt = <Event extends DomainEvent>(
  * a cached state may already stand past that attempt's events. Neither store's own duplicate
  * detection is relied on: EventStoreDB recognises a repeat only at the same expected revision.
  */
-export const handleCommand = async <Command, State, Event extends DomainEvent>(options: {
-  readonly store: EventStore;
-  readonly registry: EventRegistry;
-  readonly streamId: string;
-  readonly decider: Decider<Command, State, Event>;
-  readonly command: Command;
-  readonly context: CommandContext;
-  /**
-   * Business time of the events; defaults to the recording time. A function when it depends on
-   * the state (a correction happens at the time of what it corrects).
-   */
-  readonly occurredAt?: Date | ((state: State) => Date);
-}): Promise<CommandResult<Event>> => {
+export const handleCommand = async <Command, State, Event extends DomainEvent>(
+  options: HandleCommandOptions<Command, State, Event>,
+): Promise<CommandResult<Event>> => {
   const { store, registry, streamId, decider, command, context } = options;
   return inTurn(streamId, async () => {
     for (let attempt = 1; ; attempt++) {

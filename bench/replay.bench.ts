@@ -7,6 +7,7 @@ import { replayRound } from '../src/allocation/queries/replay.js';
 import { OpenAllocationRound, OpenAllocationRoundDto, OpenAllocationRoundHandler } from '../src/allocation/commands/open-allocation-round.js';
 import { allocationStream } from '../src/allocation/domain/allocation.events.js';
 import { migrate } from '../src/database/data-source.js';
+import { CommandHandling } from '../src/event-store/command-handling.service.js';
 import { guardPool, poolOptions } from '../src/database/pool-options.js';
 import type { EventRegistry } from '../src/event-store/event-registry.js';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
@@ -137,7 +138,7 @@ export const replayBenchmarks = async (scale: number): Promise<Figure[]> => {
     await large.pool.query('ANALYZE');
 
     // The decisions, opened by the service as a county user would: every item, the default policy.
-    const handler = (store: PostgresEventStore) => new OpenAllocationRoundHandler(store, registry, reference);
+    const handler = (store: PostgresEventStore) => new OpenAllocationRoundHandler(store, registry, new CommandHandling(store, registry), reference);
     /** Business time of the last event at or before `position`: the round is opened "now" in the log's world. */
     const businessTime = async (pool: pg.Pool, position: string) =>
       new Date((await pool.query(`SELECT metadata->>'occurredAt' AS at FROM events WHERE position <= $1 ORDER BY position DESC LIMIT 1`, [position])).rows[0].at);

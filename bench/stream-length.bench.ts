@@ -6,7 +6,7 @@ import { EventRegistry } from '../src/event-store/event-registry.js';
 import type { NewEvent } from '../src/event-store/event-store.js';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
 import type { CommandContext } from '../src/shared/command-context.js';
-import { handleCommand } from '../src/shared/command-handling.js';
+import { handleCommand } from '../src/event-store/command-handling.js';
 import { warehouseDecider } from '../src/warehouse/domain/warehouse.decider.js';
 import { WAREHOUSE_EVENTS } from '../src/warehouse/domain/warehouse.events.js';
 import { benchDatabase, type Figure, printFigures, timed } from './support.js';

@@ -1,14 +1,14 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../shared/actor.js';
+import { UUID } from '../shared/ids.js';
 import { assertInScope } from '../auth/auth.guard.js';
 import { StreamNotFoundError } from '../event-store/errors.js';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.js';
-import { loadStream } from '../shared/command-handling.js';
+import { loadStream } from '../event-store/command-handling.js';
 import { DomainError } from '../shared/domain-error.js';
 import { allocationRoundDecider, type AllocationRoundState } from './domain/allocation-round.decider.js';
 import { allocationStream, type AllocationProposedData } from './domain/allocation.events.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ExistingRound = Exclude<AllocationRoundState, { status: 'none' }>;
 

@@ -1,4 +1,4 @@
-import type { Role } from './actor.js';
+import type { Role } from '../shared/actor.js';
 
 /**
  * Who may call which route, in one table. The guard looks every request up here by its method and

@@ -2,11 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { Request } from 'express';
 import { ReferenceData } from '../reference/reference-data.js';
 import { DomainError } from '../shared/domain-error.js';
-import { type Actor, inScope, type ScopeTarget } from './actor.js';
+import { type Actor, inScope, type ScopeTarget } from '../shared/actor.js';
+import type { AuthenticatedRequest } from '../http/authenticated-request.js';
 import { ACCESS_POLICY, type AccessTarget, routeKey } from './access-policy.js';
 import { InvalidTokenError, TokenService } from './token.service.js';
-
-export type AuthenticatedRequest = Request & { actor?: Actor };
 
 /** Thrown for a missing or untrustworthy token (401). */
 export class UnauthenticatedError extends DomainError {

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Actor } from './actor.js';
-import type { AuthenticatedRequest } from './auth.guard.js';
+import type { Actor } from '../shared/actor.js';
+import type { AuthenticatedRequest } from '../http/authenticated-request.js';
 
 /** The verified actor of the request (set by AuthGuard). */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {

@@ -14,7 +14,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { whyUnstorable } from '../http/request-fields.js';
 import { ReferenceData } from '../reference/reference-data.js';
 import { rememberAtMost } from '../shared/bounded-map.js';
-import { COUNTY_SCOPED_ROLES, ROLES, type Actor, type Role } from './actor.js';
+import { COUNTY_SCOPED_ROLES, ROLES, type Actor, type Role } from '../shared/actor.js';
 import { loadSigningKey, LOCAL_TOKEN_ALGORITHM } from './signing-key.js';
 
 /** A token that cannot be trusted; the message says why, without echoing the token. */

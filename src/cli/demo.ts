@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Role } from '../auth/actor.js';
+import type { Role } from '../shared/actor.js';
 import { loadSigningKey } from '../auth/signing-key.js';
 import { signingKeyFile, signToken } from '../auth/token.service.js';
 import { loadConfig } from '../config/config.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from '../auth/actor.js';
+import { ROLES, type Role } from '../shared/actor.js';
 import { loadSigningKey } from '../auth/signing-key.js';
 import { signingKeyFile, signToken } from '../auth/token.service.js';
 import { loadConfig } from '../config/config.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { InvalidEventError } from './errors.js';
 import { commandEventId, reactionEventId } from './event-ids.js';
-import { defineEvent, EventRegistry } from './event-registry.js';
+import { defineEvent } from '../shared/event-definition.js';
+import { EventRegistry } from './event-registry.js';
 import type { NewEvent, RecordedEvent } from './event-store.js';
 
 // An event type on its third version: v1 had `qty`, v2 renamed it `quantity`, v3 added `unit`.

@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown, type DynamicModule 
 import pg from 'pg';
 import { clientDeadlines, DEFAULT_DEADLINES, DeadlineClient, guardPool, poolOptions, type PoolDeadlines } from '../database/pool-options.js';
 import { AppendGate, gateAppends } from './append-gate.js';
+import { CommandHandling } from './command-handling.service.js';
 import { EventRegistry } from './event-registry.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
@@ -53,6 +54,7 @@ export class EventStoreModule implements OnApplicationShutdown {
               : guardPool(new pg.Pool({ connectionString: options.databaseUrl, ...poolOptions(options.poolSize, deadlines) })),
         },
         { provide: AppendGate, useValue: new AppendGate() },
+        CommandHandling,
         {
           provide: EVENT_STORE,
           inject: [EVENT_LOG_POOL, AppendGate],
@@ -68,7 +70,7 @@ export class EventStoreModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [EVENT_STORE, EventRegistry, AppendGate],
+      exports: [EVENT_STORE, EventRegistry, AppendGate, CommandHandling],
     };
   }
 

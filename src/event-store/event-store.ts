@@ -13,6 +13,8 @@
 
 export type StreamRevision = bigint;
 export type LogPosition = bigint;
+/** The largest revision or log position there can be: PostgreSQL's bigint, where the log lives. */
+export const MAX_LOG_POSITION: LogPosition = 2n ** 63n - 1n;
 export type Checkpoint = string;
 
 /** What the caller knows about the stream's current state when appending. */

@@ -15,12 +15,12 @@ import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
-import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { InvalidEventError, StreamNotFoundError, WrongExpectedVersionError } from '../event-store/errors.js';
+import type { Actor } from '../shared/actor.js';
 import type { IdempotentRequest } from '../shared/command-context.js';
 import { DomainError } from '../shared/domain-error.js';
+import type { AuthenticatedRequest } from './authenticated-request.js';
 import { ValidationFailedException } from './problem-details.js';
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;

@@ -8,7 +8,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '../event-store/errors.js';
-import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
+import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { DomainError } from '../shared/domain-error.js';
 import { ExportsBusyError } from './export-limits.js';
 import { type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
@@ -121,7 +121,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         code: exception.code,
       };
     }
-    if (exception instanceof EventStoreUnavailableError || isUnavailable(exception)) {
+    if (exception instanceof EventStoreUnavailableError || isDatabaseUnavailable(exception)) {
       return {
         type: problemType('unavailable'),
         title: 'Service unavailable',

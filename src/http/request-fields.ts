@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DomainError } from '../shared/domain-error.js';
+import { MAX_LOG_POSITION } from '../event-store/event-store.js';
 
 /**
  * Request fields every context uses alike: whole units, dates, date-times with an offset, text,
@@ -60,9 +61,6 @@ export const IsListOf = (dto: new () => object, { min = 1, max }: { min?: number
     IsArray(),
   );
 
-/** The largest revision or log position there can be: PostgreSQL's bigint, where the log lives. */
-export const MAX_LOG_NUMBER = 2n ** 63n - 1n;
-
 /**
  * A stream revision or log position, as a decimal string from 0 to 2^63-1. Kept a string up to the
  * store: as a JavaScript number it would lose its last digits past 2^53, and past 2^63-1 the database
@@ -72,8 +70,8 @@ export const IsLogNumber = () =>
   ValidateBy({
     name: 'isLogNumber',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_LOG_NUMBER,
-      defaultMessage: () => `$property must be a whole number from 0 to ${MAX_LOG_NUMBER}, in decimal digits`,
+      validate: (value: unknown) => typeof value === 'string' && /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_LOG_POSITION,
+      defaultMessage: () => `$property must be a whole number from 0 to ${MAX_LOG_POSITION}, in decimal digits`,
     },
   });
 

@@ -1,13 +1,13 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../shared/actor.js';
+import { UUID } from '../shared/ids.js';
 import { assertInScope } from '../auth/auth.guard.js';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { loadStream, type LoadedStream } from '../shared/command-handling.js';
+import { loadStream, type LoadedStream } from '../event-store/command-handling.js';
 import { DomainError } from '../shared/domain-error.js';
 import { purchaseDecider, type PurchaseState } from './domain/purchase.decider.js';
 import { purchaseStream } from './domain/purchase.events.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ExistingPurchase = LoadedStream<Exclude<PurchaseState, { status: 'none' }>>;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { InvalidEventError } from '../event-store/errors.js';
-import { defineEvent, EventRegistry } from '../event-store/event-registry.js';
+import { EventRegistry } from '../event-store/event-registry.js';
+import { defineEvent } from '../shared/event-definition.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
 import { decodeAll } from './apply-batch.js';
 

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { Checkpoint, EventStore, LogPosition, RecordedEvent } from '../event-store/event-store.js';
-import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
+import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { applyBatch, applyBatchAlone, filterOf } from './apply-batch.js';
 import { ensureCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
@@ -155,7 +155,7 @@ const replayInto = async (
       if (options.tx) {
         for (const w of work) {
           await toScratch(options.tx);
-          applied(w.projection, w.events, await applyBatch(options.tx, w.projection, options.registry, w.events, isUnavailable));
+          applied(w.projection, w.events, await applyBatch(options.tx, w.projection, options.registry, w.events, isDatabaseUnavailable));
         }
       } else {
         // As many transactions at once as the database has cores to run them: more only queue
@@ -165,7 +165,7 @@ const replayInto = async (
           Array.from({ length: Math.min(options.parallel ?? DEFAULT_PARALLEL, work.length) }, async () => {
             for (let i = next++; i < work.length; i = next++) {
               const { projection, events } = work[i]!;
-              applied(projection, events, await applyBatchAlone(dataSource, toScratch, projection, options.registry, events, isUnavailable));
+              applied(projection, events, await applyBatchAlone(dataSource, toScratch, projection, options.registry, events, isDatabaseUnavailable));
             }
           }),
         );

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { EventRegistry } from '../event-store/event-registry.js';
 import type { EventStore, LogPosition, RecordedEvent, Subscription, SubscriptionMessage } from '../event-store/event-store.js';
 import { EventStoreUnavailableError } from '../event-store/errors.js';
-import { isUnavailable } from '../event-store/postgres/postgres-event-store.js';
+import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { applyBatchAlone, filterOf } from './apply-batch.js';
 import { CheckpointMovedError, claimCheckpoint, ensureCheckpoint, readCheckpoint, type StoredCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
@@ -42,7 +42,7 @@ export interface ProjectionRunnerOptions {
 
 export type RunnerState = 'starting' | 'standby' | 'rebuilding' | 'catching-up' | 'live' | 'retrying' | 'stopped';
 
-const unavailable = (error: unknown) => error instanceof EventStoreUnavailableError || isUnavailable(error);
+const unavailable = (error: unknown) => error instanceof EventStoreUnavailableError || isDatabaseUnavailable(error);
 
 /**
  * Keeps one projection up to date: subscribes to the log from its checkpoint and writes each batch

@@ -22,5 +22,3 @@ export interface Projection {
   /** False for reactions: their effects are appends, which a replay must not repeat in bulk. */
   readonly rebuildable?: boolean;
 }
-
-export const PROJECTIONS = Symbol('PROJECTIONS');

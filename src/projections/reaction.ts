@@ -3,7 +3,7 @@ import { reactionEventId } from '../event-store/event-ids.js';
 import { EventRegistry } from '../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type NewEvent, type RecordedEvent } from '../event-store/event-store.js';
 import { rememberAtMost } from '../shared/bounded-map.js';
-import { appendUnlessRecorded } from '../shared/command-handling.js';
+import { appendUnlessRecorded } from '../event-store/command-handling.js';
 import type { Decider, DomainEvent } from '../shared/decider.js';
 import type { Projection } from './projection.js';
 import { ProjectionsService } from './projections.service.js';

@@ -15,6 +15,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ProjectionLaggingException } from '../http/problem-details.filter.js';
 import { ValidationFailedException } from '../http/problem-details.js';
 import { ProjectionsService } from './projections.service.js';
+import { MAX_LOG_POSITION } from '../event-store/event-store.js';
 
 const READS_FROM = Symbol('READS_FROM');
 const POSITION = /^\d{1,20}$/;
@@ -49,7 +50,7 @@ export class WaitForInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request>();
     const raw = request.query?.waitFor;
     if (names === undefined || raw === undefined) return next.handle();
-    if (typeof raw !== 'string' || !POSITION.test(raw) || BigInt(raw) > 2n ** 63n - 1n) {
+    if (typeof raw !== 'string' || !POSITION.test(raw) || BigInt(raw) > MAX_LOG_POSITION) {
       throw new ValidationFailedException([{ field: 'waitFor', message: 'waitFor must be a log position (a decimal string)' }]);
     }
     return from(this.projections.waitFor(BigInt(raw), names, this.config.WAIT_FOR_TIMEOUT_MS)).pipe(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from './actor.js';
 
 /**
  * A request sent with an `Idempotency-Key`. Every id the command derives (the events', and what it

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ACCESS_POLICY, type AccessTarget } from '../../src/auth/access-policy.js';
-import { ROLES, type Role } from '../../src/auth/actor.js';
+import { ROLES, type Role } from '../../src/shared/actor.js';
 import { call, type ApiResponse } from '../support/api.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { registeredRoutes, type RegisteredRoute } from '../support/routes.js';

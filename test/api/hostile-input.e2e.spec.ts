@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ACCESS_POLICY } from '../../src/auth/access-policy.js';
-import type { Role } from '../../src/auth/actor.js';
+import type { Role } from '../../src/shared/actor.js';
 import { call, countEvents } from '../support/api.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/shared/actor.js';
 import { DELIVERY_EVENTS, type DeliveryReceivedData } from '../../src/deliveries/domain/delivery.events.js';
 import { EventRegistry } from '../../src/event-store/event-registry.js';
 import type { EventStore, LogPosition, NewEvent, RecordedEvent } from '../../src/event-store/event-store.js';
@@ -12,7 +12,7 @@ import {
   type SituationReportedData,
 } from '../../src/reporting/domain/situation-report.events.js';
 import type { CommandContext } from '../../src/shared/command-context.js';
-import { toNewEvents } from '../../src/shared/command-handling.js';
+import { toNewEvents } from '../../src/event-store/command-handling.js';
 import { WAREHOUSE_EVENTS, type DeliveryDispatchedData } from '../../src/warehouse/domain/warehouse.events.js';
 
 /**

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../src/auth/actor.js';
+import type { Role } from '../../src/shared/actor.js';
 import { TokenService } from '../../src/auth/token.service.js';
 import { createApp } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/config.js';

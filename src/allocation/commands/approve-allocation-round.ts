@@ -8,8 +8,9 @@ import { businessTime, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/r
 import { ReactionsService } from '../../projections/reaction.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { loadStream } from '../../event-store/command-handling.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { unreserved, warehouseDecider } from '../../warehouse/domain/warehouse.decider.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
@@ -72,6 +73,7 @@ export class ApproveAllocationRoundHandler implements ICommandHandler<ApproveAll
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
     private readonly reactions: ReactionsService,
   ) {}
@@ -81,9 +83,7 @@ export class ApproveAllocationRoundHandler implements ICommandHandler<ApproveAll
     const amendments = this.checkedAmendments(body.amendments ?? [], proposal.county);
     const decidedAt = businessTime(body.decidedAt, 'decidedAt', context.now);
     const streamId = allocationStream(allocationId);
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId,
       decider: allocationRoundDecider,
       command: {

@@ -21,8 +21,8 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
 import { allocationStream, type AllocationProposedData, type RoundInputsData } from '../domain/allocation.events.js';
@@ -109,6 +109,7 @@ export class OpenAllocationRoundHandler implements ICommandHandler<OpenAllocatio
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -117,9 +118,7 @@ export class OpenAllocationRoundHandler implements ICommandHandler<OpenAllocatio
     const { county, warehouseId, scope } = this.scopeOf(body, context);
     const inputs = await this.inputsOf(scope, warehouseId);
     const allocationId = newEntityId(context, 'allocation-round');
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: allocationStream(allocationId),
       decider: allocationRoundDecider,
       command: {

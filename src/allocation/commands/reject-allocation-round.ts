@@ -5,8 +5,8 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { businessTime } from '../../http/request-fields.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
 import { allocationStream } from '../domain/allocation.events.js';
 import { DecisionDto } from '../decision.dto.js';
@@ -34,14 +34,13 @@ export class RejectAllocationRoundHandler implements ICommandHandler<RejectAlloc
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
   ) {}
 
   async execute({ allocationId, body, context }: RejectAllocationRound): Promise<RejectAllocationRoundResult> {
     await loadRoundInScope(this.store, this.registry, allocationId, context.actor);
     const decidedAt = businessTime(body.decidedAt, 'decidedAt', context.now);
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: allocationStream(allocationId),
       decider: allocationRoundDecider,
       command: { type: 'RejectAllocation', decidedBy: body.decidedBy, note: body.note, decidedAt: decidedAt.toISOString() },

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { type Amendment, type AllocationCommand, allocationRoundDecider } from './allocation-round.decider.js';
 import { ALLOCATION_EVENTS, type AllocationEvent, type AllocationProposedData, type RoundInputsData } from './allocation.events.js';
-import { refusal } from '../../../test/support/decider.js';
+import { deciderSpec, refusal } from '../../../test/support/decider.js';
 
 const ID = '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a';
 const AS_OF = '2026-03-09T09:00:00.000Z';
@@ -48,17 +48,16 @@ const approve = (amendments: Amendment[] = [], overrides: Partial<Extract<Alloca
 
 const reject: AllocationCommand = { type: 'RejectAllocation', decidedBy: ['Anna Lind'], note: 'Inväntar nya rapporter', decidedAt: LATER };
 
-const stateOf = (events: AllocationEvent[]) => events.reduce(allocationRoundDecider.evolve, allocationRoundDecider.initialState());
-const given = (...events: AllocationEvent[]) => ({ when: (command: AllocationCommand) => allocationRoundDecider.decide(command, stateOf(events)) });
+const { when } = deciderSpec(allocationRoundDecider);
 
 
-const proposed = (): AllocationEvent => given().when(propose())[0]!;
-const approved = (): AllocationEvent => given(proposed()).when(approve())[0]!;
-const rejected = (): AllocationEvent => given(proposed()).when(reject)[0]!;
+const proposed = (): AllocationEvent => when([], propose())[0]!;
+const approved = (): AllocationEvent => when([proposed()], approve())[0]!;
+const rejected = (): AllocationEvent => when([proposed()], reject)[0]!;
 
 describe('proposing', () => {
   it('runs the named policy on the recorded inputs and records every parameter, input and output', () => {
-    const [event] = given().when(propose({ parameters: { horizonDays: 14 } }));
+    const [event] = when([], propose({ parameters: { horizonDays: 14 } }));
     const data = event!.data as AllocationProposedData;
     expect(event!.type).toBe('AllocationProposed');
     expect(data).toMatchObject({
@@ -80,20 +79,20 @@ describe('proposing', () => {
   });
 
   it('proposes once: the stream of a round holds one proposal', () => {
-    expect(refusal(() => given(proposed()).when(propose())).code).toBe('ALLOCATION.ALREADY_PROPOSED');
+    expect(refusal(() => when([proposed()], propose())).code).toBe('ALLOCATION.ALREADY_PROPOSED');
   });
 
   it('refuses an unknown policy version and a bad parameter, naming it', () => {
-    const unknown = refusal(() => given().when(propose({ policy: { name: 'need-weighted', version: 99 } })));
+    const unknown = refusal(() => when([], propose({ policy: { name: 'need-weighted', version: 99 } })));
     expect(unknown).toMatchObject({ code: 'ALLOCATION.UNKNOWN_POLICY', kind: 'invalid', details: { field: 'policy' } });
-    const bad = refusal(() => given().when(propose({ parameters: { acuteDays: 30, horizonDays: 14 } })));
+    const bad = refusal(() => when([], propose({ parameters: { acuteDays: 30, horizonDays: 14 } })));
     expect(bad).toMatchObject({ code: 'ALLOCATION.BAD_PARAMETER', kind: 'invalid', details: { field: 'parameters.acuteDays' } });
   });
 });
 
 describe('approving', () => {
   it('approves the proposal as it stands: the plan is its lines above zero', () => {
-    const [event] = given(proposed()).when(approve());
+    const [event] = when([proposed()], approve());
     expect(event).toEqual({
       type: 'AllocationApproved',
       data: {
@@ -113,7 +112,7 @@ describe('approving', () => {
   });
 
   it('records each amendment as proposed → approved with its reason, and plans the amended quantities', () => {
-    const [event] = given(proposed()).when(
+    const [event] = when([proposed()],
       approve([
         { municipality: '0115', item: 'FFP2', quantity: 400, reason: 'Vallentuna fick leverans i går' },
         { municipality: '0117', item: 'FFP2', quantity: 300, reason: 'Nytt utbrott' },
@@ -134,7 +133,7 @@ describe('approving', () => {
   });
 
   it('lets an amendment give to a municipality of the inputs the policy gave nothing', () => {
-    const [event] = given(proposed()).when(
+    const [event] = when([proposed()],
       approve([
         { municipality: '0117', item: 'FFP2', quantity: 200, reason: 'Mindre till Österåker' },
         { municipality: '0120', item: 'FFP2', quantity: 66, reason: 'Värmdö har ett utbrott' },
@@ -147,7 +146,7 @@ describe('approving', () => {
   });
 
   it('refuses an approved total above what the round had available, naming the item and the amendment', () => {
-    const error = refusal(() => given(proposed()).when(approve([{ municipality: '0117', item: 'FFP2', quantity: 267, reason: 'En till' }])));
+    const error = refusal(() => when([proposed()], approve([{ municipality: '0117', item: 'FFP2', quantity: 267, reason: 'En till' }])));
     expect(error).toMatchObject({
       code: 'ALLOCATION.OVER_AVAILABLE',
       kind: 'rule',
@@ -156,33 +155,33 @@ describe('approving', () => {
   });
 
   it('refuses a plan the warehouse can no longer set aside', () => {
-    const error = refusal(() => given(proposed()).when(approve([], { warehouseAvailable: { FFP2: 900, VISOR: 0 } })));
+    const error = refusal(() => when([proposed()], approve([], { warehouseAvailable: { FFP2: 900, VISOR: 0 } })));
     expect(error).toMatchObject({ code: 'ALLOCATION.STOCK_NO_LONGER_AVAILABLE', kind: 'rule', details: { item: 'FFP2', approved: 1000, available: 900 } });
     // Amended down to what is there, it passes.
-    const [event] = given(proposed()).when(
+    const [event] = when([proposed()],
       approve([{ municipality: '0117', item: 'FFP2', quantity: 166, reason: 'Lagret minskade' }], { warehouseAvailable: { FFP2: 900, VISOR: 0 } }),
     );
     expect(event!.type).toBe('AllocationApproved');
   });
 
   it('refuses an amendment outside the round: an item it did not cover, a municipality without inputs', () => {
-    expect(refusal(() => given(proposed()).when(approve([{ municipality: '0117', item: 'APRON', quantity: 1, reason: 'x' }])))).toMatchObject({
+    expect(refusal(() => when([proposed()], approve([{ municipality: '0117', item: 'APRON', quantity: 1, reason: 'x' }])))).toMatchObject({
       code: 'ALLOCATION.AMENDMENT_OUTSIDE_ROUND',
       details: { field: 'amendments[0].item' },
     });
-    expect(refusal(() => given(proposed()).when(approve([{ municipality: '0125', item: 'FFP2', quantity: 1, reason: 'x' }])))).toMatchObject({
+    expect(refusal(() => when([proposed()], approve([{ municipality: '0125', item: 'FFP2', quantity: 1, reason: 'x' }])))).toMatchObject({
       code: 'ALLOCATION.AMENDMENT_OUTSIDE_ROUND',
       details: { field: 'amendments[0].municipality' },
     });
     // An item of the round that a municipality of the inputs did not report is still a line the meeting may add.
-    expect(given(proposed()).when(approve([{ municipality: '0117', item: 'VISOR', quantity: 0, reason: 'inget finns' }]))[0]!.type).toBe(
+    expect(when([proposed()], approve([{ municipality: '0117', item: 'VISOR', quantity: 0, reason: 'inget finns' }]))[0]!.type).toBe(
       'AllocationApproved',
     );
   });
 
   it('refuses the same line amended twice', () => {
     const error = refusal(() =>
-      given(proposed()).when(
+      when([proposed()],
         approve([
           { municipality: '0117', item: 'FFP2', quantity: 1, reason: 'a' },
           { municipality: '0117', item: 'FFP2', quantity: 2, reason: 'b' },
@@ -193,20 +192,20 @@ describe('approving', () => {
   });
 
   it('refuses a decision dated before the proposal', () => {
-    const error = refusal(() => given(proposed()).when(approve([], { decidedAt: '2026-03-08T09:00:00.000Z' })));
+    const error = refusal(() => when([proposed()], approve([], { decidedAt: '2026-03-08T09:00:00.000Z' })));
     expect(error).toMatchObject({ code: 'ALLOCATION.DECIDED_BEFORE_PROPOSAL', kind: 'invalid', details: { field: 'decidedAt' } });
   });
 });
 
 describe('rejecting', () => {
   it('records who rejected the proposal and why', () => {
-    expect(given(proposed()).when(reject)).toEqual([
+    expect(when([proposed()], reject)).toEqual([
       { type: 'AllocationRejected', data: { allocationId: ID, county: '01', decidedBy: ['Anna Lind'], note: 'Inväntar nya rapporter' } },
     ]);
   });
 
   it('refuses a rejection dated before the proposal', () => {
-    expect(refusal(() => given(proposed()).when({ ...reject, decidedAt: '2026-03-01T00:00:00Z' } as AllocationCommand)).code).toBe(
+    expect(refusal(() => when([proposed()], { ...reject, decidedAt: '2026-03-01T00:00:00Z' } as AllocationCommand)).code).toBe(
       'ALLOCATION.DECIDED_BEFORE_PROPOSAL',
     );
   });
@@ -219,20 +218,20 @@ describe('one decision per round', () => {
     ['rejected', 'approve', rejected, approve()],
     ['rejected', 'reject', rejected, reject],
   ] as const)('refuses to decide a round %s already (%s)', (status, _what, decision, command) => {
-    const error = refusal(() => given(proposed(), decision()).when(command));
+    const error = refusal(() => when([proposed(), decision()], command));
     expect(error).toMatchObject({ code: 'ALLOCATION.ALREADY_DECIDED', kind: 'rule', details: { status } });
   });
 
   it('knows no round that was never proposed', () => {
-    expect(refusal(() => given().when(approve()))).toMatchObject({ code: 'ALLOCATION.NOT_FOUND', kind: 'not-found' });
-    expect(refusal(() => given().when(reject))).toMatchObject({ code: 'ALLOCATION.NOT_FOUND', kind: 'not-found' });
+    expect(refusal(() => when([], approve()))).toMatchObject({ code: 'ALLOCATION.NOT_FOUND', kind: 'not-found' });
+    expect(refusal(() => when([], reject))).toMatchObject({ code: 'ALLOCATION.NOT_FOUND', kind: 'not-found' });
   });
 });
 
 describe('the events decided', () => {
   it('pass their schemas', () => {
     const registry = new EventRegistry().register(...ALLOCATION_EVENTS);
-    const amended = given(proposed()).when(approve([{ municipality: '0120', item: 'FFP2', quantity: 0, reason: 'x' }]))[0]!;
+    const amended = when([proposed()], approve([{ municipality: '0120', item: 'FFP2', quantity: 0, reason: 'x' }]))[0]!;
     for (const event of [proposed(), approved(), rejected(), amended]) {
       expect(() =>
         registry.checkForWrite({

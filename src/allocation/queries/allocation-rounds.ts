@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { UUID } from '../../shared/ids.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
@@ -16,7 +17,6 @@ import { driftFor } from './decision-drift.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class AllocationRoundsQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ example: '01', description: 'The county (required; the guard checks it is the caller’s)' })

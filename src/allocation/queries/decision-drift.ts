@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { UUID } from '../../shared/ids.js';
 import type { InputDifference } from '../domain/compare-round.js';
 
 /** What changed in a decided round's inputs since the decision, as the log knows it now. */
@@ -17,8 +18,6 @@ export interface DriftSummary {
     readonly now: unknown;
   }[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface DriftRow {
   allocation_id: string;

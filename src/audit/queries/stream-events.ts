@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { StreamNotFoundError } from '../../event-store/errors.js';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.js';
+import { EVENT_STORE, type EventStore, MAX_LOG_POSITION, type RecordedEvent } from '../../event-store/event-store.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { IsLogNumber } from '../../http/request-fields.js';
 import { ReferenceData } from '../../reference/reference-data.js';
@@ -15,7 +15,7 @@ import { DomainError } from '../../shared/domain-error.js';
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 
 export class StreamQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ type: String, example: '0', description: 'First revision to return, 0 to 9223372036854775807' })
+  @ApiPropertyOptional({ type: String, example: '0', description: `First revision to return, 0 to ${MAX_LOG_POSITION}` })
   @IsOptional()
   @IsLogNumber()
   fromRevision?: string;

@@ -9,13 +9,14 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { loadStream } from '../../event-store/command-handling.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { deliveryDecider } from '../domain/delivery.decider.js';
 import { deliveryStream } from '../domain/delivery.events.js';
+import { UUID } from '../../shared/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class DeliveryReceiptLineDto {
@@ -71,6 +72,7 @@ export class ReceiveDeliveryHandler implements ICommandHandler<ReceiveDelivery, 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -78,9 +80,7 @@ export class ReceiveDeliveryHandler implements ICommandHandler<ReceiveDelivery, 
     this.reference.requireItems(body.lines);
     await this.assertMayReceive(deliveryId, context);
     const receivedAt = body.receivedAt ? new Date(body.receivedAt) : context.now;
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: deliveryStream(deliveryId),
       decider: deliveryDecider,
       command: { type: 'ReceiveDelivery', deliveryId, receivedAt, lines: body.lines, now: context.now },

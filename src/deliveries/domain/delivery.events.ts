@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../../event-store/event-registry.js';
+import { defineEvent } from '../../shared/event-definition.js';
 import type { DomainEvent } from '../../shared/decider.js';
 import { countyCode, id, instant, itemCode, municipalityCode, positiveUnits, text, units, warehouseId } from '../../shared/schemas.js';
 

@@ -1,10 +1,11 @@
 import { Controller, Get, Injectable, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { UUID } from '../../shared/ids.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { ExportLimits } from '../../http/export-limits.js';
@@ -14,7 +15,6 @@ import { ReferenceData } from '../../reference/reference-data.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { DELIVERY_HISTORY, DELIVERY_STATUSES, type DeliveryStatus, type DispatchedLot } from '../projections/delivery-history.projector.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const PERIOD_MESSAGE = 'must be an ISO date (2026-03-02) or a date-time with an offset (2026-03-02T06:00:00Z)';

@@ -1,12 +1,10 @@
-import type { EventFilter, LogPosition, RecordedEvent } from '../event-store.js';
+import { type EventFilter, type LogPosition, MAX_LOG_POSITION, type RecordedEvent } from '../event-store.js';
 
 export interface TailPage {
   readonly events: RecordedEvent[];
   readonly visibleHead: LogPosition;
   readonly heldBack: boolean;
 }
-
-const MAX_POSITION = 2n ** 63n - 1n;
 
 /** How recently a read of the tail may be shared with a caller woken by the same wake-up. */
 const SHARE_MS = 5;
@@ -93,7 +91,7 @@ export class LiveTail {
       if (this.start === undefined) {
         // The first read only finds where the end is (nothing is after the largest position);
         // subscriptions behind it read for themselves.
-        const head = await this.readPage(MAX_POSITION, this.pageSize);
+        const head = await this.readPage(MAX_LOG_POSITION, this.pageSize);
         if (epoch !== this.epoch) continue;
         this.start = this.position = head.visibleHead;
         this.heldBack = head.heldBack;

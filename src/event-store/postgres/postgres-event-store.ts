@@ -22,6 +22,7 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '../event-store.js';
+import { isDatabaseUnavailable } from '../../database/unavailable.js';
 import { LiveTail } from './live-tail.js';
 import { LogNotifier } from './log-notifier.js';
 
@@ -48,13 +49,6 @@ const COLUMNS = 'position, stream_id, revision, type, data, metadata, recorded_a
  * carry the log's offset (see the log-position-offset migration).
  */
 const FRONTIER = `((pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT xid_offset FROM event_log_offset)) * 1000000)`;
-/**
- * Errors that mean "the database is not there, or did not answer in time", as opposed to "the
- * request was wrong": connection failures, a server shutting down or out of connections, a
- * statement the server cancelled at its deadline (57014) and a session it ended for idling in a
- * transaction (25P03).
- */
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300', '57014', '25P03']);
 /** SQLSTATE of a statement the server cancelled (statement_timeout): its transaction rolled back. */
 const STATEMENT_CANCELLED = '57014';
 
@@ -72,16 +66,6 @@ const toEvent = (row: EventRow): RecordedEvent => ({
 const expectation = (expected: ExpectedRevision): [kind: string, revision: string | null] =>
   typeof expected === 'bigint' ? ['exact', expected.toString()] : [expected, null];
 
-export const isUnavailable = (error: unknown): boolean => {
-  const e = error as { code?: string; message?: string } | undefined;
-  if (!e) return false;
-  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code)) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Query read timeout|timeout exceeded when trying to connect|timeout expired/i.test(
-    e.message ?? '',
-  );
-};
-
 /**
  * What a failure of the append statement, once sent, says about the write. The server's own answer
  * is certain: a cancelled statement (57014) or any other error it reports for the statement rolled
@@ -94,14 +78,14 @@ const appendFailure = (error: unknown): unknown => {
   if (e?.code === STATEMENT_CANCELLED || /not queryable/i.test(e?.message ?? '')) {
     return new EventStoreUnavailableError('the event log database did not run the append; nothing was written', { cause: error });
   }
-  if (isUnavailable(error)) {
+  if (isDatabaseUnavailable(error)) {
     return new EventStoreOutcomeUnknownError('the event log database did not answer the append', { cause: error });
   }
   return error;
 };
 
 const wrapUnavailable = (error: unknown): unknown =>
-  isUnavailable(error) ? new EventStoreUnavailableError('the event log database is unavailable', { cause: error }) : error;
+  isDatabaseUnavailable(error) ? new EventStoreUnavailableError('the event log database is unavailable', { cause: error }) : error;
 
 /** SQL and parameters that narrow a whole-log read to a filter. */
 const filterSql = (filter: EventFilter | undefined, params: unknown[]): string => {
@@ -166,7 +150,7 @@ export class PostgresEventStore implements EventStore {
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw isUnavailable(error) ? new EventStoreUnavailableError('the event log database is unavailable', { cause: error }) : error;
+      throw isDatabaseUnavailable(error) ? new EventStoreUnavailableError('the event log database is unavailable', { cause: error }) : error;
     }
     let broken: Error | undefined;
     try {
@@ -192,7 +176,7 @@ export class PostgresEventStore implements EventStore {
         throw new WrongExpectedVersionError(streamId, describeExpected(expected), actual);
       }
       // A connection that failed goes back broken, so that the pool drops it.
-      if (isUnavailable(error) && e.code !== STATEMENT_CANCELLED) broken = error as Error;
+      if (isDatabaseUnavailable(error) && e.code !== STATEMENT_CANCELLED) broken = error as Error;
       throw appendFailure(error);
     } finally {
       client.release(broken);

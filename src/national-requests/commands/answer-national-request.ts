@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { UUID } from '../../shared/ids.js';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
@@ -8,15 +9,15 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { IsListOf, IsText } from '../../http/request-fields.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { loadStream } from '../../event-store/command-handling.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { nationalRequestStream } from '../domain/national-request.events.js';
 import { nationalRequestDecider, type NationalRequestOutcome } from '../domain/national-request.decider.js';
 import { NationalRequestLineDto } from '../national-request-line.dto.js';
 
 const OUTCOMES = ['granted', 'partly-granted', 'refused'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class AnswerNationalRequestDto {
   @ApiProperty({ enum: OUTCOMES, example: 'partly-granted' })
@@ -58,6 +59,7 @@ export class AnswerNationalRequestHandler implements ICommandHandler<AnswerNatio
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -68,9 +70,7 @@ export class AnswerNationalRequestHandler implements ICommandHandler<AnswerNatio
     // An operator whose token names a county answers only that county's requests; its county is known once loaded.
     const { state } = await loadStream(this.store, this.registry, nationalRequestStream(requestId), nationalRequestDecider);
     if (state.status !== 'none') assertInScope(context.actor, { county: state.county });
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: nationalRequestStream(requestId),
       decider: nationalRequestDecider,
       command: { type: 'AnswerNationalRequest', requestId, outcome: body.outcome, lines, ...(body.note === undefined ? {} : { note: body.note }) },

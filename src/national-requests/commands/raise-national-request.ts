@@ -8,8 +8,8 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { IsListOf, IsText } from '../../http/request-fields.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { loadRound } from '../../allocation/load-round.js';
 import { nationalRequestStream } from '../domain/national-request.events.js';
@@ -54,6 +54,7 @@ export class RaiseNationalRequestHandler implements ICommandHandler<RaiseNationa
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -61,9 +62,7 @@ export class RaiseNationalRequestHandler implements ICommandHandler<RaiseNationa
     this.reference.requireItems(body.lines);
     const round = body.allocationId === undefined ? undefined : await this.unmetOf(body.allocationId, context);
     const requestId = newEntityId(context, 'national-request');
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: nationalRequestStream(requestId),
       decider: nationalRequestDecider,
       command: {

@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags }
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import type { CommandContext } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { IsText } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
@@ -37,13 +37,12 @@ export class CancelPurchaseHandler implements ICommandHandler<CancelPurchase, Ca
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
   ) {}
 
   async execute({ purchaseId, body, context }: CancelPurchase): Promise<CancelPurchaseResult> {
     await loadPurchaseInScope(this.store, this.registry, purchaseId, context.actor);
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: purchaseStream(purchaseId),
       decider: purchaseDecider,
       command: { type: 'CancelPurchase', reason: body.reason },

@@ -1,15 +1,13 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
-import { EventRegistry } from '../../event-store/event-registry.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData, type Warehouse } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
@@ -66,8 +64,7 @@ export class OrderPurchase extends Command<OrderPurchaseResult> {
 @CommandHandler(OrderPurchase)
 export class OrderPurchaseHandler implements ICommandHandler<OrderPurchase, OrderPurchaseResult> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -76,9 +73,7 @@ export class OrderPurchaseHandler implements ICommandHandler<OrderPurchase, Orde
     this.reference.requireItems(body.lines);
     const expectedAt = body.expectedAt === undefined ? undefined : new Date(body.expectedAt).toISOString();
     const purchaseId = newEntityId(context, 'purchase');
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: purchaseStream(purchaseId),
       decider: purchaseDecider,
       command: {

@@ -7,8 +7,8 @@ import { EVENT_STORE, type EventStore, type LogPosition, type NewEvent } from '.
 import { ReactionsService } from '../../projections/reaction.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { businessTime, IsInstant, IsListOf } from '../../http/request-fields.js';
 import { ReceivedLineDto } from '../../warehouse/received-line.dto.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
@@ -62,6 +62,7 @@ export class ReceivePurchaseHandler implements ICommandHandler<ReceivePurchase, 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
     private readonly reactions: ReactionsService,
   ) {}
@@ -72,9 +73,7 @@ export class ReceivePurchaseHandler implements ICommandHandler<ReceivePurchase, 
     const receivedAt = businessTime(body.receivedAt, 'receivedAt', context.now);
     const receiptId = newEntityId(context, 'purchase-receipt');
     const streamId = purchaseStream(purchaseId);
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId,
       decider: purchaseDecider,
       command: { type: 'ReceivePurchase', receiptId, lines: body.lines, acceptOverDelivery: body.acceptOverDelivery ?? false },

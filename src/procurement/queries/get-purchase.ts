@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.js';

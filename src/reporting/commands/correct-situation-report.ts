@@ -1,13 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { EventRegistry } from '../../event-store/event-registry.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { situationReportDecider } from '../domain/situation-report.decider.js';
 import { municipalityStream } from '../domain/situation-report.events.js';
 import { ReportFiguresDto } from '../report-figures.dto.js';
@@ -39,8 +37,7 @@ export class CorrectSituationReport extends Command<CorrectSituationReportResult
 @CommandHandler(CorrectSituationReport)
 export class CorrectSituationReportHandler implements ICommandHandler<CorrectSituationReport, CorrectSituationReportResult> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -56,9 +53,7 @@ export class CorrectSituationReportHandler implements ICommandHandler<CorrectSit
       reason: body.reason,
       figures: body,
     } as const;
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId,
       decider: situationReportDecider,
       command,

@@ -1,14 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Inject } from '@nestjs/common';
 import { IsInstant } from '../../http/request-fields.js';
-import { EventRegistry } from '../../event-store/event-registry.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { situationReportDecider } from '../domain/situation-report.decider.js';
 import { municipalityStream } from '../domain/situation-report.events.js';
 import { ReportFiguresDto } from '../report-figures.dto.js';
@@ -38,8 +35,7 @@ export class ReportSituation extends Command<ReportSituationResult> {
 @CommandHandler(ReportSituation)
 export class ReportSituationHandler implements ICommandHandler<ReportSituation, ReportSituationResult> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -47,9 +43,7 @@ export class ReportSituationHandler implements ICommandHandler<ReportSituation, 
     this.reference.requireItems(body.lines);
     const reportedAt = new Date(body.reportedAt);
     const reportId = newEntityId(context, 'report');
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: municipalityStream(municipality),
       decider: situationReportDecider,
       command: { type: 'ReportSituation', reportId, municipality, reportedAt, figures: body, now: context.now },

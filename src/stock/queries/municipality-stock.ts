@@ -4,7 +4,7 @@ import { IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { IsInstant } from '../../http/request-fields.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
+import { EVENT_STORE, type EventStore, MAX_LOG_POSITION } from '../../event-store/event-store.js';
 import { ProjectionLaggingException } from '../../http/problem-details.filter.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ProjectionsService } from '../../projections/projections.service.js';
@@ -15,7 +15,6 @@ import { projectStock, STOCK_STATUSES, type StockStatus, type StockThresholds, w
 import { MUNICIPALITY_STOCK } from '../projections/municipality-stock.projector.js';
 
 const POSITION = /^\d{1,19}$/;
-const MAX_POSITION = 2n ** 63n - 1n;
 
 export class StockMomentQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ example: '2026-03-06T12:00:00+01:00', description: 'Business time to project the stock at; now when omitted' })
@@ -138,7 +137,7 @@ const FACTS = `
         FROM stock_deliveries d
        WHERE d.municipality = i.municipality AND d.item = i.item AND d.received_at IS NOT NULL
          AND d.dispatched_at <= $2 AND d.dispatch_position <= $3
-         AND d.dispatched_at >= CASE WHEN $3::bigint < ${MAX_POSITION} THEN '-infinity' ELSE $2::timestamptz - coalesce(i.longest_transit, interval '0') END
+         AND d.dispatched_at >= CASE WHEN $3::bigint < ${MAX_LOG_POSITION} THEN '-infinity' ELSE $2::timestamptz - coalesce(i.longest_transit, interval '0') END
          AND NOT (d.received_at <= $2 AND d.receipt_position <= $3)
     ) later ON true
    WHERE i.municipality = ANY ($1::text[])
@@ -201,7 +200,7 @@ export class MunicipalityStockQuery {
 
   /** One entry per municipality asked for, in the order asked, those with no data included. */
   async forMunicipalities(codes: readonly string[], moment: StockMoment): Promise<MunicipalityStock[]> {
-    const params = [codes, moment.asOf.toISOString(), moment.knownAt?.toString() ?? MAX_POSITION.toString()] as const;
+    const params = [codes, moment.asOf.toISOString(), moment.knownAt?.toString() ?? MAX_LOG_POSITION.toString()] as const;
     const [facts, lastReports] = await this.rows(params);
     const catalogueOrder = new Map(this.reference.items.map((item, i) => [item.code, i]));
     const order = (item: string) => catalogueOrder.get(item) ?? Number.MAX_SAFE_INTEGER;
@@ -373,7 +372,7 @@ export class StockReadsController {
     const asOf = query.asOf === undefined ? new Date() : new Date(query.asOf);
     if (query.knownAt === undefined) return { asOf };
     const knownAt = BigInt(query.knownAt);
-    if (knownAt > MAX_POSITION) {
+    if (knownAt > MAX_LOG_POSITION) {
       throw new DomainError('STOCK.BAD_POSITION', 'knownAt is beyond any log position', 'invalid', { field: 'knownAt' });
     }
     const head = await this.store.headPosition();

@@ -1,13 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { EventRegistry } from '../../event-store/event-registry.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { ADJUSTMENT_REASONS, type AdjustmentReason, type StockAdjustedData, warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
@@ -100,8 +98,7 @@ export class AdjustStock extends Command<AdjustStockResult> {
 @CommandHandler(AdjustStock)
 export class AdjustStockHandler implements ICommandHandler<AdjustStock, AdjustStockResult> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -109,9 +106,7 @@ export class AdjustStockHandler implements ICommandHandler<AdjustStock, AdjustSt
     this.reference.requireItems(body.lines);
     const adjustedAt = businessTime(body.adjustedAt, 'adjustedAt', context.now);
     const adjustmentId = newEntityId(context, 'stock-adjustment');
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: warehouseStream(warehouseId),
       decider: warehouseDecider,
       command: {

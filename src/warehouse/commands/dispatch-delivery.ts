@@ -1,14 +1,12 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { EventRegistry } from '../../event-store/event-registry.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReactionsService } from '../../projections/reaction.js';
 import { type Municipality, ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { type DeliveryDispatchedData, warehouseStream } from '../domain/warehouse.events.js';
@@ -77,8 +75,7 @@ export class DispatchDelivery extends Command<DispatchDeliveryResult> {
 @CommandHandler(DispatchDelivery)
 export class DispatchDeliveryHandler implements ICommandHandler<DispatchDelivery, DispatchDeliveryResult> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
     private readonly reactions: ReactionsService,
   ) {}
@@ -89,9 +86,7 @@ export class DispatchDeliveryHandler implements ICommandHandler<DispatchDelivery
     const dispatchedAt = businessTime(body.dispatchedAt, 'dispatchedAt', context.now);
     const deliveryId = newEntityId(context, 'delivery');
     const streamId = warehouseStream(warehouseId);
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId,
       decider: warehouseDecider,
       command: {

@@ -6,8 +6,9 @@ import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
-import { Context } from '../../shared/command-context.decorator.js';
-import { handleCommand, loadStream } from '../../shared/command-handling.js';
+import { Context } from '../../http/command-context.decorator.js';
+import { loadStream } from '../../event-store/command-handling.js';
+import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { nationalRequestStream } from '../../national-requests/domain/national-request.events.js';
 import { nationalRequestDecider } from '../../national-requests/domain/national-request.decider.js';
@@ -78,6 +79,7 @@ export class ReceiveStockHandler implements ICommandHandler<ReceiveStock, Receiv
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly registry: EventRegistry,
+    private readonly commands: CommandHandling,
     private readonly reference: ReferenceData,
   ) {}
 
@@ -88,9 +90,7 @@ export class ReceiveStockHandler implements ICommandHandler<ReceiveStock, Receiv
       await this.requireRequestOfCounty(body.nationalRequestId, warehouseId);
     }
     const receiptId = newEntityId(context, 'stock-receipt');
-    const result = await handleCommand({
-      store: this.store,
-      registry: this.registry,
+    const result = await this.commands.handle({
       streamId: warehouseStream(warehouseId),
       decider: warehouseDecider,
       command: {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { hasReceipt, hasReservation, onHand, reserved, unreserved, warehouseDecider, type AdjustStockLine, type DispatchLine, type WarehouseCommand } from './warehouse.decider.js';
 import { WAREHOUSE_EVENTS, type AdjustmentReason, type StockReceivedData, type StockReservedData, type WarehouseEvent } from './warehouse.events.js';
-import { refusal } from '../../../test/support/decider.js';
+import { deciderSpec, refusal } from '../../../test/support/decider.js';
 
 const W = '01-central';
 const ID = '3b9d6a52-0c1e-4f7a-9d2b-6e8f0a1c2d3e';
@@ -12,10 +12,7 @@ const receipt = (lines: StockReceivedData['lines'], source: StockReceivedData['s
   data: { receiptId: ID, warehouseId: W, source, from: 'Företaget AB', lines },
 });
 
-const stateOf = (events: WarehouseEvent[]) => events.reduce(warehouseDecider.evolve, warehouseDecider.initialState());
-const given = (...events: WarehouseEvent[]) => ({
-  when: (command: WarehouseCommand) => warehouseDecider.decide(command, stateOf(events)),
-});
+const { given, when } = deciderSpec(warehouseDecider);
 
 
 const ALLOCATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -62,11 +59,11 @@ describe('receiving stock from other sources', () => {
       from: 'Företaget AB',
       lines: [{ item: 'FFP2', quantity: 100, lot: 'A', expiresOn: '2027-01-31' }],
     };
-    expect(given().when(command)).toEqual([receipt([{ item: 'FFP2', quantity: 100, lot: 'A', expiresOn: '2027-01-31' }])]);
+    expect(when([], command)).toEqual([receipt([{ item: 'FFP2', quantity: 100, lot: 'A', expiresOn: '2027-01-31' }])]);
   });
 
   it('records a national allocation with the request it answers', () => {
-    const [event] = given().when({
+    const [event] = when([], {
       type: 'ReceiveStock',
       receiptId: ID,
       warehouseId: W,
@@ -89,7 +86,7 @@ describe('receiving stock from other sources', () => {
   });
 
   it('refuses a national request on another source', () => {
-    expect(refusal(() => given().when(receiveFrom('return', { nationalRequestId: ID })))).toMatchObject({
+    expect(refusal(() => when([], receiveFrom('return', { nationalRequestId: ID })))).toMatchObject({
       code: 'WAREHOUSE.NATIONAL_REQUEST_NOT_EXPECTED',
       kind: 'invalid',
       details: { field: 'nationalRequestId' },
@@ -97,11 +94,11 @@ describe('receiving stock from other sources', () => {
   });
 
   it('refuses goods from a purchase: they are received against the purchase', () => {
-    expect(refusal(() => given().when(receiveFrom('purchase')))).toMatchObject({ code: 'WAREHOUSE.PURCHASE_RECEIPT_NOT_HERE', kind: 'invalid', details: { field: 'source' } });
+    expect(refusal(() => when([], receiveFrom('purchase')))).toMatchObject({ code: 'WAREHOUSE.PURCHASE_RECEIPT_NOT_HERE', kind: 'invalid', details: { field: 'source' } });
   });
 
   it('adds up stock of every source, per item and lot', () => {
-    const state = stateOf([
+    const state = given([
       receipt([{ item: 'FFP2', quantity: 100, lot: 'A' }], 'purchase'),
       receipt([{ item: 'FFP2', quantity: 50, lot: 'A' }, { item: 'FFP2', quantity: 7 }], 'return'),
     ]);
@@ -113,7 +110,7 @@ describe('receiving stock from other sources', () => {
 
 describe('dispatching', () => {
   it('takes the earliest expiry first, then undated lots, then stock without a lot', () => {
-    const [event] = given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 95 }]));
+    const [event] = when([mixedLots], dispatch([{ item: 'FFP2', quantity: 95 }]));
     expect(event).toEqual({
       type: 'DeliveryDispatched',
       data: {
@@ -139,24 +136,24 @@ describe('dispatching', () => {
   });
 
   it('takes from the named lot only', () => {
-    const [event] = given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 15, lot: 'LATE' }]));
+    const [event] = when([mixedLots], dispatch([{ item: 'FFP2', quantity: 15, lot: 'LATE' }]));
     expect(event).toMatchObject({ data: { lines: [{ lots: [{ lot: 'LATE', expiresOn: '2027-06-30', quantity: 15 }] }] } });
   });
 
   it('records the allocation and the vehicle when given', () => {
     const command = { ...dispatch([{ item: 'FFP2', quantity: 1 }]), allocationId: ID, vehicle: 'ABC 123' } as WarehouseCommand;
-    const [event] = given(mixedLots, reservation([{ municipality: '0115', item: 'FFP2', quantity: 5 }])).when(command);
+    const [event] = when([mixedLots, reservation([{ municipality: '0115', item: 'FFP2', quantity: 5 }])], command);
     expect(event).toMatchObject({ data: { allocationId: ID, vehicle: 'ABC 123' } });
   });
 
   it('moves on past what the dispatch before it took', () => {
-    const first = given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 45 }]));
-    const [second] = given(mixedLots, ...first).when(dispatch([{ item: 'FFP2', quantity: 10 }]));
+    const first = when([mixedLots], dispatch([{ item: 'FFP2', quantity: 45 }]));
+    const [second] = when([mixedLots, ...first], dispatch([{ item: 'FFP2', quantity: 10 }]));
     expect(second).toMatchObject({ data: { lines: [{ lots: [{ lot: 'LATE', quantity: 10 }] }] } });
   });
 
   it('refuses more than is on hand, saying how much there is', () => {
-    expect(refusal(() => given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 101 }])))).toMatchObject({
+    expect(refusal(() => when([mixedLots], dispatch([{ item: 'FFP2', quantity: 101 }])))).toMatchObject({
       code: 'WAREHOUSE.INSUFFICIENT_STOCK',
       kind: 'rule',
       details: { field: 'lines[0].quantity', item: 'FFP2', requested: 101, available: 100 },
@@ -164,21 +161,21 @@ describe('dispatching', () => {
   });
 
   it('refuses more than the named lot holds, though the item has more', () => {
-    expect(refusal(() => given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 21, lot: 'LATE' }])))).toMatchObject({
+    expect(refusal(() => when([mixedLots], dispatch([{ item: 'FFP2', quantity: 21, lot: 'LATE' }])))).toMatchObject({
       code: 'WAREHOUSE.INSUFFICIENT_STOCK',
       details: { item: 'FFP2', lot: 'LATE', requested: 21, available: 20 },
     });
   });
 
   it('refuses an item never received', () => {
-    expect(refusal(() => given(mixedLots).when(dispatch([{ item: 'VISOR', quantity: 1 }])))).toMatchObject({
+    expect(refusal(() => when([mixedLots], dispatch([{ item: 'VISOR', quantity: 1 }])))).toMatchObject({
       details: { item: 'VISOR', requested: 1, available: 0 },
     });
   });
 
   it('counts earlier lines of the same dispatch against the stock', () => {
     const error = refusal(() =>
-      given(mixedLots).when(
+      when([mixedLots],
         dispatch([
           { item: 'FFP2', quantity: 15, lot: 'LATE' },
           { item: 'FFP2', quantity: 86 },
@@ -189,9 +186,9 @@ describe('dispatching', () => {
   });
 
   it('can empty the warehouse, but not go below', () => {
-    const all = given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 100 }]));
-    expect(onHand(stateOf([mixedLots, ...all]), 'FFP2')).toBe(0);
-    expect(refusal(() => given(mixedLots, ...all).when(dispatch([{ item: 'FFP2', quantity: 1 }])))).toMatchObject({
+    const all = when([mixedLots], dispatch([{ item: 'FFP2', quantity: 100 }]));
+    expect(onHand(given([mixedLots, ...all]), 'FFP2')).toBe(0);
+    expect(refusal(() => when([mixedLots, ...all], dispatch([{ item: 'FFP2', quantity: 1 }])))).toMatchObject({
       details: { available: 0 },
     });
   });
@@ -199,7 +196,7 @@ describe('dispatching', () => {
 
 describe('adjusting', () => {
   it('writes off damaged stock of a lot', () => {
-    expect(given(mixedLots).when(adjust('damaged', [{ item: 'FFP2', lot: 'LATE', quantity: 5 }]))).toEqual([
+    expect(when([mixedLots], adjust('damaged', [{ item: 'FFP2', lot: 'LATE', quantity: 5 }]))).toEqual([
       {
         type: 'StockAdjusted',
         data: {
@@ -213,7 +210,7 @@ describe('adjusting', () => {
   });
 
   it('writes off expired stock of an item earliest expiry first', () => {
-    const [event] = given(mixedLots).when(adjust('expired', [{ item: 'FFP2', quantity: 45 }]));
+    const [event] = when([mixedLots], adjust('expired', [{ item: 'FFP2', quantity: 45 }]));
     expect(event).toMatchObject({
       data: {
         lines: [
@@ -230,14 +227,14 @@ describe('adjusting', () => {
   });
 
   it('refuses to write off more than is on hand', () => {
-    expect(refusal(() => given(mixedLots).when(adjust('damaged', [{ item: 'FFP2', lot: 'EARLY', quantity: 41 }])))).toMatchObject({
+    expect(refusal(() => when([mixedLots], adjust('damaged', [{ item: 'FFP2', lot: 'EARLY', quantity: 41 }])))).toMatchObject({
       code: 'WAREHOUSE.INSUFFICIENT_STOCK',
       details: { field: 'lines[0].quantity', requested: 41, available: 40 },
     });
   });
 
   it('records a count below the ledger as the difference, taken earliest expiry first', () => {
-    const [event] = given(mixedLots).when(adjust('counted', [{ item: 'FFP2', counted: 58 }]));
+    const [event] = when([mixedLots], adjust('counted', [{ item: 'FFP2', counted: 58 }]));
     expect(event).toMatchObject({
       data: {
         reason: 'counted',
@@ -257,7 +254,7 @@ describe('adjusting', () => {
   });
 
   it('records a count above the ledger into the lot counted, or without a lot', () => {
-    const [event] = given(mixedLots).when(
+    const [event] = when([mixedLots],
       adjust('counted', [
         { item: 'FFP2', lot: 'EARLY', counted: 45 },
         { item: 'FFP2', lot: 'NEW', counted: 3 },
@@ -276,13 +273,13 @@ describe('adjusting', () => {
   });
 
   it('records a count that confirms the ledger', () => {
-    const [event] = given(mixedLots).when(adjust('counted', [{ item: 'FFP2', counted: 100 }]));
+    const [event] = when([mixedLots], adjust('counted', [{ item: 'FFP2', counted: 100 }]));
     expect(event).toMatchObject({ data: { lines: [{ item: 'FFP2', counted: 100, change: 0, lots: [] }] } });
   });
 
   it('refuses a count that names the same goods twice', () => {
     const error = refusal(() =>
-      given(mixedLots).when(
+      when([mixedLots],
         adjust('counted', [
           { item: 'FFP2', lot: 'EARLY', counted: 40 },
           { item: 'FFP2', counted: 100 },
@@ -293,7 +290,7 @@ describe('adjusting', () => {
   });
 
   it('takes a signed change for another reason, with a note', () => {
-    const [event] = given(mixedLots).when(
+    const [event] = when([mixedLots],
       adjust('other', [{ item: 'FFP2', lot: 'UNDATED', change: -30 }, { item: 'FFP2', change: 4 }], 'lent to the hospital'),
     );
     expect(event).toMatchObject({
@@ -308,12 +305,12 @@ describe('adjusting', () => {
   });
 
   it('refuses another reason without a note', () => {
-    expect(refusal(() => given(mixedLots).when(adjust('other', [{ item: 'FFP2', change: 1 }])))).toMatchObject({
+    expect(refusal(() => when([mixedLots], adjust('other', [{ item: 'FFP2', change: 1 }])))).toMatchObject({
       code: 'WAREHOUSE.NOTE_REQUIRED',
       kind: 'invalid',
       details: { field: 'note' },
     });
-    expect(refusal(() => given(mixedLots).when(adjust('other', [{ item: 'FFP2', change: 1 }], '  ')))).toMatchObject({
+    expect(refusal(() => when([mixedLots], adjust('other', [{ item: 'FFP2', change: 1 }], '  ')))).toMatchObject({
       details: { field: 'note' },
     });
   });
@@ -330,7 +327,7 @@ describe('adjusting', () => {
       ['counted', { item: 'FFP2', counted: -1 }, 'lines[0].counted'],
     ];
     for (const [reason, line, field] of cases) {
-      expect(refusal(() => given(mixedLots).when(adjust(reason, [line], 'why')))).toMatchObject({
+      expect(refusal(() => when([mixedLots], adjust(reason, [line], 'why')))).toMatchObject({
         code: 'WAREHOUSE.ADJUSTMENT_LINE_INVALID',
         kind: 'invalid',
         details: { field },
@@ -339,15 +336,15 @@ describe('adjusting', () => {
   });
 
   it('refuses another reason taking more than is on hand', () => {
-    expect(refusal(() => given(mixedLots).when(adjust('other', [{ item: 'FFP2', change: -101 }], 'lost')))).toMatchObject({
+    expect(refusal(() => when([mixedLots], adjust('other', [{ item: 'FFP2', change: -101 }], 'lost')))).toMatchObject({
       code: 'WAREHOUSE.INSUFFICIENT_STOCK',
       details: { field: 'lines[0].change', requested: 101, available: 100 },
     });
   });
 
   it('folds adjustments into the stock per lot', () => {
-    const events = given(mixedLots).when(adjust('expired', [{ item: 'FFP2', quantity: 45 }]));
-    const state = stateOf([mixedLots, ...events]);
+    const events = when([mixedLots], adjust('expired', [{ item: 'FFP2', quantity: 45 }]));
+    const state = given([mixedLots, ...events]);
     expect(onHand(state, 'FFP2')).toBe(55);
     expect(onHand(state, 'FFP2', 'EARLY')).toBe(0);
     expect(state.stock.FFP2!.map((b) => b.lot)).toEqual([null, 'LATE', 'UNDATED']);
@@ -372,20 +369,20 @@ describe('reservations of approved allocations', () => {
     ({ ...dispatch(lines), municipality, allocationId }) as WarehouseCommand;
 
   it('hold stock per allocation, municipality and item, apart from what is on hand', () => {
-    const state = stateOf(held);
+    const state = given(held);
     expect(state.reservations).toEqual({ [ALLOCATION]: { '0115': { FFP2: 30, VISOR: 4 }, '0117': { FFP2: 20 } } });
     expect([onHand(state, 'FFP2'), reserved(state, 'FFP2'), unreserved(state, 'FFP2')]).toEqual([100, 50, 50]);
   });
 
   it('let a dispatch against the allocation take what it holds for the municipality, and draw it down', () => {
-    const first = given(...held).when(against([{ item: 'FFP2', quantity: 25 }, { item: 'VISOR', quantity: 4 }]));
+    const first = when([...held], against([{ item: 'FFP2', quantity: 25 }, { item: 'VISOR', quantity: 4 }]));
     expect(first).toMatchObject([{ type: 'DeliveryDispatched', data: { allocationId: ALLOCATION, municipality: '0115' } }]);
-    const state = stateOf([...held, ...first]);
+    const state = given([...held, ...first]);
     expect(state.reservations[ALLOCATION]).toEqual({ '0115': { FFP2: 5, VISOR: 0 }, '0117': { FFP2: 20 } });
     expect([onHand(state, 'FFP2'), reserved(state, 'FFP2')]).toEqual([75, 25]);
     // What remains for the municipality can still go; more cannot.
-    expect(given(...held, ...first).when(against([{ item: 'FFP2', quantity: 5 }]))[0]!.type).toBe('DeliveryDispatched');
-    expect(refusal(() => given(...held, ...first).when(against([{ item: 'FFP2', quantity: 6 }])))).toMatchObject({
+    expect(when([...held, ...first], against([{ item: 'FFP2', quantity: 5 }]))[0]!.type).toBe('DeliveryDispatched');
+    expect(refusal(() => when([...held, ...first], against([{ item: 'FFP2', quantity: 6 }])))).toMatchObject({
       code: 'WAREHOUSE.BEYOND_PLAN',
       kind: 'rule',
       details: { field: 'lines[0].quantity', item: 'FFP2', requested: 6, remaining: 5 },
@@ -394,7 +391,7 @@ describe('reservations of approved allocations', () => {
 
   it('refuse more than the plan holds for the municipality, lines of one item added up', () => {
     const error = refusal(() =>
-      given(...held).when(
+      when([...held],
         against([
           { item: 'FFP2', quantity: 20 },
           { item: 'FFP2', quantity: 11, lot: 'LATE' },
@@ -405,14 +402,14 @@ describe('reservations of approved allocations', () => {
   });
 
   it('refuse an item the plan does not hold for the municipality', () => {
-    expect(refusal(() => given(...held).when(against([{ item: 'VISOR', quantity: 1 }], '0117')))).toMatchObject({
+    expect(refusal(() => when([...held], against([{ item: 'VISOR', quantity: 1 }], '0117')))).toMatchObject({
       code: 'WAREHOUSE.BEYOND_PLAN',
       details: { field: 'lines[0].quantity', remaining: 0 },
     });
   });
 
   it('refuse a municipality outside the plan', () => {
-    expect(refusal(() => given(...held).when(against([{ item: 'FFP2', quantity: 1 }], '0114')))).toMatchObject({
+    expect(refusal(() => when([...held], against([{ item: 'FFP2', quantity: 1 }], '0114')))).toMatchObject({
       code: 'WAREHOUSE.NOT_IN_PLAN',
       kind: 'rule',
       details: { field: 'municipality' },
@@ -420,7 +417,7 @@ describe('reservations of approved allocations', () => {
   });
 
   it('refuse an allocation that holds nothing in this warehouse', () => {
-    expect(refusal(() => given(...held).when(against([{ item: 'FFP2', quantity: 1 }], '0115', ID)))).toMatchObject({
+    expect(refusal(() => when([...held], against([{ item: 'FFP2', quantity: 1 }], '0115', ID)))).toMatchObject({
       code: 'WAREHOUSE.UNKNOWN_ALLOCATION',
       kind: 'rule',
       details: { field: 'allocationId' },
@@ -428,34 +425,34 @@ describe('reservations of approved allocations', () => {
   });
 
   it('still know an allocation fully dispatched, and say nothing remains', () => {
-    const all = given(...held).when(against([{ item: 'FFP2', quantity: 30 }, { item: 'VISOR', quantity: 4 }]));
-    expect(refusal(() => given(...held, ...all).when(against([{ item: 'FFP2', quantity: 1 }])))).toMatchObject({
+    const all = when([...held], against([{ item: 'FFP2', quantity: 30 }, { item: 'VISOR', quantity: 4 }]));
+    expect(refusal(() => when([...held, ...all], against([{ item: 'FFP2', quantity: 1 }])))).toMatchObject({
       code: 'WAREHOUSE.BEYOND_PLAN',
       details: { remaining: 0 },
     });
   });
 
   it('keep a dispatch without an allocation to stock no allocation holds', () => {
-    expect(given(...held).when(dispatch([{ item: 'FFP2', quantity: 50 }]))[0]!.type).toBe('DeliveryDispatched');
-    expect(refusal(() => given(...held).when(dispatch([{ item: 'FFP2', quantity: 51 }])))).toMatchObject({
+    expect(when([...held], dispatch([{ item: 'FFP2', quantity: 50 }]))[0]!.type).toBe('DeliveryDispatched');
+    expect(refusal(() => when([...held], dispatch([{ item: 'FFP2', quantity: 51 }])))).toMatchObject({
       code: 'WAREHOUSE.INSUFFICIENT_STOCK',
       kind: 'rule',
       details: { field: 'lines[0].quantity', item: 'FFP2', requested: 51, available: 50, reserved: 50 },
     });
-    expect(refusal(() => given(...held).when(dispatch([{ item: 'VISOR', quantity: 5 }, { item: 'VISOR', quantity: 2 }])))).toMatchObject({
+    expect(refusal(() => when([...held], dispatch([{ item: 'VISOR', quantity: 5 }, { item: 'VISOR', quantity: 2 }])))).toMatchObject({
       details: { field: 'lines[1].quantity', requested: 2, available: 1 },
     });
   });
 
   it('free stock for other dispatches as the allocation is delivered', () => {
-    const delivered = given(...held).when(against([{ item: 'FFP2', quantity: 30 }]));
+    const delivered = when([...held], against([{ item: 'FFP2', quantity: 30 }]));
     // 70 on hand, 20 still held for 0117: 50 free, as before the delivery.
-    expect(unreserved(stateOf([...held, ...delivered]), 'FFP2')).toBe(50);
+    expect(unreserved(given([...held, ...delivered]), 'FFP2')).toBe(50);
   });
 
   it('do not hold back write-offs: damage is a fact', () => {
-    const [event] = given(...held).when(adjust('damaged', [{ item: 'FFP2', quantity: 80 }]));
-    const state = stateOf([...held, event!]);
+    const [event] = when([...held], adjust('damaged', [{ item: 'FFP2', quantity: 80 }]));
+    const state = given([...held, event!]);
     expect([onHand(state, 'FFP2'), reserved(state, 'FFP2'), unreserved(state, 'FFP2')]).toEqual([20, 50, 0]);
   });
 
@@ -472,7 +469,7 @@ describe('reservations of approved allocations', () => {
         lines: [{ item: 'FFP2', quantity: 5, lots: [{ lot: 'EARLY', expiresOn: '2026-09-30', quantity: 5 }] }],
       },
     };
-    const state = stateOf([...held, recorded]);
+    const state = given([...held, recorded]);
     expect([onHand(state, 'FFP2'), reserved(state, 'FFP2')]).toEqual([95, 50]);
     expect(state.reservations[ID]).toBeUndefined();
   });
@@ -483,9 +480,9 @@ describe('the events decided', () => {
     const registry = new EventRegistry().register(...WAREHOUSE_EVENTS);
     const decided = [
       mixedLots,
-      ...given(mixedLots).when(dispatch([{ item: 'FFP2', quantity: 95 }])),
-      ...given(mixedLots).when(adjust('counted', [{ item: 'FFP2', counted: 100 }])),
-      ...given(mixedLots).when(adjust('other', [{ item: 'FFP2', change: -60 }, { item: 'VISOR', change: 2 }], 'moved')),
+      ...when([mixedLots], dispatch([{ item: 'FFP2', quantity: 95 }])),
+      ...when([mixedLots], adjust('counted', [{ item: 'FFP2', counted: 100 }])),
+      ...when([mixedLots], adjust('other', [{ item: 'FFP2', change: -60 }, { item: 'VISOR', change: 2 }], 'moved')),
       reservation([{ municipality: '0115', item: 'FFP2', quantity: 30 }]),
     ];
     for (const event of decided) {
@@ -509,7 +506,7 @@ describe('what the warehouse knows it has recorded (so a reaction run twice appl
       type: 'StockReceived',
       data: { receiptId: 'r-2', warehouseId: W, source: 'purchase', from: 'Leverantören AB', lines: [{ item: 'FFP2', quantity: 1 }] },
     };
-    const state = stateOf([receipt([{ item: 'FFP2', quantity: 5 }]), other]);
+    const state = given([receipt([{ item: 'FFP2', quantity: 5 }]), other]);
     expect(hasReceipt(state, ID)).toBe(true);
     expect(hasReceipt(state, 'r-2')).toBe(true);
     expect(hasReceipt(state, 'r-3')).toBe(false);
@@ -517,7 +514,7 @@ describe('what the warehouse knows it has recorded (so a reaction run twice appl
   });
 
   it('knows every allocation it holds stock for, also once fully dispatched', () => {
-    const held = stateOf([
+    const held = given([
       receipt([{ item: 'FFP2', quantity: 10 }]),
       reservation([{ municipality: '0115', item: 'FFP2', quantity: 10 }], ALLOCATION),
     ]);

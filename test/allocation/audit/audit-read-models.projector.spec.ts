@@ -4,7 +4,7 @@ import { DecisionDriftProjection } from '../../../src/allocation/projections/dec
 import { driftFor } from '../../../src/allocation/queries/decision-drift.js';
 import { NationalRequestsProjection } from '../../../src/national-requests/projections/national-requests.projector.js';
 import { NationalRequestsQuery } from '../../../src/national-requests/queries/national-requests.js';
-import type { Actor } from '../../../src/auth/actor.js';
+import type { Actor } from '../../../src/shared/actor.js';
 import type { RecordedEvent } from '../../../src/event-store/event-store.js';
 import type { Projection } from '../../../src/projections/projection.js';
 import { applyTwice, correctionData, line, receiptData, reportData } from '../../deliveries/fixtures.js';

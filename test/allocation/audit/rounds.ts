@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../../src/auth/actor.js';
+import type { Actor } from '../../../src/shared/actor.js';
 import { DELIVERY_EVENTS } from '../../../src/deliveries/domain/delivery.events.js';
 import { EventRegistry } from '../../../src/event-store/event-registry.js';
 import type { EventStore, NewEvent } from '../../../src/event-store/event-store.js';
@@ -16,7 +16,7 @@ import { NATIONAL_REQUEST_EVENTS } from '../../../src/national-requests/domain/n
 import { ReferenceData } from '../../../src/reference/reference-data.js';
 import { REPORTING_EVENTS } from '../../../src/reporting/domain/situation-report.events.js';
 import type { CommandContext } from '../../../src/shared/command-context.js';
-import { toNewEvents } from '../../../src/shared/command-handling.js';
+import { toNewEvents } from '../../../src/event-store/command-handling.js';
 import { WAREHOUSE_EVENTS } from '../../../src/warehouse/domain/warehouse.events.js';
 
 /**

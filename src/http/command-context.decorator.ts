@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { IdempotentHttpRequest } from '../http/idempotency.interceptor.js';
-import type { CommandContext } from './command-context.js';
+import type { IdempotentHttpRequest } from './idempotency.interceptor.js';
+import type { CommandContext } from '../shared/command-context.js';
 
 /** The command context of a request: the verified actor, its correlation id and idempotency key. */
 export const Context = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {

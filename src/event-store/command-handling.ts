@@ -1,10 +1,10 @@
-import { WrongExpectedVersionError, StreamNotFoundError } from '../event-store/errors.js';
-import { rememberAtMost } from './bounded-map.js';
-import { commandEventId } from '../event-store/event-ids.js';
-import type { EventRegistry } from '../event-store/event-registry.js';
-import type { EventStore, ExpectedRevision, LogPosition, NewEvent, RecordedEvent } from '../event-store/event-store.js';
-import { type CommandContext, idempotencySeed } from './command-context.js';
-import type { Decider, DomainEvent } from './decider.js';
+import { WrongExpectedVersionError, StreamNotFoundError } from './errors.js';
+import { rememberAtMost } from '../shared/bounded-map.js';
+import { commandEventId } from './event-ids.js';
+import type { EventRegistry } from './event-registry.js';
+import type { EventStore, ExpectedRevision, LogPosition, NewEvent, RecordedEvent } from './event-store.js';
+import { type CommandContext, idempotencySeed } from '../shared/command-context.js';
+import type { Decider, DomainEvent } from '../shared/decider.js';
 
 export interface CommandResult<Event extends DomainEvent> {
   readonly events: readonly Event[];
@@ -136,6 +136,21 @@ const earlierAttempt = <Event extends DomainEvent>(
   };
 };
 
+/** What `handleCommand` needs: the store and registry, and the one decision to take on one stream. */
+export interface HandleCommandOptions<Command, State, Event extends DomainEvent> {
+  readonly store: EventStore;
+  readonly registry: EventRegistry;
+  readonly streamId: string;
+  readonly decider: Decider<Command, State, Event>;
+  readonly command: Command;
+  readonly context: CommandContext;
+  /**
+   * Business time of the events; defaults to the recording time. A function when it depends on
+   * the state (a correction happens at the time of what it corrects).
+   */
+  readonly occurredAt?: Date | ((state: State) => Date);
+}
+
 /**
  * The one way commands write: load the stream, decide, append with the revision that was read.
  * When another writer appended in between, the decision is taken again on the new state (the
@@ -148,19 +163,9 @@ const earlierAttempt = <Event extends DomainEvent>(
  * a cached state may already stand past that attempt's events. Neither store's own duplicate
  * detection is relied on: EventStoreDB recognises a repeat only at the same expected revision.
  */
-export const handleCommand = async <Command, State, Event extends DomainEvent>(options: {
-  readonly store: EventStore;
-  readonly registry: EventRegistry;
-  readonly streamId: string;
-  readonly decider: Decider<Command, State, Event>;
-  readonly command: Command;
-  readonly context: CommandContext;
-  /**
-   * Business time of the events; defaults to the recording time. A function when it depends on
-   * the state (a correction happens at the time of what it corrects).
-   */
-  readonly occurredAt?: Date | ((state: State) => Date);
-}): Promise<CommandResult<Event>> => {
+export const handleCommand = async <Command, State, Event extends DomainEvent>(
+  options: HandleCommandOptions<Command, State, Event>,
+): Promise<CommandResult<Event>> => {
   const { store, registry, streamId, decider, command, context } = options;
   return inTurn(streamId, async () => {
     for (let attempt = 1; ; attempt++) {

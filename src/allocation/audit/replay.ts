@@ -5,7 +5,7 @@ import type { ReferenceData } from '../../reference/reference-data.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { allocationStream, type AllocationProposedData, type RoundInputsData } from '../domain/allocation.events.js';
 import { parsePolicy, policyFor } from '../domain/policies/registry.js';
-import { type PolicyOutput, policyId } from '../domain/policies/policy.js';
+import { type AllocationPolicy, type PolicyOutput, policyId } from '../domain/policies/policy.js';
 import { buildRoundInputs } from '../domain/round-inputs.js';
 import { readRoundFacts } from '../round-facts.js';
 import { compareLines, type DiffEntry, diffInputs, diffOutputs } from './domain/compare-round.js';
@@ -131,7 +131,8 @@ export const whatIf = (
   proposal: Pick<AllocationProposedData, 'allocationId' | 'policy' | 'parameters' | 'outputs'> & { readonly inputs: Pick<RoundInputsData, 'supply' | 'municipalities'> },
   request: { readonly policy?: string; readonly parameters?: Record<string, unknown> },
 ): WhatIfReport => {
-  const policy = request.policy === undefined ? policyFor(proposal.policy.name, proposal.policy.version) : parsePolicy(request.policy);
+  // Whichever policy it is, its parameters are named values: read them as such, not as any.
+  const policy = (request.policy === undefined ? policyFor(proposal.policy.name, proposal.policy.version) : parsePolicy(request.policy)) as AllocationPolicy<Record<string, unknown>>;
   const samePolicy = policyId(policy) === policyId(proposal.policy);
   for (const name of Object.keys(request.parameters ?? {})) {
     if (!(name in policy.defaults)) {

@@ -45,6 +45,9 @@ export default defineConfig(
       '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'],
       // `_`-prefixed names are deliberately unused (a parameter a signature requires, the rest of a
       // destructuring), as tsconfig's noUnusedLocals already accepts.
+      // A destructuring stays `let` when one of its names is reassigned; a variable a closure reads
+      // before its one assignment (a server the close callback stops) stays `let` too.
+      'prefer-const': ['error', { destructuring: 'all', ignoreReadBeforeAssign: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },

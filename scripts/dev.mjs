@@ -11,10 +11,7 @@ const run = (args) => spawn(process.execPath, args, { stdio: 'inherit' });
 const build = run([tsc, '-p', 'tsconfig.build.json']);
 build.on('exit', (code) => {
   if (code !== 0) process.exit(code ?? 1);
-  const children = [
-    run([tsc, '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput']),
-    run(['--watch', '--watch-preserve-output', 'dist/main.js']),
-  ];
+  const children = [run([tsc, '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput']), run(['--watch', '--watch-preserve-output', 'dist/main.js'])];
   const stop = (signal) => {
     for (const child of children) child.kill(signal);
   };

@@ -416,7 +416,6 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
       };
       morning.add(deliveryStream(dispatched.deliveryId), event('DeliveryReceived', data, metadata(`user-mun-${m.code}`, 'municipality', receivedAt, correlationId)));
     }
-    pendingDeliveries = [];
     const derivedReceipts: { streamId: string; events: NewEvent[] }[] = [];
     for (const purchase of openPurchases.filter((p) => p.arrives === day)) {
       const o = purchase.data;

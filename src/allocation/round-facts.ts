@@ -56,7 +56,7 @@ const readUpTo = async (store: EventStore, streamId: string, position: LogPositi
 
 /** `read` applied to each of `items`, at most IN_FLIGHT at a time, results in the items' order. */
 const inOrder = async <T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(IN_FLIGHT, items.length) }, async () => {

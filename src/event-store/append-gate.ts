@@ -50,6 +50,6 @@ export const gateAppends = (store: EventStore, gate: AppendGate): EventStore =>
       }
       const value: unknown = Reflect.get(target, property, target);
       // Methods run on the adapter itself (its private fields are not on the proxy).
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
     },
   });

@@ -48,7 +48,7 @@ const cacheOf = (store: EventStore, decider: object): Map<string, CachedState> =
   let byDecider = stateCache.get(store);
   if (!byDecider) stateCache.set(store, (byDecider = new WeakMap()));
   let cache = byDecider.get(decider);
-  if (!cache) byDecider.set(decider, (cache = new Map()));
+  if (!cache) byDecider.set(decider, (cache = new Map<string, CachedState>()));
   return cache;
 };
 

@@ -64,6 +64,15 @@ const nothingWritten = (error: unknown): boolean =>
   error instanceof InvalidEventError ||
   (error instanceof HttpException && error.getStatus() < 500);
 
+/** A row of idempotency_records as the claim reads it. */
+interface IdempotencyRecordRow {
+  readonly request_hash: string;
+  readonly state: 'pending' | 'done' | 'uncertain';
+  readonly status: number;
+  readonly body: unknown;
+  readonly scope: string;
+}
+
 type Claim =
   | { readonly kind: 'run'; readonly mayHaveWritten: boolean; readonly record: boolean }
   | { readonly kind: 'replay'; readonly status: number; readonly body: unknown };
@@ -106,7 +115,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
   /** Deletes expired records; claims already treat them as absent, this only keeps the table small. */
   async sweep(): Promise<number> {
     try {
-      const [, deleted] = await this.dataSource.query(
+      const [, deleted] = await this.dataSource.query<[unknown, number | undefined]>(
         'DELETE FROM idempotency_records WHERE created_at < now() - make_interval(hours => $1)',
         [this.config.IDEMPOTENCY_RETENTION_HOURS],
       );
@@ -144,7 +153,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
         if (!claim.record) return next.handle();
         let answered = false;
         return next.handle().pipe(
-          mergeMap(async (body) => {
+          mergeMap(async (body: unknown) => {
             answered = true;
             await this.dataSource
               .query(
@@ -183,7 +192,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
       // Taken over: a record whose attempt ended uncertain; one still pending after the twin's whole
       // wait (its request lost the database or its process before it could finish); an expired one.
       // The first two may have written, so the command looks for its events before deciding.
-      const [taken] = await this.dataSource.query(
+      const [taken] = await this.dataSource.query<{ taken_over: boolean }[]>(
         `INSERT INTO idempotency_records AS r (actor, key, request_hash, state, scope) VALUES ($1, $2, $3, 'pending', $5)
          ON CONFLICT (actor, key) DO UPDATE
            SET created_at = now(), state = 'pending', request_hash = excluded.request_hash, scope = excluded.scope,
@@ -195,7 +204,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
         [actor, key, hash, WAIT_FOR_TWIN_MS / 1000, scope, this.config.IDEMPOTENCY_RETENTION_HOURS],
       );
       if (taken) return { kind: 'run', mayHaveWritten: taken.taken_over === true, record: true };
-      const [record] = await this.dataSource.query(
+      const [record] = await this.dataSource.query<IdempotencyRecordRow[]>(
         'SELECT request_hash, state, status, body, scope FROM idempotency_records WHERE actor = $1 AND key = $2',
         [actor, key],
       );

@@ -147,6 +147,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
+      // Nest's message is text or a list of texts (validation); a list reads joined with commas.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       return {
         type: status === 404 ? problemType('not-found') : 'about:blank',

@@ -79,6 +79,7 @@ export const IsLogNumber = () =>
  * Text PostgreSQL cannot store or that is not Unicode at all: a NUL character (jsonb and text refuse
  * it, so it would fail a write as a 500) or half of a UTF-16 surrogate pair with no other half.
  */
+// eslint-disable-next-line no-control-regex -- the NUL is what this pattern looks for
 const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why no field may hold this text, or undefined when it may. */

@@ -275,7 +275,7 @@ export const verifyProjection = async (
   const live = await readCheckpoint(dataSource.manager, projection.name);
   if (live) await replayInto(dataSource, store, [projection], VERIFY_SCHEMA, state, { ...options, until: live.position });
   return dataSource.transaction(async (tx) => {
-    const [row] = await tx.query('SELECT position FROM projection_checkpoints WHERE name = $1 FOR SHARE', [projection.name]);
+    const [row] = await tx.query<{ position: string }[]>('SELECT position FROM projection_checkpoints WHERE name = $1 FOR SHARE', [projection.name]);
     const until = row ? BigInt(row.position) : 0n;
     await replayInto(dataSource, store, [projection], VERIFY_SCHEMA, state, { ...options, until, tx });
     const differences: TableDifference[] = [];

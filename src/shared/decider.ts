@@ -10,10 +10,11 @@ export interface DomainEvent<Type extends string = string, Data = unknown> {
 /**
  * The pure core of an aggregate: `decide` answers a command with events (or throws a DomainError),
  * `evolve` folds an event into the state. No I/O, no clock, no randomness: time and ids come in
- * with the command.
+ * with the command. Plain function properties, not methods: they use no `this`, so they can be
+ * handed on as they are (`events.reduce(decider.evolve, decider.initialState())`).
  */
 export interface Decider<Command, State, Event extends DomainEvent> {
-  initialState(): State;
-  evolve(state: State, event: Event): State;
-  decide(command: Command, state: State): Event[];
+  readonly initialState: () => State;
+  readonly evolve: (state: State, event: Event) => State;
+  readonly decide: (command: Command, state: State) => Event[];
 }

@@ -138,6 +138,7 @@ describeOnBothEventStores('nothing lost, nothing doubled', (start) => {
     const worker = await t.token('warehouse', { county: '01', sub: 'cecilia' });
     // The store records the append, then the answer is lost (a connection dropped, a frozen node).
     // (The adapter's own method, under the instance the service holds, whatever wraps it.)
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called on the store with .call below
     const adapterAppend = (Object.getPrototypeOf(store) as EventStore).appendToStream;
     const spy = { calls: 0 };
     store.appendToStream = async (streamId, newEvents, options) => {

@@ -153,7 +153,7 @@ let log: TestLog;
 const projection = new MunicipalityStockProjection();
 let fast: MunicipalityStockQuery;
 let plain: WholeHistoryStockQuery;
-let positions: LogPosition[] = [];
+const positions: LogPosition[] = [];
 let businessTimes: number[] = [];
 
 beforeAll(async () => {

@@ -38,7 +38,7 @@ export const expectAllRefused = async (t: TestApp, refusals: readonly Refusal[])
     try {
       expectProblem(response, r.status, r.field);
     } catch (error) {
-      throw new Error(`${r.title}: ${(error as Error).message}\n${response.text}`);
+      throw new Error(`${r.title}: ${(error as Error).message}\n${response.text}`, { cause: error });
     }
   }
   expect(await countEvents(t)).toBe(before);

@@ -93,7 +93,7 @@ export class AllocationRoundsProjection implements Projection {
     amendments: AllocationApprovedData['amendments'],
     tx: EntityManager,
   ): Promise<boolean> {
-    const rows = await tx.query(
+    const rows = await tx.query<unknown[]>(
       `UPDATE allocation_rounds SET status = $2, decided_by = $3, decision_note = $4, amendments = $5,
               decision_entered_by = $6, decision_entered_name = $7, decision_role = $8, decided_at = $9,
               decision_recorded_at = $10, decision_event_id = $11, decision_position = $12, last_position = $12

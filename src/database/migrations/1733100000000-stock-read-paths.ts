@@ -21,12 +21,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * migration gave cannot be relied on for databases rebuilt before that.
  */
 const dropIndexOn = async (q: QueryRunner, table: string, columns: string): Promise<void> => {
-  const indexes: { name: string }[] = await q.query(
+  // QueryRunner.query is not generic: it answers any.
+  const indexes = (await q.query(
     `SELECT c.relname AS name
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
       WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND pg_get_indexdef(i.indexrelid) LIKE $2`,
     [table, `% USING btree (${columns})`],
-  );
+  )) as { name: string }[];
   for (const index of indexes) await q.query(`DROP INDEX "${index.name}"`);
 };
 

@@ -363,7 +363,7 @@ class EventStoreDbSubscription implements Subscription {
         this.pendingCheckpoint = undefined;
         return { done: false, value: this.checkpointMessage(position) };
       }
-      if (this.failure !== undefined) throw this.failure;
+      if (this.failure !== undefined) throw this.failure as unknown; // what the client threw, mapped where known
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }

@@ -227,6 +227,7 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     let stopped = false;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the generator function below has its own this
     const store = this;
     // One generator per subscription: iterating it again continues where it stopped.
     let messages: AsyncGenerator<SubscriptionMessage> | undefined;

@@ -7,12 +7,13 @@
 //   config, database, event-store (the contract, its adapters, command handling)
 //   http         request plumbing: problem details, request fields, idempotency, the Context decorator
 //   reference, auth, projections (the checkpointed runtime)
-//   the contexts (allocation, audit, deliveries, procurement, reporting, stock, warehouse) on top,
+//   the contexts (allocation, audit, deliveries, national-requests, procurement, reporting, situation,
+//   stock, warehouse) on top,
 //   and the composition root (app.module, bootstrap, main, cli, health, bench-routes) above all.
 // A context's domain/ is pure: only other domain/ folders and shared.
 
 /** The contexts: features, which no framework folder may know. */
-const CONTEXTS = ['allocation', 'audit', 'deliveries', 'procurement', 'reporting', 'stock', 'warehouse'];
+const CONTEXTS = ['allocation', 'audit', 'deliveries', 'national-requests', 'procurement', 'reporting', 'situation', 'stock', 'warehouse'];
 
 /** Each framework folder and the folders below it that it may import. Anything else of src/ is above it. */
 const LAYERS = {

@@ -3,12 +3,13 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { migrate } from './database/data-source.js';
 import { flattenValidationErrors, ValidationFailedException } from './http/problem-details.js';
+import { openApiDocument } from './openapi-document.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { rateLimits } from './http/rate-limits.js';
 
@@ -45,18 +46,9 @@ export const createApp = async (config: AppConfig, databaseUrl: string): Promise
       exceptionFactory: (errors) => new ValidationFailedException(flattenValidationErrors(errors)),
     }),
   );
-  const openApi = new DocumentBuilder()
-    .setTitle('ppe-ledger')
-    .setDescription(
-      'Protective equipment for a county: situation reports, purchases, warehouse stock, allocation decisions and ' +
-        'deliveries, each an event. Writes answer the log `position` of their last event; reads accept ' +
-        '`?waitFor=<position>`. Errors are RFC 9457 problem details.',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
+    swaggerOptions: { persistAuthorization: true },
   });
   return app;
 };

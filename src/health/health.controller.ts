@@ -19,6 +19,50 @@ const withDeadline = <T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 };
 
+/** One check's report, as terminus writes it: `status`, and what the check adds. */
+const indicatorSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['up', 'down'] },
+    kind: { type: 'string', enum: ['postgresql', 'eventstoredb'], description: 'eventStore: which store holds the log' },
+    message: { type: 'string', description: 'When down: what is wrong, in words (never a host or driver message)' },
+    logBehindReadModels: {
+      type: 'object',
+      description: 'eventStore: the log ends before what the read models have seen (restored or replaced log)',
+      required: ['head', 'furthestCheckpoint', 'projection'],
+      properties: { head: { type: 'string' }, furthestCheckpoint: { type: 'string' }, projection: { type: 'string' } },
+    },
+    projections: {
+      type: 'array',
+      description: 'projections: each read model’s and reaction’s runner',
+      items: {
+        type: 'object',
+        required: ['name', 'version', 'state', 'position'],
+        properties: {
+          name: { type: 'string' },
+          version: { type: 'integer' },
+          state: { type: 'string', description: 'starting, standby, catching-up, live, retrying or stopped' },
+          position: { type: 'string', description: 'Log position the read model has reached (decimal string)' },
+          lagEvents: { type: 'integer', description: 'Events behind the log’s end, counted up to 100,000' },
+        },
+      },
+    },
+  },
+};
+const checks = { type: 'object', additionalProperties: indicatorSchema };
+/** The body of both answers (terminus' report): monitors read `error` and `details` to see what is down. */
+const healthSchema = {
+  type: 'object',
+  required: ['status', 'details'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
+    info: { ...checks, nullable: true, description: 'The checks that are up' },
+    error: { ...checks, nullable: true, description: 'The checks that are down' },
+    details: { ...checks, description: 'Every check' },
+  },
+};
+
 /** Liveness and readiness in one: 200 when the event store and the database answer, else 503. */
 @ApiTags('operations')
 @Controller('health')
@@ -33,10 +77,15 @@ export class HealthController {
   ) {}
 
   @Get()
-  @HealthCheck()
-  @ApiOperation({ summary: 'Event store kind and state, database, each projection’s position and lag' })
-  @ApiOkResponse({ description: 'Everything the service needs answers.' })
-  @ApiServiceUnavailableResponse({ description: 'The event store or the database is down; `error` says which.' })
+  // Documented here, not by terminus: its own documentation depends on how the module was loaded.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'checkHealth', summary: 'Event store kind and state, database, each projection’s position and lag' })
+  @ApiOkResponse({ description: 'Everything the service needs answers.', schema: healthSchema })
+  @ApiServiceUnavailableResponse({
+    description: 'The event store or the database is down, or the log is behind the read models; `error` says which.',
+    schema: healthSchema,
+    headers: { 'Retry-After': { description: 'Seconds to wait before asking again', schema: { type: 'integer' } } },
+  })
   async check(@Res({ passthrough: true }) response: Response) {
     try {
       return await this.checks();

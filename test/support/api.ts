@@ -1,4 +1,5 @@
 import type { TestApp } from './app.js';
+import { responseContractOf } from './openapi.js';
 
 export interface ApiResponse<T = any> {
   readonly status: number;
@@ -16,6 +17,13 @@ export interface CallOptions {
   readonly headers?: Record<string, string>;
 }
 
+/**
+ * Every response is held to the service's OpenAPI document (see openapi.ts). Set
+ * PPE_TEST_UNDOCUMENTED=1 to see a test's own failures first while a route's documentation is
+ * being written; never in CI.
+ */
+const HOLD_TO_DOCUMENT = process.env.PPE_TEST_UNDOCUMENTED !== '1';
+
 /** One HTTP call to the test app over real HTTP. JSON bodies are parsed; problem details too. */
 export const call = async <T = any>(t: TestApp, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> => {
   const headers: Record<string, string> = { ...options.headers };
@@ -29,6 +37,10 @@ export const call = async <T = any>(t: TestApp, method: string, path: string, op
   const text = await response.text();
   let parsed: unknown = text;
   if (/json/.test(response.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
+  if (HOLD_TO_DOCUMENT) {
+    const contract = await responseContractOf(t.url);
+    contract.check(method, path, response.status, response.headers.get('content-type'), parsed);
+  }
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 };
 

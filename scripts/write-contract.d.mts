@@ -1,0 +1,2 @@
+/** See write-contract.mjs. */
+export declare const contractTypes: (document: object) => Promise<string>;

@@ -12,9 +12,6 @@
 //   and the composition root (app.module, bootstrap, main, cli, health, bench-routes) above all.
 // A context's domain/ is pure: only other domain/ folders and shared.
 
-/** The contexts: features, which no framework folder may know. */
-const CONTEXTS = ['allocation', 'audit', 'deliveries', 'national-requests', 'procurement', 'reporting', 'situation', 'stock', 'warehouse'];
-
 /** Each framework folder and the folders below it that it may import. Anything else of src/ is above it. */
 const LAYERS = {
   shared: [],

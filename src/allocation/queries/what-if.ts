@@ -11,7 +11,7 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { AllocationProposedData, RoundInputsData } from '../domain/allocation.events.js';
 import { compareLines } from '../domain/compare-round.js';
 import { knownPolicies, parsePolicy, policyFor } from '../domain/policies/registry.js';
-import { type PolicyOutput, policyId } from '../domain/policies/policy.js';
+import { type AllocationPolicy, type PolicyOutput, policyId } from '../domain/policies/policy.js';
 import { loadRound } from '../load-round.js';
 
 export class WhatIfDto {
@@ -46,7 +46,8 @@ export const whatIf = (
   proposal: Pick<AllocationProposedData, 'allocationId' | 'policy' | 'parameters' | 'outputs'> & { readonly inputs: Pick<RoundInputsData, 'supply' | 'municipalities'> },
   request: { readonly policy?: string; readonly parameters?: Record<string, unknown> },
 ): WhatIfReport => {
-  const policy = request.policy === undefined ? policyFor(proposal.policy.name, proposal.policy.version) : parsePolicy(request.policy);
+  // Whichever policy it is, its parameters are named values: read them as such, not as any.
+  const policy = (request.policy === undefined ? policyFor(proposal.policy.name, proposal.policy.version) : parsePolicy(request.policy)) as AllocationPolicy<Record<string, unknown>>;
   const samePolicy = policyId(policy) === policyId(proposal.policy);
   for (const name of Object.keys(request.parameters ?? {})) {
     if (!(name in policy.defaults)) {

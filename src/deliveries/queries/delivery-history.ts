@@ -231,12 +231,12 @@ export class DeliveryHistoryQuery {
   constructor(private readonly db: DataSource) {}
 
   async byId(deliveryId: string): Promise<DeliveryRecord | undefined> {
-    const rows: HistoryRow[] = await this.db.query('SELECT * FROM delivery_history WHERE delivery_id = $1', [deliveryId]);
+    const rows = await this.db.query<HistoryRow[]>('SELECT * FROM delivery_history WHERE delivery_id = $1', [deliveryId]);
     return rows[0] && (await this.withLines(this.db.manager, rows))[0];
   }
 
   async page(filter: DeliveryFilter, limit: number, offset: number, db: EntityManager = this.db.manager): Promise<DeliveryPage> {
-    const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM delivery_history WHERE ${WHERE}`, whereParams(filter));
+    const [{ total }] = await db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM delivery_history WHERE ${WHERE}`, whereParams(filter));
     return { deliveries: await this.rows(filter, limit, offset, db), total };
   }
 

@@ -223,7 +223,7 @@ export class MunicipalityStockQuery {
 
   /** The rows the stock is computed from; params are the codes, `asOf` and the `knownAt` position. */
   protected rows(params: readonly [readonly string[], string, string]): Promise<[FactsRow[], LastReportRow[]]> {
-    return Promise.all([this.db.query(FACTS, [...params]), this.db.query(LAST_REPORTS, [...params])]);
+    return Promise.all([this.db.query<FactsRow[]>(FACTS, [...params]), this.db.query<LastReportRow[]>(LAST_REPORTS, [...params])]);
   }
 
   private itemStock(row: FactsRow, asOf: Date): ItemStock {

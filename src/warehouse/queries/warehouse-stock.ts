@@ -20,12 +20,12 @@ export interface WarehouseStockItem {
 /** The stock of one warehouse now, per item, with its lots. */
 export const warehouseStock = async (dataSource: DataSource, warehouseId: string): Promise<WarehouseStockItem[]> => {
   const [items, lots] = await Promise.all([
-    dataSource.query(
+    dataSource.query<unknown[]>(
       `SELECT item, on_hand::text AS on_hand, allocated::text AS allocated
          FROM warehouse_stock_items WHERE warehouse_id = $1 ORDER BY item`,
       [warehouseId],
     ),
-    dataSource.query(
+    dataSource.query<unknown[]>(
       `SELECT item, lot, expires_on::text AS expires_on, on_hand::text AS on_hand
          FROM warehouse_stock_lots WHERE warehouse_id = $1
         ORDER BY item, expires_on NULLS LAST, lot IS NULL, lot`,

@@ -118,7 +118,10 @@ export const ceilingBenchmarks = async (scale: number): Promise<Figure[]> => {
     // from elsewhere on the machine falls on both alike. Rows and events are built (JSON
     // serialised for the ceiling's rows) before the clock starts: the ceiling is the database's
     // and the wire's, not this process's; the service's figures include its own serialising.
-    for (const [writers, count] of [[1, single1], [8, single8]] as const) {
+    for (const [writers, count] of [
+      [1, single1],
+      [8, single8],
+    ] as const) {
       const many = writers > 1 ? 's' : '';
       const table = await freshTable();
       const rows = Array.from({ length: count }, (_, i) => table.row(benchEvent(i), i));
@@ -164,9 +167,16 @@ export const ceilingBenchmarks = async (scale: number): Promise<Figure[]> => {
       try {
         // Chunks of a thousand lines: one write a line would measure the stream machinery.
         const chunks = function* () {
-          for (let i = 0; i < bulkRows; i += BULK) yield rowsBulk.slice(i, i + BULK).map(copyLine).join('');
+          for (let i = 0; i < bulkRows; i += BULK)
+            yield rowsBulk
+              .slice(i, i + BULK)
+              .map(copyLine)
+              .join('');
         };
-        await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY ${tc.name} (position, event_id, stream_id, revision, type, data, metadata) FROM STDIN`)));
+        await pipeline(
+          Readable.from(chunks()),
+          client.query(copyFrom(`COPY ${tc.name} (position, event_id, stream_id, revision, type, data, metadata) FROM STDIN`)),
+        );
       } finally {
         client.release();
       }

@@ -39,10 +39,7 @@ export const eventStoreBenchmarks = async (scale: number): Promise<Figure[]> => 
       const o = i * 6;
       return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6})`;
     });
-    await pool.query(
-      `INSERT INTO plain_events (event_id, stream_id, revision, type, data, metadata) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    await pool.query(`INSERT INTO plain_events (event_id, stream_id, revision, type, data, metadata) VALUES ${rows.join(', ')}`, values);
   };
 
   for (const [writers, size, appends] of [
@@ -92,7 +89,13 @@ export const eventStoreBenchmarks = async (scale: number): Promise<Figure[]> => 
       after = page[page.length - 1]!.checkpoint;
     }
   });
-  figures.push({ name: `read the whole log (${total.toLocaleString('en-US')} events)`, unit: 'events/s', service: read, baseline: readBaseline, baselineName: 'plain keyset SELECT, 1000 a page' });
+  figures.push({
+    name: `read the whole log (${total.toLocaleString('en-US')} events)`,
+    unit: 'events/s',
+    service: read,
+    baseline: readBaseline,
+    baselineName: 'plain keyset SELECT, 1000 a page',
+  });
 
   const catchUpBaseline = await plainScan();
   const catchUp = await timed(async () => {
@@ -105,7 +108,13 @@ export const eventStoreBenchmarks = async (scale: number): Promise<Figure[]> => 
     await subscription.unsubscribe();
     return count;
   });
-  figures.push({ name: 'subscription catch-up from the start', unit: 'events/s', service: catchUp, baseline: catchUpBaseline, baselineName: 'plain keyset SELECT, 1000 a page' });
+  figures.push({
+    name: 'subscription catch-up from the start',
+    unit: 'events/s',
+    service: catchUp,
+    baseline: catchUpBaseline,
+    baselineName: 'plain keyset SELECT, 1000 a page',
+  });
 
   await store.close();
   await pool.end();

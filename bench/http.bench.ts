@@ -105,7 +105,12 @@ const runLoad = async (load: Load): Promise<LoadResult> => {
         method: 'POST',
         setupRequest: (req) => {
           const n = i++;
-          return { ...req, path: '/api/bench/bare-insert', headers: json(scenario.token), body: JSON.stringify(dispatchBody(scenario.municipalities[n % scenario.municipalities.length]!, n)) };
+          return {
+            ...req,
+            path: '/api/bench/bare-insert',
+            headers: json(scenario.token),
+            body: JSON.stringify(dispatchBody(scenario.municipalities[n % scenario.municipalities.length]!, n)),
+          };
         },
       };
       break;
@@ -315,7 +320,7 @@ const settle = async (service: RunningService, timeoutMs = 60_000): Promise<void
   const { EVENT_STORE } = await import('../src/event-store/event-store.js');
   const store = service.app.get(EVENT_STORE);
   const deadline = Date.now() + timeoutMs;
-  for (let head = await store.headPosition(); Date.now() < deadline; ) {
+  for (let head = await store.headPosition(); Date.now() < deadline;) {
     await service.app.get(ProjectionsService).waitFor(head, [], Math.max(0, deadline - Date.now()));
     await new Promise((resolve) => setTimeout(resolve, 250));
     const now = await store.headPosition();
@@ -380,7 +385,11 @@ export const httpCommandBenchmarks = async (scale: number): Promise<Figure[]> =>
   try {
     const counties = await countiesOf(service.app);
     const warehouses = await Promise.all(
-      counties.map(async (c) => ({ id: c.warehouse, token: await service.token({ sub: `bench-${c.warehouse}`, role: 'warehouse', county: c.county }), municipalities: c.municipalities })),
+      counties.map(async (c) => ({
+        id: c.warehouse,
+        token: await service.token({ sub: `bench-${c.warehouse}`, role: 'warehouse', county: c.county }),
+        municipalities: c.municipalities,
+      })),
     );
     for (const w of warehouses) {
       await post(service, w.token, `/api/warehouses/${w.id}/receipts`, {
@@ -390,7 +399,9 @@ export const httpCommandBenchmarks = async (scale: number): Promise<Figure[]> =>
       });
     }
     const reporters = await Promise.all(
-      counties.flatMap((c) => c.municipalities).map(async (code) => ({ code, token: await service.token({ sub: `bench-${code}`, role: 'municipality', municipality: code }) })),
+      counties
+        .flatMap((c) => c.municipalities)
+        .map(async (code) => ({ code, token: await service.token({ sub: `bench-${code}`, role: 'municipality', municipality: code }) })),
     );
     const scenarios: { name: string; scenario: Scenario }[] = [
       { name: 'bare INSERT', scenario: { kind: 'bare-insert', token: warehouses[0]!.token, municipalities: warehouses[0]!.municipalities } },
@@ -422,7 +433,9 @@ export const httpCommandBenchmarks = async (scale: number): Promise<Figure[]> =>
     process.stdout.write('\nTarget ≥ 1,000 commands/s with p99 < 50 ms:\n');
     for (const f of figures) {
       const met = f.service >= 1000 && f.latency!.service.p99 < 50;
-      process.stdout.write(`  ${f.name}: ${Math.round(f.service).toLocaleString('en-US')}/s, p99 ${f.latency!.service.p99.toFixed(1)} ms — ${met ? 'met' : 'missed'}\n`);
+      process.stdout.write(
+        `  ${f.name}: ${Math.round(f.service).toLocaleString('en-US')}/s, p99 ${f.latency!.service.p99.toFixed(1)} ms — ${met ? 'met' : 'missed'}\n`,
+      );
     }
     return figures;
   } finally {
@@ -458,7 +471,9 @@ export const httpReadBenchmarks = async (scale: number, databaseUrl: string): Pr
     const started = Date.now();
     const behind = await service.app.get(ProjectionsService).waitFor(head, [], 3_600_000);
     if (behind.length) throw new Error(`projections did not catch up with the log: ${behind.join(', ')}`);
-    process.stdout.write(`\nHTTP reads: the service's projections and reactions caught up with the log (position ${head}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `\nHTTP reads: the service's projections and reactions caught up with the log (position ${head}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
 
     const [range] = await dataSource.query(
       `SELECT min((metadata->>'occurredAt')::timestamptz) AS first, max((metadata->>'occurredAt')::timestamptz) AS last FROM events`,

@@ -1,6 +1,10 @@
 import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData } from '../src/allocation/domain/allocation.events.js';
 import { allocationStream } from '../src/allocation/domain/allocation.events.js';
-import { type NationalRequestAnsweredData, type NationalRequestRaisedData, nationalRequestStream } from '../src/national-requests/domain/national-request.events.js';
+import {
+  type NationalRequestAnsweredData,
+  type NationalRequestRaisedData,
+  nationalRequestStream,
+} from '../src/national-requests/domain/national-request.events.js';
 import { reserveStockReaction } from '../src/allocation/reactions/reserve-stock.reaction.js';
 import type { DeliveryReceivedData } from '../src/deliveries/domain/delivery.events.js';
 import { deliveryStream } from '../src/deliveries/domain/delivery.events.js';
@@ -414,7 +418,10 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
         lines,
         discrepancy: short,
       };
-      morning.add(deliveryStream(dispatched.deliveryId), event('DeliveryReceived', data, metadata(`user-mun-${m.code}`, 'municipality', receivedAt, correlationId)));
+      morning.add(
+        deliveryStream(dispatched.deliveryId),
+        event('DeliveryReceived', data, metadata(`user-mun-${m.code}`, 'municipality', receivedAt, correlationId)),
+      );
     }
     const derivedReceipts: { streamId: string; events: NewEvent[] }[] = [];
     for (const purchase of openPurchases.filter((p) => p.arrives === day)) {
@@ -426,7 +433,12 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
         warehouseId: o.warehouseId,
         county: o.county,
         supplier: o.supplier,
-        lines: o.lines.map((l) => ({ item: l.item, quantity: l.quantity, lot: `L${isoDate(today).replace(/-/g, '')}-${random.int(100, 999)}`, expiresOn: isoDate(today + random.int(300, 900) * DAY) })),
+        lines: o.lines.map((l) => ({
+          item: l.item,
+          quantity: l.quantity,
+          lot: `L${isoDate(today).replace(/-/g, '')}-${random.int(100, 999)}`,
+          expiresOn: isoDate(today + random.int(300, 900) * DAY),
+        })),
         overDelivery: false,
       };
       const received = event('PurchaseReceived', data, metadata(`user-wh-${o.county}`, 'warehouse', receivedAt));
@@ -483,7 +495,10 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
           county,
           lines: items
             .filter(() => random.chance(0.8))
-            .map((item) => ({ item: item.code, quantity: Math.max(item.packSize, Math.round(((BASE_USE[item.code] ?? 10) * weight * p * 0.6) / item.packSize) * item.packSize) })),
+            .map((item) => ({
+              item: item.code,
+              quantity: Math.max(item.packSize, Math.round(((BASE_USE[item.code] ?? 10) * weight * p * 0.6) / item.packSize) * item.packSize),
+            })),
           expectedAt: iso(today + 7 * DAY),
         };
         if (data.lines.length > 0) {
@@ -510,7 +525,10 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
       }
       if (day % 28 === 14 + (c % 7)) {
         const round = proposeRound(w, local, today);
-        midday.add(allocationStream(round.proposed.allocationId), event('AllocationProposed', round.proposed, metadata(`user-county-${county}`, 'county', today + 14 * HOUR)));
+        midday.add(
+          allocationStream(round.proposed.allocationId),
+          event('AllocationProposed', round.proposed, metadata(`user-county-${county}`, 'county', today + 14 * HOUR)),
+        );
         rounds.push(round);
       }
     });
@@ -537,7 +555,12 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
           afternoon.add(allocationStream(p.allocationId), approved);
           approvedToday.push({ warehouse: warehouses.get(p.county)!, approved: data, source: approved });
         } else {
-          const data: AllocationRejectedData = { allocationId: p.allocationId, county: p.county, decidedBy: ['Anna Lind', 'Per Berg'], note: 'Underlaget ofullständigt' };
+          const data: AllocationRejectedData = {
+            allocationId: p.allocationId,
+            county: p.county,
+            decidedBy: ['Anna Lind', 'Per Berg'],
+            note: 'Underlaget ofullständigt',
+          };
           afternoon.add(allocationStream(p.allocationId), event('AllocationRejected', data, meta));
         }
         const unmet = p.outputs.items.filter((i) => i.unmet > 0);
@@ -549,7 +572,10 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
             lines: unmet.map((i) => ({ item: i.item, quantity: i.unmet })),
             note: 'Ej täckt behov efter fördelning',
           };
-          afternoon.add(nationalRequestStream(data.requestId), event('NationalRequestRaised', data, metadata(`user-county-${p.county}`, 'county', decidedAt + HOUR)));
+          afternoon.add(
+            nationalRequestStream(data.requestId),
+            event('NationalRequestRaised', data, metadata(`user-county-${p.county}`, 'county', decidedAt + HOUR)),
+          );
           pendingRequests.push({ data, answerOn: day + random.int(3, 10) });
         }
       }
@@ -592,13 +618,18 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
     for (const { warehouse: w, approved } of toReserve) {
       for (const code of new Set(approved.plan.map((l) => l.municipality))) {
         const m = municipalities.find((x) => x.code === code)!;
-        dispatch(w, m, approved.plan.filter((l) => l.municipality === code), approved.allocationId);
+        dispatch(
+          w,
+          m,
+          approved.plan.filter((l) => l.municipality === code),
+          approved.allocationId,
+        );
       }
     }
     if (weekday !== 6) {
       for (const m of municipalities) {
         const w = warehouses.get(m.county)!;
-        const times = Math.floor(deliveriesPerDay * 7 / 6) + (random.chance((deliveriesPerDay * 7 / 6) % 1) ? 1 : 0);
+        const times = Math.floor((deliveriesPerDay * 7) / 6) + (random.chance(((deliveriesPerDay * 7) / 6) % 1) ? 1 : 0);
         for (let k = 0; k < times; k++) {
           const wanted = items
             .filter(() => random.chance(0.35))
@@ -617,7 +648,9 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
     if (dispatches.length > 0) {
       const opened = new Phase();
       for (const d of dispatches) {
-        const source = evening.streams.get(warehouseStream(d.dispatched.warehouseId))!.find((e) => (e.data as DeliveryDispatchedData).deliveryId === d.dispatched.deliveryId)!;
+        const source = evening.streams
+          .get(warehouseStream(d.dispatched.warehouseId))!
+          .find((e) => (e.data as DeliveryDispatchedData).deliveryId === d.dispatched.deliveryId)!;
         for (const effect of derived(openDeliveryReaction, warehouseStream(d.dispatched.warehouseId), source)) opened.add(effect.streamId, ...effect.events);
       }
       yield opened.appends();
@@ -628,7 +661,11 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
   /** A round's proposal from the stock and reports the generator knows: simple, but as the schema wants it. */
   function proposeRound(w: WarehouseState, local: MunicipalityState[], today: number): PendingRound {
     const roundItems = items.slice(0, 4);
-    const supply = roundItems.map((item) => ({ item: item.code, available: Math.max(0, onHand(w, item.code) - heldBack(w, item.code)), packSize: item.packSize }));
+    const supply = roundItems.map((item) => ({
+      item: item.code,
+      available: Math.max(0, onHand(w, item.code) - heldBack(w, item.code)),
+      packSize: item.packSize,
+    }));
     const inputs = local.map((m) => ({
       municipality: m.code,
       infections: m.lastReport?.infections ?? 0,
@@ -648,7 +685,14 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
         const need = i.requested;
         // A tenth of what is available each, in whole packs: never more than needed nor available.
         const quantity = Math.min(need, Math.floor(s.available / 10 / local.length / s.packSize) * s.packSize);
-        return { municipality: m.municipality, item: i.item, need, acute: i.dailyUse !== null && i.projectedStock < i.dailyUse * 3, quantity, unmet: need - quantity };
+        return {
+          municipality: m.municipality,
+          item: i.item,
+          need,
+          acute: i.dailyUse !== null && i.projectedStock < i.dailyUse * 3,
+          quantity,
+          unmet: need - quantity,
+        };
       }),
     );
     const proposed: AllocationProposedData = {
@@ -660,7 +704,10 @@ export function* nationalLog(options: NationalLogOptions, progress: SeedProgress
       inputs: {
         position: progress.lastPosition.toString(),
         asOf: iso(today + 14 * HOUR),
-        streams: [w.stream, ...local.map((m) => municipalityStream(m.code))].map((streamId) => ({ streamId, revision: (revisions.get(streamId) ?? -1n).toString() })),
+        streams: [w.stream, ...local.map((m) => municipalityStream(m.code))].map((streamId) => ({
+          streamId,
+          revision: (revisions.get(streamId) ?? -1n).toString(),
+        })),
         supply,
         municipalities: inputs,
       },

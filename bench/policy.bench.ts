@@ -9,7 +9,7 @@ import { type Figure, printFigures } from './support.js';
  */
 export const policyBenchmarks = (): Figure[] => {
   let seed = 7;
-  const random = () => ((seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647);
+  const random = () => (seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647;
   const items = ['FFP2', 'FFP3', 'MASK-IIR', 'VISOR', 'GLOVE-NITRILE-S', 'GLOVE-NITRILE-M', 'GLOVE-NITRILE-L', 'APRON', 'GOWN-LS', 'SANITIZER-500'];
   const inputs: PolicyInputs = {
     supply: items.map((item) => ({ item, available: Math.round(random() * 200_000), packSize: 20 })),
@@ -45,9 +45,17 @@ export const policyBenchmarks = (): Figure[] => {
   const policy = measure(() => DEFAULT_POLICY.allocate(inputs, parameters));
   const baseline = measure(proRata);
   const figures: Figure[] = [
-    { name: `${DEFAULT_POLICY.name}/${DEFAULT_POLICY.version}, 290 municipalities × 10 items (p99, runs/s)`, unit: 'runs/s', service: 1000 / policy.p99, baseline: 1000 / baseline.p99, baselineName: 'plain pro-rata split' },
+    {
+      name: `${DEFAULT_POLICY.name}/${DEFAULT_POLICY.version}, 290 municipalities × 10 items (p99, runs/s)`,
+      unit: 'runs/s',
+      service: 1000 / policy.p99,
+      baseline: 1000 / baseline.p99,
+      baselineName: 'plain pro-rata split',
+    },
   ];
   printFigures('Allocation policy', figures);
-  process.stdout.write(`\npolicy p50 ${policy.p50.toFixed(2)} ms, p99 ${policy.p99.toFixed(2)} ms (target < 10 ms); pro-rata p99 ${baseline.p99.toFixed(2)} ms\n`);
+  process.stdout.write(
+    `\npolicy p50 ${policy.p50.toFixed(2)} ms, p99 ${policy.p99.toFixed(2)} ms (target < 10 ms); pro-rata p99 ${baseline.p99.toFixed(2)} ms\n`,
+  );
   return figures;
 };

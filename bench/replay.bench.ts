@@ -141,7 +141,9 @@ export const replayBenchmarks = async (scale: number): Promise<Figure[]> => {
     const handler = (store: PostgresEventStore) => new OpenAllocationRoundHandler(store, registry, new CommandHandling(store, registry), reference);
     /** Business time of the last event at or before `position`: the round is opened "now" in the log's world. */
     const businessTime = async (pool: pg.Pool, position: string) =>
-      new Date((await pool.query(`SELECT metadata->>'occurredAt' AS at FROM events WHERE position <= $1 ORDER BY position DESC LIMIT 1`, [position])).rows[0].at);
+      new Date(
+        (await pool.query(`SELECT metadata->>'occurredAt' AS at FROM events WHERE position <= $1 ORDER BY position DESC LIMIT 1`, [position])).rows[0].at,
+      );
     const open = async (store: PostgresEventStore, now: Date, key: string) =>
       (
         await handler(store).execute(
@@ -186,7 +188,9 @@ export const replayBenchmarks = async (scale: number): Promise<Figure[]> => {
     const readStreams = (await replayRound(large.store, registry, reference, early)).read.streams.map((s) => s.streamId);
     const held = Number((await large.pool.query('SELECT count(*) AS n FROM events WHERE stream_id = ANY($1)', [readStreams])).rows[0].n);
 
-    process.stdout.write(`\nlarge log ${total.toLocaleString('en-US')} events; small log its first ${smallCount.toLocaleString('en-US')} (to position ${cut})\n`);
+    process.stdout.write(
+      `\nlarge log ${total.toLocaleString('en-US')} events; small log its first ${smallCount.toLocaleString('en-US')} (to position ${cut})\n`,
+    );
     if (!process.env.BENCH_SEEDED_URL && !process.env.BENCH_SEEDED_DIR) {
       process.stdout.write('no seeded 1M log: the large log is the one seeded here, the small one its tenth (the target names 1M and 100k)\n');
     }

@@ -23,7 +23,9 @@ process.stdout.write(
 );
 // BENCH_ONLY=http,policy runs only the sections named (event-store, ceiling, http, rebuild, replay,
 // stream-length, policy, memory). The HTTP reads need the rebuild's large log, so `http` runs the rebuild too.
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const runs = (section: string) => !only || only.includes(section);
 if (runs('event-store')) await eventStoreBenchmarks(scale);
 if (runs('ceiling')) await ceilingBenchmarks(scale);

@@ -112,7 +112,9 @@ export const seedNationalLog = async (options: SeedOptions): Promise<SeedResult>
       await write(batch);
       if (elapsed() - reported >= 5 || written >= options.events) {
         reported = elapsed();
-        log(`${written.toLocaleString('en-US')} events, ${appends.toLocaleString('en-US')} appends, ${phases} phases · ${Math.round(written / elapsed()).toLocaleString('en-US')} events/s`);
+        log(
+          `${written.toLocaleString('en-US')} events, ${appends.toLocaleString('en-US')} appends, ${phases} phases · ${Math.round(written / elapsed()).toLocaleString('en-US')} events/s`,
+        );
       }
       if (written >= options.events) break;
     }

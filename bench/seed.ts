@@ -28,7 +28,11 @@ const { values } = parseArgs({
 const events = Number(values.events);
 const seed = Number(values.seed);
 const concurrency = Number(values.concurrency);
-for (const [name, value] of [['events', events], ['seed', seed], ['concurrency', concurrency]] as const) {
+for (const [name, value] of [
+  ['events', events],
+  ['seed', seed],
+  ['concurrency', concurrency],
+] as const) {
   if (!Number.isSafeInteger(value) || value < (name === 'seed' ? 0 : 1)) {
     process.stderr.write(`--${name} must be a whole number${name === 'seed' ? '' : ' of at least 1'}\n`);
     process.exit(2);

@@ -35,7 +35,16 @@ export const streamLengthBenchmarks = async (scale: number): Promise<Figure[]> =
   });
   const receipt = (warehouseId: string, quantity: number): NewEvent => ({
     type: 'StockReceived',
-    data: { receiptId: randomUUID(), warehouseId, source: 'donation', from: 'Bench AB', lines: [{ item: 'FFP2', quantity }, { item: 'GLOVE-NITRILE-M', quantity }] },
+    data: {
+      receiptId: randomUUID(),
+      warehouseId,
+      source: 'donation',
+      from: 'Bench AB',
+      lines: [
+        { item: 'FFP2', quantity },
+        { item: 'GLOVE-NITRILE-M', quantity },
+      ],
+    },
     metadata: metadata('warehouse'),
   });
   // The long stream: many receipts, written in batches.

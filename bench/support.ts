@@ -124,8 +124,7 @@ export const concurrently = async (workers: number, count: number, op: (worker: 
   return count;
 };
 
-const latencyCell = (latency: Latency | undefined): string =>
-  latency ? `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)} ms` : '—';
+const latencyCell = (latency: Latency | undefined): string => (latency ? `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)} ms` : '—');
 
 /**
  * A Markdown table of figures. The p50 / p99 columns appear only when some figure carries

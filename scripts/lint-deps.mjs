@@ -12,12 +12,7 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 process.chdir(new URL('..', import.meta.url).pathname);
 const config = await extractDepcruiseConfig('./.dependency-cruiser.cjs');
 const roots = ['src', 'web'].filter((root) => existsSync(root));
-const result = await cruise(
-  roots,
-  { ...config.options, validate: true, ruleSet: config },
-  {},
-  { tsConfig: extractTSConfig(config.options.tsConfig.fileName) },
-);
+const result = await cruise(roots, { ...config.options, validate: true, ruleSet: config }, {}, { tsConfig: extractTSConfig(config.options.tsConfig.fileName) });
 const report = await format(result.output, { outputType: 'err' });
 process.stdout.write(report.output);
 process.exitCode = report.exitCode;

@@ -29,8 +29,7 @@ import { RUN_PROJECTIONS } from './projections/projections.service.js';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Takes the caller's `X-Correlation-Id` when it is sane, else makes one; echoed on the response. */
-const correlationIdOf = (header: string | string[] | undefined): string =>
-  typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
+const correlationIdOf = (header: string | string[] | undefined): string => (typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID());
 
 export interface AppModuleOptions {
   readonly config: AppConfig;

@@ -23,7 +23,13 @@ export const createApp = async (config: AppConfig, databaseUrl: string): Promise
     bufferLogs: true,
     bodyParser: false,
     cors: config.CORS_ORIGINS.length
-      ? { origin: config.CORS_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Correlation-Id'], exposedHeaders: ['X-Correlation-Id', 'Idempotent-Replayed', 'Retry-After'], maxAge: 600 }
+      ? {
+          origin: config.CORS_ORIGINS,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Correlation-Id'],
+          exposedHeaders: ['X-Correlation-Id', 'Idempotent-Replayed', 'Retry-After'],
+          maxAge: 600,
+        }
       : false,
   });
   app.useLogger(app.get(Logger));
@@ -32,9 +38,7 @@ export const createApp = async (config: AppConfig, databaseUrl: string): Promise
   // Security headers everywhere; the API docs page needs its inline script and styles.
   const strict = helmet();
   const docs = helmet({ contentSecurityPolicy: false });
-  app.use((req: { url: string }, res: unknown, next: () => void) =>
-    (req.url.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next),
-  );
+  app.use((req: { url: string }, res: unknown, next: () => void) => (req.url.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next));
   for (const limit of rateLimits(config)) app.use(limit);
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -94,7 +94,8 @@ const ERROR_STATUSES: Readonly<Record<string, string>> = {
   '415': 'Body is not JSON',
   '422': 'This `Idempotency-Key` was used for a different request',
   '429': 'Too many requests: wait `Retry-After` seconds',
-  '503': 'The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`)',
+  '503':
+    'The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`)',
 };
 
 const problemResponse = (status: string): ResponseObject => ({

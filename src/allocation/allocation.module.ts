@@ -18,8 +18,14 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 /** Allocation rounds, committee decisions, and their audit. */
 @Module({
   imports: [CqrsModule],
-  controllers: [OpenAllocationRoundController, ApproveAllocationRoundController, RejectAllocationRoundController, AllocationRoundsController,
-    ReplayRoundController, WhatIfController],
+  controllers: [
+    OpenAllocationRoundController,
+    ApproveAllocationRoundController,
+    RejectAllocationRoundController,
+    AllocationRoundsController,
+    ReplayRoundController,
+    WhatIfController,
+  ],
   providers: [OpenAllocationRoundHandler, ApproveAllocationRoundHandler, RejectAllocationRoundHandler],
 })
 export class AllocationModule implements OnModuleInit {

@@ -9,7 +9,6 @@ import { DomainError } from '../shared/domain-error.js';
 import { allocationRoundDecider, type AllocationRoundState } from './domain/allocation-round.decider.js';
 import { allocationStream, type AllocationProposedData } from './domain/allocation.events.js';
 
-
 export type ExistingRound = Exclude<AllocationRoundState, { status: 'none' }>;
 
 /**

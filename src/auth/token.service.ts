@@ -1,14 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import {
-  createRemoteJWKSet,
-  exportJWK,
-  importJWK,
-  jwtVerify,
-  SignJWT,
-  type CryptoKey,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { createRemoteJWKSet, exportJWK, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { whyUnstorable } from '../http/request-fields.js';
@@ -33,8 +24,7 @@ const CLOCK_SKEW_S = 60;
 /** A claim naming a user or a code: text, and not an absurd amount of it. */
 const MAX_CLAIM_LENGTH = 256;
 
-export const signingKeyFile = (config: AppConfig): string =>
-  config.AUTH_SIGNING_KEY_FILE ?? path.join(config.dataDir, 'signing-key.pem');
+export const signingKeyFile = (config: AppConfig): string => config.AUTH_SIGNING_KEY_FILE ?? path.join(config.dataDir, 'signing-key.pem');
 
 /**
  * Verifies bearer tokens and turns them into actors. Tokens are signed either by the service's
@@ -96,9 +86,7 @@ export class TokenService implements OnModuleInit {
         clockTolerance: 30,
         requiredClaims: ['sub', 'iat', 'exp'],
       };
-      ({ payload } = this.jwks
-        ? await jwtVerify(token, this.jwks, options)
-        : await jwtVerify(token, this.verificationKey!, options));
+      ({ payload } = this.jwks ? await jwtVerify(token, this.jwks, options) : await jwtVerify(token, this.verificationKey!, options));
     } catch (error) {
       const { code, claim } = error as { code?: string; claim?: string };
       throw new InvalidTokenError(

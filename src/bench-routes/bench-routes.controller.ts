@@ -25,14 +25,18 @@ export class BenchRoutesController {
   @Post('bare-insert')
   @HttpCode(201)
   async bareInsert(@Body() body: object) {
-    const [row] = await this.dataSource.query<{ id: string }[]>(`INSERT INTO ${BENCH_TABLE} (body) VALUES ($1) RETURNING id::text AS id`, [JSON.stringify(body ?? null)]);
+    const [row] = await this.dataSource.query<{ id: string }[]>(`INSERT INTO ${BENCH_TABLE} (body) VALUES ($1) RETURNING id::text AS id`, [
+      JSON.stringify(body ?? null),
+    ]);
     return { id: row.id };
   }
 
   @Get('bare-select/:id')
   async bareSelect(@Param('id') id: string) {
     if (!ID.test(id)) throw new DomainError('BENCH.BAD_ID', 'id must be a positive whole number', 'invalid', { field: 'id' });
-    const [row] = await this.dataSource.query<{ id: string; body: unknown; at: Date }[]>(`SELECT id::text AS id, body, at FROM ${BENCH_TABLE} WHERE id = $1`, [id]);
+    const [row] = await this.dataSource.query<{ id: string; body: unknown; at: Date }[]>(`SELECT id::text AS id, body, at FROM ${BENCH_TABLE} WHERE id = $1`, [
+      id,
+    ]);
     if (!row) throw new DomainError('BENCH.NOT_FOUND', `no row ${id}`, 'not-found');
     return row;
   }

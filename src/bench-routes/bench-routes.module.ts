@@ -36,8 +36,6 @@ export class BenchRoutesModule implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.dataSource.query(
-      `CREATE TABLE IF NOT EXISTS ${BENCH_TABLE} (id bigserial PRIMARY KEY, body jsonb, at timestamptz NOT NULL DEFAULT now())`,
-    );
+    await this.dataSource.query(`CREATE TABLE IF NOT EXISTS ${BENCH_TABLE} (id bigserial PRIMARY KEY, body jsonb, at timestamptz NOT NULL DEFAULT now())`);
   }
 }

@@ -154,17 +154,34 @@ const report = async (week: number) => {
       const requested = Math.max(0, Math.round(baseUse[item] * s * 14 * (0.7 + 0.15 * wave[week]!) - onHand));
       return { item, onHand, usedSinceLastReport: used, requested };
     });
-    const r = await api('POST', `/api/municipalities/${m.code}/reports`, await tokenFor('municipality', { municipality: m.code }),
-      { reportedAt: iso(reportedAt), infections, lines }, `report-${m.code}-w${week}`);
+    const r = await api(
+      'POST',
+      `/api/municipalities/${m.code}/reports`,
+      await tokenFor('municipality', { municipality: m.code }),
+      { reportedAt: iso(reportedAt), infections, lines },
+      `report-${m.code}-w${week}`,
+    );
     last = r.position;
   }
   process.stdout.write(`  week ${week + 1}: reports from all ${municipalities.length} municipalities\n`);
 };
 
-const receive = async (source: string, from: string, day: number, lines: { item: string; quantity: number; lot?: string; expiresOn?: string }[], id: string, nationalRequestId?: string) => {
+const receive = async (
+  source: string,
+  from: string,
+  day: number,
+  lines: { item: string; quantity: number; lot?: string; expiresOn?: string }[],
+  id: string,
+  nationalRequestId?: string,
+) => {
   if (at(day, 7) > now) return;
-  const r = await api('POST', `/api/warehouses/${WAREHOUSE}/receipts`, await tokenFor('warehouse', { county: COUNTY }),
-    { source, from, lines, receivedAt: iso(at(day, 7)), ...(nationalRequestId ? { nationalRequestId } : {}) }, id);
+  const r = await api(
+    'POST',
+    `/api/warehouses/${WAREHOUSE}/receipts`,
+    await tokenFor('warehouse', { county: COUNTY }),
+    { source, from, lines, receivedAt: iso(at(day, 7)), ...(nationalRequestId ? { nationalRequestId } : {}) },
+    id,
+  );
   intoWarehouse(lines);
   last = r.position;
   process.stdout.write(`  day ${day}: ${source} from ${from}\n`);
@@ -172,8 +189,13 @@ const receive = async (source: string, from: string, day: number, lines: { item:
 
 const purchases: { id: string; lines: { item: string; quantity: number }[] }[] = [];
 const order = async (day: number, supplier: string, lines: { item: string; quantity: number }[], id: string) => {
-  const r = await api('POST', '/api/purchases', await tokenFor('region', { county: COUNTY }),
-    { supplier, warehouseId: WAREHOUSE, lines, expectedAt: iso(at(day + 10, 9)) }, id);
+  const r = await api(
+    'POST',
+    '/api/purchases',
+    await tokenFor('region', { county: COUNTY }),
+    { supplier, warehouseId: WAREHOUSE, lines, expectedAt: iso(at(day + 10, 9)) },
+    id,
+  );
   purchases.push({ id: r.purchaseId, lines });
   last = r.position;
   process.stdout.write(`  day ${day}: the region orders from ${supplier}\n`);
@@ -184,8 +206,13 @@ const receiveAgainst = async (purchaseId: string, day: number, share: number, lo
   const purchase = purchases.find((p) => p.id === purchaseId)!;
   const expiry = new Date(at(day, 0).getTime() + (400 + Math.round(random() * 300)) * DAY).toISOString().slice(0, 10);
   const lines = purchase.lines.map((l) => ({ item: l.item, quantity: Math.floor(l.quantity * share), lot: `${lotTag}-${l.item}`, expiresOn: expiry }));
-  const r = await api('POST', `/api/purchases/${purchaseId}/receipts`, await tokenFor('warehouse', { county: COUNTY }),
-    { lines, receivedAt: iso(at(day, 10)) }, id);
+  const r = await api(
+    'POST',
+    `/api/purchases/${purchaseId}/receipts`,
+    await tokenFor('warehouse', { county: COUNTY }),
+    { lines, receivedAt: iso(at(day, 10)) },
+    id,
+  );
   intoWarehouse(lines);
   last = r.position;
   process.stdout.write(`  day ${day}: ${Math.round(share * 100)}% of the order received into the warehouse\n`);
@@ -206,8 +233,13 @@ const dispatchDay = async (day: number) => {
       return { item, quantity };
     }).filter((l) => l.quantity > 0);
     if (lines.length === 0) continue;
-    const r = await api('POST', `/api/warehouses/${WAREHOUSE}/dispatches`, warehouse,
-      { municipality: m.code, lines, vehicle: `BIL-${1 + (day % 4)}`, dispatchedAt: iso(at(day, 13)) }, `dispatch-${day}-${m.code}`);
+    const r = await api(
+      'POST',
+      `/api/warehouses/${WAREHOUSE}/dispatches`,
+      warehouse,
+      { municipality: m.code, lines, vehicle: `BIL-${1 + (day % 4)}`, dispatchedAt: iso(at(day, 13)) },
+      `dispatch-${day}-${m.code}`,
+    );
     dispatches.push({ deliveryId: r.deliveryId, municipality: m.code, day, lines });
     last = r.position;
   }
@@ -222,8 +254,13 @@ const confirmDeliveries = async (day: number) => {
       for (const item of [l.item]) stock.set(stockKey(d.municipality, item), stock.get(stockKey(d.municipality, item))! + received);
       return { item: l.item, received, ...(received < l.quantity ? { reason: 'Kartong skadad vid leverans / carton damaged in transit' } : {}) };
     });
-    const r = await api('POST', `/api/deliveries/${d.deliveryId}/receipt`, await tokenFor('municipality', { municipality: d.municipality }),
-      { receivedAt: iso(at(day, 9)), lines }, `receipt-${d.deliveryId}`);
+    const r = await api(
+      'POST',
+      `/api/deliveries/${d.deliveryId}/receipt`,
+      await tokenFor('municipality', { municipality: d.municipality }),
+      { receivedAt: iso(at(day, 9)), lines },
+      `receipt-${d.deliveryId}`,
+    );
     last = r.position;
   }
 };
@@ -231,21 +268,56 @@ const confirmDeliveries = async (day: number) => {
 const main = async () => {
   await ensureService();
   process.stdout.write(`Playing four weeks of ${reference.county(COUNTY)!.name} from ${runKey} against ${BASE}\n`);
-  await receive('emergency-stockpile', 'Beredskapslager Region Stockholm', 0,
-    ITEMS.map((item) => ({ item, quantity: baseUse[item] * 60 * 15, lot: `BL-2019-${item}`, expiresOn: iso(at(200, 0)).slice(0, 10) })), 'stockpile');
+  await receive(
+    'emergency-stockpile',
+    'Beredskapslager Region Stockholm',
+    0,
+    ITEMS.map((item) => ({ item, quantity: baseUse[item] * 60 * 15, lot: `BL-2019-${item}`, expiresOn: iso(at(200, 0)).slice(0, 10) })),
+    'stockpile',
+  );
   await report(0);
-  const p1 = await order(0, 'Nordic Medical Supply AB', ITEMS.map((item) => ({ item, quantity: baseUse[item] * 60 * 20 })), 'purchase-1');
+  const p1 = await order(
+    0,
+    'Nordic Medical Supply AB',
+    ITEMS.map((item) => ({ item, quantity: baseUse[item] * 60 * 20 })),
+    'purchase-1',
+  );
   await receiveAgainst(p1, 3, 0.4, 'NMS-A', 'purchase-1-receipt-1');
   let secondOrder: string | undefined;
   for (let day = 1; day <= 27; day++) {
     if (day % 7 === 0) await report(day / 7);
-    if (day === 8) await receive('donation', 'Bygg & Fastighet i Solna AB', 8, [{ item: 'FFP2', quantity: 2000 }, { item: 'GLOVE-NITRILE-M', quantity: 10_000 }], 'donation-1');
+    if (day === 8)
+      await receive(
+        'donation',
+        'Bygg & Fastighet i Solna AB',
+        8,
+        [
+          { item: 'FFP2', quantity: 2000 },
+          { item: 'GLOVE-NITRILE-M', quantity: 10_000 },
+        ],
+        'donation-1',
+      );
     if (day === 9) await receiveAgainst(p1, 9, 0.6, 'NMS-B', 'purchase-1-receipt-2');
     if (day === 10) {
-      secondOrder = await order(10, 'Svensk Skyddsutrustning AB', [{ item: 'FFP2', quantity: 30_000 }, { item: 'APRON', quantity: 20_000 }], 'purchase-2');
+      secondOrder = await order(
+        10,
+        'Svensk Skyddsutrustning AB',
+        [
+          { item: 'FFP2', quantity: 30_000 },
+          { item: 'APRON', quantity: 20_000 },
+        ],
+        'purchase-2',
+      );
     }
     if (day === 17 && secondOrder) await receiveAgainst(secondOrder, 17, 0.5, 'SSU-A', 'purchase-2-receipt-1');
-    if (day === 15) await receive('national-allocation', 'Socialstyrelsen, nationell fördelning', 15, [{ item: 'FFP2', quantity: 8000, lot: 'SoS-2026-11', expiresOn: iso(at(700, 0)).slice(0, 10) }], 'national-1');
+    if (day === 15)
+      await receive(
+        'national-allocation',
+        'Socialstyrelsen, nationell fördelning',
+        15,
+        [{ item: 'FFP2', quantity: 8000, lot: 'SoS-2026-11', expiresOn: iso(at(700, 0)).slice(0, 10) }],
+        'national-1',
+      );
     if (day % 7 >= 1 && day % 7 <= 4) await dispatchDay(day);
     if (day % 7 >= 2 && day % 7 <= 5) await confirmDeliveries(day);
   }
@@ -255,11 +327,21 @@ const main = async () => {
   const overview = await api('GET', `/api/stock?county=${COUNTY}&waitFor=${last}`, county);
   const deliveries = await fetch(`${BASE}/api/deliveries?limit=5&waitFor=${last}`, { headers: { authorization: `Bearer ${county}`, accept: 'text/csv' } });
   process.stdout.write(`Read it yourself (token: TOKEN=$(npm run -s token -- --role county --county ${COUNTY})):\n`);
-  const statuses = Object.entries(overview.summary as Record<string, number>).map(([status, n]) => `${n} ${status}`).join(', ');
+  const statuses = Object.entries(overview.summary as Record<string, number>)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
   process.stdout.write(`  GET ${BASE}/api/stock?county=${COUNTY}  → municipalities by worst status: ${statuses}\n`);
-  process.stdout.write(`  GET ${BASE}/api/municipalities/0180/stock\n  GET ${BASE}/api/warehouses/${WAREHOUSE}/stock\n  GET ${BASE}/api/reporting/completeness?county=${COUNTY}\n`);
+  process.stdout.write(
+    `  GET ${BASE}/api/municipalities/0180/stock\n  GET ${BASE}/api/warehouses/${WAREHOUSE}/stock\n  GET ${BASE}/api/reporting/completeness?county=${COUNTY}\n`,
+  );
   process.stdout.write(`  GET ${BASE}/api/deliveries (Accept: text/csv) → first lines:\n`);
-  process.stdout.write(`${(await deliveries.text()).split('\n').slice(0, 4).map((l) => `    ${l}`).join('\n')}\n`);
+  process.stdout.write(
+    `${(await deliveries.text())
+      .split('\n')
+      .slice(0, 4)
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`,
+  );
 };
 
 main().catch((error: unknown) => {

@@ -19,9 +19,7 @@ export const withProjections = async (
 ): Promise<void> => {
   try {
     const config = loadConfig();
-    const embedded = config.DATABASE_URL
-      ? undefined
-      : ((await runningEmbeddedPostgres(config.dataDir)) ?? (await startEmbeddedPostgres(config.dataDir)));
+    const embedded = config.DATABASE_URL ? undefined : ((await runningEmbeddedPostgres(config.dataDir)) ?? (await startEmbeddedPostgres(config.dataDir)));
     const databaseUrl = config.DATABASE_URL ?? embedded!.url;
     await migrate(databaseUrl);
     const app = await NestFactory.createApplicationContext(
@@ -43,7 +41,12 @@ export const withProjections = async (
       if (unknown.length > 0) {
         throw new ConfigError(`unknown projection(s) ${unknown.join(', ')}; known: ${rebuildable.map((p) => p.name).join(', ')}`);
       }
-      exitCode = (await work(app, rebuildable.filter((p) => wanted.length === 0 || wanted.includes(p.name)), service.batchSize)) ?? 0;
+      exitCode =
+        (await work(
+          app,
+          rebuildable.filter((p) => wanted.length === 0 || wanted.includes(p.name)),
+          service.batchSize,
+        )) ?? 0;
     } finally {
       await app.close();
       await embedded?.stop();

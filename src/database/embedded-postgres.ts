@@ -26,10 +26,7 @@ export const freePort = (): Promise<number> =>
  * The embedded server already running on `dataDir` (the service holds it), or undefined. Tools
  * such as the projection rebuild use it to work beside a running service.
  */
-export const runningEmbeddedPostgres = async (
-  dataDir: string,
-  database = 'ppe_ledger',
-): Promise<EmbeddedDatabase | undefined> => {
+export const runningEmbeddedPostgres = async (dataDir: string, database = 'ppe_ledger'): Promise<EmbeddedDatabase | undefined> => {
   try {
     const pidFile = await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
     const [pid, , , port] = pidFile.split('\n');

@@ -95,10 +95,7 @@ export const clientDeadlines = (deadlines: PoolDeadlines): pg.ClientConfig => ({
  * has already let go of it; with no listener left, Node turns that into a crash. The query that was
  * running still fails and the pool still discards the connection; this only keeps the process alive.
  */
-export const poolOptions = (
-  max: number,
-  deadlines: PoolDeadlines = DEFAULT_DEADLINES,
-): pg.PoolConfig & { onConnect: (client: pg.PoolClient) => void } => ({
+export const poolOptions = (max: number, deadlines: PoolDeadlines = DEFAULT_DEADLINES): pg.PoolConfig & { onConnect: (client: pg.PoolClient) => void } => ({
   max,
   ...clientDeadlines(deadlines),
   Client: DeadlineClient as unknown as typeof pg.Client,

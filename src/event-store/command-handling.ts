@@ -83,13 +83,7 @@ export const loadStream = async <State, Event extends DomainEvent>(
 };
 
 /** Wraps domain events in the metadata the log keeps with every event. */
-export const toNewEvents = (
-  registry: EventRegistry,
-  streamId: string,
-  events: readonly DomainEvent[],
-  context: CommandContext,
-  occurredAt: Date,
-): NewEvent[] =>
+export const toNewEvents = (registry: EventRegistry, streamId: string, events: readonly DomainEvent[], context: CommandContext, occurredAt: Date): NewEvent[] =>
   events.map((event, index) => {
     const recorded: NewEvent = {
       type: event.type,
@@ -181,7 +175,12 @@ export const handleCommand = async <Command, State, Event extends DomainEvent>(
         const result = await store.appendToStream(streamId, recorded, { expectedRevision: expected });
         // The state after this decision, so the next command on the stream reads nothing it knows.
         if (result.nextExpectedRevision === (typeof expected === 'bigint' ? expected : -1n) + BigInt(events.length)) {
-          rememberAtMost(cacheOf(store, decider), streamId, { state: events.reduce(decider.evolve, state), revision: result.nextExpectedRevision }, MAX_CACHED_STREAMS);
+          rememberAtMost(
+            cacheOf(store, decider),
+            streamId,
+            { state: events.reduce(decider.evolve, state), revision: result.nextExpectedRevision },
+            MAX_CACHED_STREAMS,
+          );
         }
         return { events, recorded, position: result.position, streamRevision: result.nextExpectedRevision };
       } catch (error) {

@@ -57,10 +57,7 @@ export class LogBehindReadModelsError extends Error {
     readonly furthestCheckpoint: bigint,
     readonly projection: string,
   ) {
-    super(
-      `the event log is behind the read models: it ends at position ${head}, but projection ${projection} ` +
-        `has seen position ${furthestCheckpoint}`,
-    );
+    super(`the event log is behind the read models: it ends at position ${head}, but projection ${projection} ` + `has seen position ${furthestCheckpoint}`);
     this.name = 'LogBehindReadModelsError';
   }
 }
@@ -77,5 +74,4 @@ export class InvalidEventError extends Error {
   }
 }
 
-export const describeExpected = (expected: unknown): string =>
-  typeof expected === 'bigint' ? expected.toString() : String(expected);
+export const describeExpected = (expected: unknown): string => (typeof expected === 'bigint' ? expected.toString() : String(expected));

@@ -76,9 +76,7 @@ describe('event registry', () => {
   });
 
   it('refuses a definition whose old versions cannot be upcast, and a type registered twice', () => {
-    expect(() =>
-      new EventRegistry().register(defineEvent({ type: 'Gap', schemaVersion: 2, schema: z.object({}) })),
-    ).toThrow(/no upcaster from version 1/);
+    expect(() => new EventRegistry().register(defineEvent({ type: 'Gap', schemaVersion: 2, schema: z.object({}) }))).toThrow(/no upcaster from version 1/);
     expect(() => new EventRegistry().register(stockCounted, stockCounted)).toThrow(/registered twice/);
   });
 });
@@ -99,9 +97,7 @@ describe('event ids', () => {
 
   it('of a reaction are derived as they always were, so logs written before still match', () => {
     // The id a reaction gave its StockReceived before the derivation was split in two.
-    expect(reactionEventId('2f1d7a0c-5b7e-4e2a-9a0f-0c6b1d2e3f40', 'warehouse-01-central', 0)).toBe(
-      '92e53a59-88a5-59ba-ae0f-48966f0267a3',
-    );
+    expect(reactionEventId('2f1d7a0c-5b7e-4e2a-9a0f-0c6b1d2e3f40', 'warehouse-01-central', 0)).toBe('92e53a59-88a5-59ba-ae0f-48966f0267a3');
     expect(reactionEventId('a', 'warehouse-01', 0)).not.toBe(reactionEventId('b', 'warehouse-01', 0));
   });
 });

@@ -17,8 +17,7 @@ export const eventMetadataSchema = z.strictObject({
   idempotencyKey: z.string().max(200).optional(),
 }) satisfies z.ZodType<EventMetadata>;
 
-const describeIssues = (error: z.ZodError): string[] =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+const describeIssues = (error: z.ZodError): string[] => error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
 
 /**
  * Knows every event type's current schema and how to bring old versions up to it.

@@ -110,11 +110,7 @@ export interface EventStoreHealth {
 
 export interface EventStore {
   readonly kind: EventStoreKind;
-  appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult>;
+  appendToStream(streamId: string, events: readonly NewEvent[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -139,10 +135,7 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 /** Streams whose names start with `$` belong to the store itself and are never delivered. */
 export const isSystemStream = (streamId: string): boolean => streamId.startsWith('$');
 
-export const matchesFilter = (
-  event: { readonly streamId: string; readonly type: string },
-  filter?: EventFilter,
-): boolean => {
+export const matchesFilter = (event: { readonly streamId: string; readonly type: string }, filter?: EventFilter): boolean => {
   if (isSystemStream(event.streamId) || event.type.startsWith('$')) return false;
   if (filter?.eventTypes && !filter.eventTypes.includes(event.type)) return false;
   if (filter?.streamPrefixes && !filter.streamPrefixes.some((p) => event.streamId.startsWith(p))) {

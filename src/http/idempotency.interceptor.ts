@@ -46,7 +46,7 @@ const canonical = (value: unknown): string =>
           .sort()
           .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
           .join(',')}}`
-      : JSON.stringify(value) ?? 'null';
+      : (JSON.stringify(value) ?? 'null');
 
 /** What a token may reach: a replayed answer is only handed to a caller with the same reach. */
 const scopeOf = (actor: Actor): string => `${actor.role}|${actor.county ?? ''}|${actor.municipality ?? ''}`;

@@ -72,10 +72,6 @@ export class JsonOnlyGuard implements CanActivate {
       refuseBadText(request.body);
       return true;
     }
-    throw new DomainError(
-      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-      `send the body as application/json, not ${type || 'an unnamed type'}`,
-      'unsupported-media-type',
-    );
+    throw new DomainError('REQUEST.UNSUPPORTED_MEDIA_TYPE', `send the body as application/json, not ${type || 'an unnamed type'}`, 'unsupported-media-type');
   }
 }

@@ -13,12 +13,23 @@ import { DomainError } from '../shared/domain-error.js';
 import { ExportsBusyError } from './export-limits.js';
 import { type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
 
-const KIND_STATUS = { rule: 409, 'not-found': 404, forbidden: 403, unauthenticated: 401, invalid: 400, unprocessable: 422, 'unsupported-media-type': 415 } as const;
+const KIND_STATUS = {
+  rule: 409,
+  'not-found': 404,
+  forbidden: 403,
+  unauthenticated: 401,
+  invalid: 400,
+  unprocessable: 422,
+  'unsupported-media-type': 415,
+} as const;
 const RETRY_AFTER_SECONDS = '5';
 
 /** Thrown where a read's projection did not reach the position asked for in time. */
 export class ProjectionLaggingException extends HttpException {
-  constructor(readonly waitFor: string, readonly projections: Record<string, string>) {
+  constructor(
+    readonly waitFor: string,
+    readonly projections: Record<string, string>,
+  ) {
     super('The read model has not reached the requested position yet.', HttpStatus.SERVICE_UNAVAILABLE);
   }
 }
@@ -152,7 +163,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       return {
         type: status === 404 ? problemType('not-found') : 'about:blank',
-        title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase().replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error',
+        title:
+          HttpStatus[status]
+            ?.toString()
+            .replace(/_/g, ' ')
+            .toLowerCase()
+            .replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error',
         status,
         detail: Array.isArray(detail) ? detail.join('; ') : detail,
       };

@@ -22,8 +22,7 @@ export interface FieldError {
 export const PROBLEM_BASE = 'https://ppe-ledger.example/problems/';
 export const problemType = (slug: string): string => `${PROBLEM_BASE}${slug}`;
 
-const join = (parent: string, property: string): string =>
-  /^\d+$/.test(property) ? `${parent}[${property}]` : parent ? `${parent}.${property}` : property;
+const join = (parent: string, property: string): string => (/^\d+$/.test(property) ? `${parent}[${property}]` : parent ? `${parent}.${property}` : property);
 
 /** Flattens class-validator's nested errors into one entry per offending field. */
 export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldError[] =>

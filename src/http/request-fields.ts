@@ -1,20 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsISO8601,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { DomainError } from '../shared/domain-error.js';
 import { MAX_LOG_POSITION } from '../event-store/event-store.js';
 
@@ -26,8 +13,7 @@ import { MAX_LOG_POSITION } from '../event-store/event-store.js';
 export const MAX_UNITS = 1_000_000_000;
 
 /** Whole units from `min` to a billion: fractions, negatives and absurd amounts are refused. */
-export const IsUnits = (min: number) =>
-  applyDecorators(IsInt({ message: '$property must be a whole number of units' }), Min(min), Max(MAX_UNITS));
+export const IsUnits = (min: number) => applyDecorators(IsInt({ message: '$property must be a whole number of units' }), Min(min), Max(MAX_UNITS));
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -91,8 +77,7 @@ export const whyUnstorable = (text: string): string | undefined =>
       : 'contains a lone UTF-16 surrogate, which is not Unicode text';
 
 /** Free text that must say something. */
-export const IsText = (max: number) =>
-  applyDecorators(IsString(), Matches(/\S/, { message: '$property must not be blank' }), MaxLength(max));
+export const IsText = (max: number) => applyDecorators(IsString(), Matches(/\S/, { message: '$property must not be blank' }), MaxLength(max));
 
 /** How far ahead of the server's clock a business time may be: clocks drift, goods do not arrive tomorrow. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

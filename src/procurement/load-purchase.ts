@@ -8,19 +8,13 @@ import { DomainError } from '../shared/domain-error.js';
 import { purchaseDecider, type PurchaseState } from './domain/purchase.decider.js';
 import { purchaseStream } from './domain/purchase.events.js';
 
-
 export type ExistingPurchase = LoadedStream<Exclude<PurchaseState, { status: 'none' }>>;
 
 /**
  * Loads a purchase for a caller, who must be in its county. Its county is only known once it is
  * loaded, so the guard cannot check it from the path. An id that is not a purchase's is a 404.
  */
-export const loadPurchaseInScope = async (
-  store: EventStore,
-  registry: EventRegistry,
-  purchaseId: string,
-  actor: Actor,
-): Promise<ExistingPurchase> => {
+export const loadPurchaseInScope = async (store: EventStore, registry: EventRegistry, purchaseId: string, actor: Actor): Promise<ExistingPurchase> => {
   const notFound = new DomainError('PURCHASE.NOT_FOUND', `no purchase with id ${purchaseId}`, 'not-found');
   if (!UUID.test(purchaseId)) throw notFound;
   const loaded = await loadStream(store, registry, purchaseStream(purchaseId), purchaseDecider);

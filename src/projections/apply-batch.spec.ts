@@ -20,7 +20,15 @@ const recorded = (data: unknown, position: bigint): RecordedEvent => ({
   checkpoint: position.toString(),
   type: 'TestCounted',
   data,
-  metadata: { eventId: `e-${position}`, correlationId: 'c', causationId: 'c', actor: 'u', role: 'warehouse', occurredAt: '2026-03-02T07:30:00.000Z', schemaVersion: 1 },
+  metadata: {
+    eventId: `e-${position}`,
+    correlationId: 'c',
+    causationId: 'c',
+    actor: 'u',
+    role: 'warehouse',
+    occurredAt: '2026-03-02T07:30:00.000Z',
+    schemaVersion: 1,
+  },
   recordedAt: new Date(),
 });
 
@@ -34,7 +42,10 @@ describe('decoding a page for several projections', () => {
     const page = [recorded({ item: 'FFP2', qty: 5 }, 1n), recorded({ item: 'GOWN-LS', qty: 2 }, 2n)];
     const first = decodeAll(registry, page);
     const second = decodeAll(registry, page.slice(1));
-    expect(first.map((e) => e.data)).toEqual([{ item: 'FFP2', quantity: 5 }, { item: 'GOWN-LS', quantity: 2 }]);
+    expect(first.map((e) => e.data)).toEqual([
+      { item: 'FFP2', quantity: 5 },
+      { item: 'GOWN-LS', quantity: 2 },
+    ]);
     expect(second[0]).toBe(first[1]);
     expect(decodes).toBe(2);
     // Another copy of the same fact (read again) is decoded again.

@@ -57,15 +57,13 @@ export const claimCheckpoint = async (tx: EntityManager, name: string, expected:
   if (moved!.n === 0) throw new CheckpointMovedError(name);
 };
 
-export const saveCheckpoint = async (
-  tx: EntityManager,
-  name: string,
-  next: StoredCheckpoint,
-): Promise<void> => {
-  await tx.query(
-    'UPDATE projection_checkpoints SET version = $2, position = $3, checkpoint = $4, updated_at = now() WHERE name = $1',
-    [name, next.version, next.position.toString(), next.checkpoint ?? null],
-  );
+export const saveCheckpoint = async (tx: EntityManager, name: string, next: StoredCheckpoint): Promise<void> => {
+  await tx.query('UPDATE projection_checkpoints SET version = $2, position = $3, checkpoint = $4, updated_at = now() WHERE name = $1', [
+    name,
+    next.version,
+    next.position.toString(),
+    next.checkpoint ?? null,
+  ]);
 };
 
 /** The furthest checkpoint among the named projections', or undefined when none has a row. */

@@ -60,7 +60,10 @@ export class LogBehindCheck implements OnApplicationBootstrap, BeforeApplication
   private async compare(): Promise<LogBehindReadModelsError | undefined> {
     // The checkpoints first, then the end: in a log that only grows, an end read later is never
     // behind a checkpoint read earlier.
-    const furthest = await furthestCheckpoint(this.dataSource.manager, this.projections.projections.map((p) => p.name));
+    const furthest = await furthestCheckpoint(
+      this.dataSource.manager,
+      this.projections.projections.map((p) => p.name),
+    );
     const end = await this.store.endPosition();
     if (furthest && end < furthest.position) {
       const behind = new LogBehindReadModelsError(end, furthest.position, furthest.name);

@@ -37,9 +37,7 @@ export class AdvisoryLockLease implements ProjectionLease {
 
   async tryAcquire(name: string): Promise<boolean> {
     if (this.held.has(name)) return true;
-    const { rows } = await this.inTurn((client) =>
-      client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LEASE_SPACE, keyOf(name)]),
-    );
+    const { rows } = await this.inTurn((client) => client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LEASE_SPACE, keyOf(name)]));
     if (rows[0]?.ok) this.held.add(name);
     return this.held.has(name);
   }

@@ -148,9 +148,7 @@ const replayInto = async (
       counts.events += events.length;
       counts.anomalies += anomalies;
     };
-    const work = projections
-      .map((projection, i) => ({ projection, events: page.filter((e) => wants[i]!(e.type)) }))
-      .filter((w) => w.events.length > 0);
+    const work = projections.map((projection, i) => ({ projection, events: page.filter((e) => wants[i]!(e.type)) })).filter((w) => w.events.length > 0);
     try {
       if (options.tx) {
         for (const w of work) {
@@ -307,15 +305,10 @@ export const verifyProjection = async (
  * events carry ids made from the source event, so a replay writes nothing twice. Returns the names
  * moved back. A row is only moved if it still says what was read, so a runner's move in between wins.
  */
-export const rewindCheckpointsBeyondLog = async (
-  dataSource: DataSource,
-  store: EventStore,
-  projections: readonly Projection[],
-): Promise<string[]> => {
-  const rows: { name: string; position: string }[] = await dataSource.query(
-    'SELECT name, position FROM projection_checkpoints WHERE name = ANY ($1::text[])',
-    [projections.map((p) => p.name)],
-  );
+export const rewindCheckpointsBeyondLog = async (dataSource: DataSource, store: EventStore, projections: readonly Projection[]): Promise<string[]> => {
+  const rows: { name: string; position: string }[] = await dataSource.query('SELECT name, position FROM projection_checkpoints WHERE name = ANY ($1::text[])', [
+    projections.map((p) => p.name),
+  ]);
   // Read after the rows: a checkpoint read before cannot be beyond an end read after, unless the log went back.
   const end = await store.endPosition();
   const rewound: string[] = [];

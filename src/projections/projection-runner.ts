@@ -308,10 +308,7 @@ export class ProjectionRunner {
 
   private raceIdle<T>(pending: Promise<T>, ms: number): Promise<T | 'idle'> {
     let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      pending,
-      new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), ms))),
-    ]).finally(() => clearTimeout(timer));
+    return Promise.race([pending, new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), ms)))]).finally(() => clearTimeout(timer));
   }
 
   private pause(ms: number): Promise<void> {

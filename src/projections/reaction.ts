@@ -35,7 +35,7 @@ export type Once =
 export const unlessRecorded = <State, Event extends DomainEvent>(
   decider: Pick<Decider<never, State, Event>, 'initialState' | 'evolve'>,
   recorded: (state: State) => boolean,
-): Once => ({ kind: 'unless-recorded', decider, recorded } as unknown as Once);
+): Once => ({ kind: 'unless-recorded', decider, recorded }) as unknown as Once;
 
 export interface ReactionEffect {
   readonly streamId: string;

@@ -1,12 +1,4 @@
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  type NestInterceptor,
-  SetMetadata,
-  applyDecorators,
-} from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -57,7 +49,10 @@ export class WaitForInterceptor implements NestInterceptor {
       switchMap((behind) => {
         if (behind.length > 0) {
           const positions = Object.fromEntries(
-            this.projections.status().filter((s) => behind.includes(s.name)).map((s) => [s.name, s.position]),
+            this.projections
+              .status()
+              .filter((s) => behind.includes(s.name))
+              .map((s) => [s.name, s.position]),
           );
           throw new ProjectionLaggingException(raw, positions);
         }

@@ -54,8 +54,7 @@ const referenceFolder = (): URL => {
 };
 
 /** The rows of one of the service's reference CSV files, by column name. */
-export const readReferenceCsv = (name: string): Record<string, string>[] =>
-  parseCsv(readFileSync(new URL(name, referenceFolder()), 'utf8'), name);
+export const readReferenceCsv = (name: string): Record<string, string>[] => parseCsv(readFileSync(new URL(name, referenceFolder()), 'utf8'), name);
 
 /** Loaded once at start; the service never reads the shared folder at run time. */
 export class ReferenceData {
@@ -68,11 +67,7 @@ export class ReferenceData {
   private readonly warehouseById: ReadonlyMap<string, Warehouse>;
   private readonly itemByCode: ReadonlyMap<string, Item>;
 
-  constructor(source: {
-    municipalities: Record<string, string>[];
-    warehouses: Record<string, string>[];
-    items: Record<string, string>[];
-  }) {
+  constructor(source: { municipalities: Record<string, string>[]; warehouses: Record<string, string>[]; items: Record<string, string>[] }) {
     this.municipalities = source.municipalities.map((r) => ({
       code: r.municipality_code!,
       name: r.municipality_name!,

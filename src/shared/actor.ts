@@ -29,9 +29,7 @@ export interface ScopeTarget {
  */
 export const inScope = (actor: Actor, target: ScopeTarget): boolean => {
   if (actor.role === 'municipality') {
-    return target.municipality !== undefined
-      ? target.municipality === actor.municipality
-      : target.county === undefined || target.county === actor.county;
+    return target.municipality !== undefined ? target.municipality === actor.municipality : target.county === undefined || target.county === actor.county;
   }
   if (actor.county === undefined) return true;
   return target.county === undefined || target.county === actor.county;

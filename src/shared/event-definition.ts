@@ -18,6 +18,4 @@ export interface EventTypeDefinition<Type extends string = string, Data = unknow
   readonly upcasters?: Readonly<Record<number, Upcaster>>;
 }
 
-export const defineEvent = <Type extends string, Data>(
-  definition: EventTypeDefinition<Type, Data>,
-): EventTypeDefinition<Type, Data> => definition;
+export const defineEvent = <Type extends string, Data>(definition: EventTypeDefinition<Type, Data>): EventTypeDefinition<Type, Data> => definition;

@@ -19,13 +19,15 @@ interface Line {
  */
 describeOnBothEventStores('allocation rounds', (start) => {
   let t: TestApp;
-  let as: Record<
-    'county' | 'county18' | 'committee' | 'committee18' | 'warehouse' | 'municipality' | 'auditor' | 'region',
-    string
-  >;
+  let as: Record<'county' | 'county18' | 'committee' | 'committee18' | 'warehouse' | 'municipality' | 'auditor' | 'region', string>;
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
-  let round: { allocationId: string; position: string; inputs: { position: string; asOf: string }; outputs: { lines: Line[]; items: { item: string; available: number; allocated: number; unmet: number }[] } };
+  let round: {
+    allocationId: string;
+    position: string;
+    inputs: { position: string; asOf: string };
+    outputs: { lines: Line[]; items: { item: string; available: number; allocated: number; unmet: number }[] };
+  };
   let plan: { municipality: string; item: string; quantity: number }[];
   let approvedAt: string;
 
@@ -70,7 +72,14 @@ describeOnBothEventStores('allocation rounds', (start) => {
     }
     const receipt = await call(t, 'POST', '/api/warehouses/01-central/receipts', {
       as: as.warehouse,
-      body: { source: 'emergency-stockpile', from: 'Beredskapslagret', lines: [{ item: 'FFP2', quantity: 1000 }, { item: 'VISOR', quantity: 60 }] },
+      body: {
+        source: 'emergency-stockpile',
+        from: 'Beredskapslagret',
+        lines: [
+          { item: 'FFP2', quantity: 1000 },
+          { item: 'VISOR', quantity: 60 },
+        ],
+      },
     });
     expect(receipt.status).toBe(201);
   });
@@ -123,7 +132,13 @@ describeOnBothEventStores('allocation rounds', (start) => {
       status: 'proposed',
       proposal: {
         policy: { name: 'need-weighted', version: 2 },
-        inputs: { position: round.inputs.position, supply: [{ item: 'FFP2', available: 1000 }, { item: 'VISOR', available: 60 }] },
+        inputs: {
+          position: round.inputs.position,
+          supply: [
+            { item: 'FFP2', available: 1000 },
+            { item: 'VISOR', available: 60 },
+          ],
+        },
         outputs: round.outputs,
         proposedBy: { name: 'Karin Ek', role: 'county' },
       },
@@ -186,36 +201,52 @@ describeOnBothEventStores('allocation rounds', (start) => {
     const body = { ...decision, amendments: [amendment] };
     const bad = refusalsAt(path, as.committee);
     const ffp2 = round.outputs.items.find((i) => i.item === 'FFP2')!;
-    await expectAllRefused(t, [
-      { title: 'no token', path, body, status: 401 },
-      ...(['county', 'municipality', 'warehouse', 'auditor', 'region'] as const).map((role) => ({ title: role, path, as: as[role], body, status: 403 })),
-      { title: 'committee of another county', path, as: as.committee18, body, status: 403 },
-      { title: 'committee of another county rejecting', path: path.replace('approve', 'reject'), as: as.committee18, body: decision, status: 403 },
-      { title: 'unknown round', path: '/api/allocation-rounds/7a6f5e4d-3c2b-4a1f-8e9d-8c7b6a5f4e3d/approve', as: as.committee, body, status: 404 },
-      bad('more than was available', withField(body, 'amendments.0.quantity', line.quantity + (ffp2.available - ffp2.allocated) + 1), 'amendments[0].quantity', 409),
-      bad('an amendment without a reason', withField(body, 'amendments.0.reason', undefined), 'amendments[0].reason'),
-      bad('a blank reason', withField(body, 'amendments.0.reason', '  '), 'amendments[0].reason'),
-      ...BAD_QUANTITIES.filter(([what]) => what !== 'zero').map(([what, q]) =>
-        bad(`${what} quantity`, withField(body, 'amendments.0.quantity', q), 'amendments[0].quantity'),
-      ),
-      bad('unknown item', withField(body, 'amendments.0.item', 'FFP2-XL'), 'amendments[0].item'),
-      bad('an item outside the round', withField(body, 'amendments.0.item', 'APRON'), 'amendments[0].item', 409),
-      bad('unknown municipality', withField(body, 'amendments.0.municipality', '9999'), 'amendments[0].municipality'),
-      bad('a municipality of another county', withField(body, 'amendments.0.municipality', '1880'), 'amendments[0].municipality', 403),
-      bad('a municipality without inputs', withField(body, 'amendments.0.municipality', '0125'), 'amendments[0].municipality', 409),
-      bad('the same line twice', { ...body, amendments: [amendment, amendment] }, 'amendments[1]'),
-      bad('no decidedBy', withField(body, 'decidedBy', undefined), 'decidedBy'),
-      bad('empty decidedBy', withField(body, 'decidedBy', []), 'decidedBy'),
-      bad('blank name', withField(body, 'decidedBy', ['Anna', ' ']), 'decidedBy'),
-      bad('31 names', withField(body, 'decidedBy', Array.from({ length: 31 }, (_, i) => `Ledamot ${i}`)), 'decidedBy'),
-      bad('no note', withField(body, 'note', undefined), 'note'),
-      bad('far-future decidedAt', { ...body, decidedAt: FAR_FUTURE }, 'decidedAt'),
-      ...MALFORMED_TIMES.map((v) => bad(`malformed decidedAt ${v}`, { ...body, decidedAt: v }, 'decidedAt')),
-      bad('decided before the proposal', { ...body, decidedAt: '2020-01-01T00:00:00Z' }, 'decidedAt'),
-      bad('extra field', { ...body, plan: [] }, 'plan'),
-      bad('amendments on a rejection', { ...decision, amendments: [amendment] }, 'amendments'),
-      { ...bad('text/plain', undefined, undefined, 415), rawBody: JSON.stringify(body), headers: { 'content-type': 'text/plain' } },
-    ].map((r) => (r.title === 'amendments on a rejection' ? { ...r, path: path.replace('approve', 'reject') } : r)));
+    await expectAllRefused(
+      t,
+      [
+        { title: 'no token', path, body, status: 401 },
+        ...(['county', 'municipality', 'warehouse', 'auditor', 'region'] as const).map((role) => ({ title: role, path, as: as[role], body, status: 403 })),
+        { title: 'committee of another county', path, as: as.committee18, body, status: 403 },
+        { title: 'committee of another county rejecting', path: path.replace('approve', 'reject'), as: as.committee18, body: decision, status: 403 },
+        { title: 'unknown round', path: '/api/allocation-rounds/7a6f5e4d-3c2b-4a1f-8e9d-8c7b6a5f4e3d/approve', as: as.committee, body, status: 404 },
+        bad(
+          'more than was available',
+          withField(body, 'amendments.0.quantity', line.quantity + (ffp2.available - ffp2.allocated) + 1),
+          'amendments[0].quantity',
+          409,
+        ),
+        bad('an amendment without a reason', withField(body, 'amendments.0.reason', undefined), 'amendments[0].reason'),
+        bad('a blank reason', withField(body, 'amendments.0.reason', '  '), 'amendments[0].reason'),
+        ...BAD_QUANTITIES.filter(([what]) => what !== 'zero').map(([what, q]) =>
+          bad(`${what} quantity`, withField(body, 'amendments.0.quantity', q), 'amendments[0].quantity'),
+        ),
+        bad('unknown item', withField(body, 'amendments.0.item', 'FFP2-XL'), 'amendments[0].item'),
+        bad('an item outside the round', withField(body, 'amendments.0.item', 'APRON'), 'amendments[0].item', 409),
+        bad('unknown municipality', withField(body, 'amendments.0.municipality', '9999'), 'amendments[0].municipality'),
+        bad('a municipality of another county', withField(body, 'amendments.0.municipality', '1880'), 'amendments[0].municipality', 403),
+        bad('a municipality without inputs', withField(body, 'amendments.0.municipality', '0125'), 'amendments[0].municipality', 409),
+        bad('the same line twice', { ...body, amendments: [amendment, amendment] }, 'amendments[1]'),
+        bad('no decidedBy', withField(body, 'decidedBy', undefined), 'decidedBy'),
+        bad('empty decidedBy', withField(body, 'decidedBy', []), 'decidedBy'),
+        bad('blank name', withField(body, 'decidedBy', ['Anna', ' ']), 'decidedBy'),
+        bad(
+          '31 names',
+          withField(
+            body,
+            'decidedBy',
+            Array.from({ length: 31 }, (_, i) => `Ledamot ${i}`),
+          ),
+          'decidedBy',
+        ),
+        bad('no note', withField(body, 'note', undefined), 'note'),
+        bad('far-future decidedAt', { ...body, decidedAt: FAR_FUTURE }, 'decidedAt'),
+        ...MALFORMED_TIMES.map((v) => bad(`malformed decidedAt ${v}`, { ...body, decidedAt: v }, 'decidedAt')),
+        bad('decided before the proposal', { ...body, decidedAt: '2020-01-01T00:00:00Z' }, 'decidedAt'),
+        bad('extra field', { ...body, plan: [] }, 'plan'),
+        bad('amendments on a rejection', { ...decision, amendments: [amendment] }, 'amendments'),
+        { ...bad('text/plain', undefined, undefined, 415), rawBody: JSON.stringify(body), headers: { 'content-type': 'text/plain' } },
+      ].map((r) => (r.title === 'amendments on a rejection' ? { ...r, path: path.replace('approve', 'reject') } : r)),
+    );
   });
 
   it('approves with one amended line, once; the plan is reserved in the warehouse', async () => {
@@ -342,7 +373,11 @@ describeOnBothEventStores('allocation rounds', (start) => {
     expectProblem(await decide(opened.body.allocationId, 'approve', decision), 409);
 
     const detail = await read(opened.body.allocationId, r.body.position, as.committee);
-    expect(detail.body).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', note: 'Vänta på nästa veckas rapporter', amendments: [] }, plan: [] });
+    expect(detail.body).toMatchObject({
+      status: 'rejected',
+      decision: { outcome: 'rejected', note: 'Vänta på nästa veckas rapporter', amendments: [] },
+      plan: [],
+    });
     const list = await call(t, 'GET', `/api/allocation-rounds?county=01&waitFor=${r.body.position}`, { as: as.county });
     expect(list.body.rounds.map((x: { allocationId: string; status: string }) => [x.allocationId, x.status])).toEqual([
       [opened.body.allocationId, 'rejected'],

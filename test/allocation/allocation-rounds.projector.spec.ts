@@ -105,10 +105,14 @@ describe('allocation-rounds projection', () => {
       ),
       await decideAndAppend(REJECTED, { type: 'RejectAllocation', ...decision }, 'committee'),
       // Two lines of one item in one dispatch, then the rest; a dispatch without allocation; one for a round never proposed.
-      await dispatch('0114', [
-        { item: 'FFP2', quantity: 200 },
-        { item: 'FFP2', quantity: 50 },
-      ], APPROVED),
+      await dispatch(
+        '0114',
+        [
+          { item: 'FFP2', quantity: 200 },
+          { item: 'FFP2', quantity: 50 },
+        ],
+        APPROVED,
+      ),
       await dispatch('0114', [{ item: 'FFP2', quantity: 42 }], APPROVED),
       await dispatch('0115', [{ item: 'FFP2', quantity: 8 }], APPROVED),
       await dispatch('0115', [{ item: 'FFP2', quantity: 5 }]),
@@ -149,7 +153,14 @@ describe('allocation-rounds projection', () => {
     });
     const planned = Object.fromEntries(round!.plan.map((l) => [l.municipality, l]));
     const proposed0114 = round!.proposal.outputs.lines.find((l) => l.municipality === '0114')!.quantity;
-    expect(planned['0114']).toEqual({ municipality: '0114', item: 'FFP2', planned: proposed0114, dispatched: 292, remaining: proposed0114 - 292, closed: proposed0114 <= 292 });
+    expect(planned['0114']).toEqual({
+      municipality: '0114',
+      item: 'FFP2',
+      planned: proposed0114,
+      dispatched: 292,
+      remaining: proposed0114 - 292,
+      closed: proposed0114 <= 292,
+    });
     expect(planned['0115']).toEqual({ municipality: '0115', item: 'FFP2', planned: 408, dispatched: 8, remaining: 400, closed: false });
     expect(round!.proposal.unmet.every((u) => u.unmet > 0)).toBe(true);
 

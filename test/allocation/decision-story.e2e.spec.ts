@@ -40,26 +40,34 @@ describeOnBothEventStores('an allocation decision from reports to audit', (start
       ['1881', 150, 350, 3],
       ['1814', 40, 140, 1],
     ] as const) {
-      const first = ok(await call(t, 'POST', `/api/municipalities/${code}/reports`, {
-        as: await town(code),
-        body: { reportedAt: hoursAgo(8 * 24), infections: 1, lines: [{ item: 'FFP2', onHand: onHand + used, usedSinceLastReport: 0, requested: 0 }] },
-      }));
-      const second = ok(await call(t, 'POST', `/api/municipalities/${code}/reports`, {
-        as: await town(code),
-        body: { reportedAt: hoursAgo(24), infections, lines: [{ item: 'FFP2', onHand, usedSinceLastReport: used, requested: used * 2 }] },
-      }));
+      const first = ok(
+        await call(t, 'POST', `/api/municipalities/${code}/reports`, {
+          as: await town(code),
+          body: { reportedAt: hoursAgo(8 * 24), infections: 1, lines: [{ item: 'FFP2', onHand: onHand + used, usedSinceLastReport: 0, requested: 0 }] },
+        }),
+      );
+      const second = ok(
+        await call(t, 'POST', `/api/municipalities/${code}/reports`, {
+          as: await town(code),
+          body: { reportedAt: hoursAgo(24), infections, lines: [{ item: 'FFP2', onHand, usedSinceLastReport: used, requested: used * 2 }] },
+        }),
+      );
       reports[code] = { first: first.body.reportId, second: second.body.reportId };
     }
 
     // The region buys; half arrives.
-    const purchase = ok(await call(t, 'POST', '/api/purchases', {
-      as: region,
-      body: { supplier: 'Nordic Medical Supply AB', warehouseId: '18-central', lines: [{ item: 'FFP2', quantity: 2000 }] },
-    }));
-    ok(await call(t, 'POST', `/api/purchases/${purchase.body.purchaseId}/receipts`, {
-      as: warehouse,
-      body: { lines: [{ item: 'FFP2', quantity: 1000, lot: 'NMS-1', expiresOn: '2028-06-30' }] },
-    }));
+    const purchase = ok(
+      await call(t, 'POST', '/api/purchases', {
+        as: region,
+        body: { supplier: 'Nordic Medical Supply AB', warehouseId: '18-central', lines: [{ item: 'FFP2', quantity: 2000 }] },
+      }),
+    );
+    ok(
+      await call(t, 'POST', `/api/purchases/${purchase.body.purchaseId}/receipts`, {
+        as: warehouse,
+        body: { lines: [{ item: 'FFP2', quantity: 1000, lot: 'NMS-1', expiresOn: '2028-06-30' }] },
+      }),
+    );
 
     // The county board opens a round; the proposal records every input and output.
     const round = ok(await call(t, 'POST', '/api/allocation-rounds', { as: county, body: { items: ['FFP2'] } }));
@@ -73,17 +81,19 @@ describeOnBothEventStores('an allocation decision from reports to audit', (start
     const sorted = [...lines].sort((a, b) => b.quantity - a.quantity);
     const from = sorted[0]!;
     const to = sorted[sorted.length - 1]!;
-    const approval = ok(await call(t, 'POST', `/api/allocation-rounds/${id}/approve`, {
-      as: committee,
-      body: {
-        decidedBy: ['Anna Lind (Länsstyrelsen)', 'Erik Berg (Region Örebro län)'],
-        note: 'Approved at the logistics meeting of today',
-        amendments: [
-          { municipality: from.municipality, item: 'FFP2', quantity: from.quantity - 50, reason: 'A care home closed last week' },
-          { municipality: to.municipality, item: 'FFP2', quantity: to.quantity + 50, reason: 'New outbreak reported by phone' },
-        ],
-      },
-    }));
+    const approval = ok(
+      await call(t, 'POST', `/api/allocation-rounds/${id}/approve`, {
+        as: committee,
+        body: {
+          decidedBy: ['Anna Lind (Länsstyrelsen)', 'Erik Berg (Region Örebro län)'],
+          note: 'Approved at the logistics meeting of today',
+          amendments: [
+            { municipality: from.municipality, item: 'FFP2', quantity: from.quantity - 50, reason: 'A care home closed last week' },
+            { municipality: to.municipality, item: 'FFP2', quantity: to.quantity + 50, reason: 'New outbreak reported by phone' },
+          ],
+        },
+      }),
+    );
     const stock = ok(await call(t, 'GET', `/api/warehouses/18-central/stock?waitFor=${approval.body.position}`, { as: warehouse }), 200);
     expect(stock.body.items.find((i: { item: string }) => i.item === 'FFP2')).toEqual(expect.objectContaining({ onHand: 1000, allocated: 1000, available: 0 }));
 
@@ -91,16 +101,20 @@ describeOnBothEventStores('an allocation decision from reports to audit', (start
     const plan = approval.body.plan as { municipality: string; item: string; quantity: number }[];
     let last = '';
     for (const p of plan) {
-      const dispatch = ok(await call(t, 'POST', '/api/warehouses/18-central/dispatches', {
-        as: warehouse,
-        // Dispatched and received after the decision: facts of its future, not of what it saw.
-        body: { municipality: p.municipality, allocationId: id, lines: [{ item: 'FFP2', quantity: p.quantity }] },
-      }));
+      const dispatch = ok(
+        await call(t, 'POST', '/api/warehouses/18-central/dispatches', {
+          as: warehouse,
+          // Dispatched and received after the decision: facts of its future, not of what it saw.
+          body: { municipality: p.municipality, allocationId: id, lines: [{ item: 'FFP2', quantity: p.quantity }] },
+        }),
+      );
       const short = p.municipality === to.municipality;
-      const receipt = ok(await call(t, 'POST', `/api/deliveries/${dispatch.body.deliveryId}/receipt`, {
-        as: await town(p.municipality),
-        body: { lines: [{ item: 'FFP2', received: short ? p.quantity - 10 : p.quantity, ...(short ? { reason: 'One carton crushed' } : {}) }] },
-      }));
+      const receipt = ok(
+        await call(t, 'POST', `/api/deliveries/${dispatch.body.deliveryId}/receipt`, {
+          as: await town(p.municipality),
+          body: { lines: [{ item: 'FFP2', received: short ? p.quantity - 10 : p.quantity, ...(short ? { reason: 'One carton crushed' } : {}) }] },
+        }),
+      );
       last = receipt.body.position;
     }
     const detail = ok(await call(t, 'GET', `/api/allocation-rounds/${id}?waitFor=${last}`, { as: committee }), 200);
@@ -113,10 +127,16 @@ describeOnBothEventStores('an allocation decision from reports to audit', (start
 
     // A late correction of a report the decision used: the decision is flagged, with the difference.
     const corrected = reports['1814']!.second;
-    const correction = ok(await call(t, 'POST', `/api/municipalities/1814/reports/${corrected}/corrections`, {
-      as: await town('1814'),
-      body: { reason: 'A second care home was left out of the count', infections: 4, lines: [{ item: 'FFP2', onHand: 10, usedSinceLastReport: 200, requested: 400 }] },
-    }));
+    const correction = ok(
+      await call(t, 'POST', `/api/municipalities/1814/reports/${corrected}/corrections`, {
+        as: await town('1814'),
+        body: {
+          reason: 'A second care home was left out of the count',
+          infections: 4,
+          lines: [{ item: 'FFP2', onHand: 10, usedSinceLastReport: 200, requested: 400 }],
+        },
+      }),
+    );
     const flagged = ok(await call(t, 'GET', `/api/allocation-rounds/${id}?waitFor=${correction.body.position}`, { as: committee }), 200);
     expect(flagged.body.drift).toEqual(expect.objectContaining({ drifted: true }));
     expect(flagged.body.drift.differences).toEqual(expect.arrayContaining([expect.objectContaining({ municipality: '1814' })]));
@@ -133,14 +153,18 @@ describeOnBothEventStores('an allocation decision from reports to audit', (start
     // The unmet need goes to the national board, which answers.
     const unmet = lines.reduce((s, l) => s + l.unmet, 0);
     expect(unmet).toBeGreaterThan(0);
-    const request = ok(await call(t, 'POST', '/api/national-requests', {
-      as: county,
-      body: { allocationId: id, lines: [{ item: 'FFP2', quantity: unmet }], note: 'Unmet need after the round' },
-    }));
-    ok(await call(t, 'POST', `/api/national-requests/${request.body.requestId}/answer`, {
-      as: admin,
-      body: { outcome: 'partly-granted', lines: [{ item: 'FFP2', quantity: Math.ceil(unmet / 2) }], note: 'Half now, the rest next week' },
-    }));
+    const request = ok(
+      await call(t, 'POST', '/api/national-requests', {
+        as: county,
+        body: { allocationId: id, lines: [{ item: 'FFP2', quantity: unmet }], note: 'Unmet need after the round' },
+      }),
+    );
+    ok(
+      await call(t, 'POST', `/api/national-requests/${request.body.requestId}/answer`, {
+        as: admin,
+        body: { outcome: 'partly-granted', lines: [{ item: 'FFP2', quantity: Math.ceil(unmet / 2) }], note: 'Half now, the rest next week' },
+      }),
+    );
     const requests = ok(await call(t, 'GET', `/api/national-requests?county=18&waitFor=${request.body.position}`, { as: county }), 200);
     expect(JSON.stringify(requests.body)).toContain(request.body.requestId);
   });

@@ -20,7 +20,15 @@ let store: PostgresEventStore;
 const event = (i: number): NewEvent => ({
   type: 'Noted',
   data: { i },
-  metadata: { eventId: randomUUID(), correlationId: 'c', causationId: 'c', actor: 'tester', role: 'admin', occurredAt: new Date().toISOString(), schemaVersion: 1 },
+  metadata: {
+    eventId: randomUUID(),
+    correlationId: 'c',
+    causationId: 'c',
+    actor: 'tester',
+    role: 'admin',
+    occurredAt: new Date().toISOString(),
+    schemaVersion: 1,
+  },
 });
 
 /** Appends `count` events to a stream in appends of 100; answers the position of the last. */

@@ -54,7 +54,10 @@ const HOME: Scope = { county: '01', municipality: '0115' };
 const homeCaller = (role: Role): Caller => ({ role, scope: role === 'municipality' ? { municipality: '0115' } : { county: '01' } });
 const strangers = (role: Role): Caller[] =>
   role === 'municipality'
-    ? [{ role, scope: { municipality: '0114' } }, { role, scope: { municipality: '1814' } }]
+    ? [
+        { role, scope: { municipality: '0114' } },
+        { role, scope: { municipality: '1814' } },
+      ]
     : [{ role, scope: { county: '18' } }];
 /** Auditors and admins may hold a token without a county: it reaches every county. */
 const unscoped = (role: Role): Caller[] => (role === 'auditor' || role === 'admin' ? [{ role, scope: {} }] : []);
@@ -90,11 +93,19 @@ const resourceTargets = (f: Fixtures): Readonly<Record<string, readonly Target[]
   const decision = { decidedBy: ['Anna Lind (Länsstyrelsen)'], note: 'Decided at the logistics meeting' };
   return {
     'POST /api/purchases': [
-      { path: '/api/purchases', body: { supplier: 'Medisupply Nordic AB', warehouseId: '01-central', lines: [{ item: 'FFP2', quantity: 10 }] }, owner: county01 },
+      {
+        path: '/api/purchases',
+        body: { supplier: 'Medisupply Nordic AB', warehouseId: '01-central', lines: [{ item: 'FFP2', quantity: 10 }] },
+        owner: county01,
+      },
     ],
     'GET /api/purchases/:id': [{ path: `/api/purchases/${f.purchaseId}`, owner: county01 }],
-    'POST /api/purchases/:id/receipts': [{ path: `/api/purchases/${f.purchaseId}/receipts`, body: { lines: [{ item: 'FFP2', quantity: 1 }] }, owner: county01 }],
-    'POST /api/purchases/:id/cancellation': [{ path: `/api/purchases/${f.purchaseId}/cancellation`, body: { reason: 'The supplier cannot deliver the rest' }, owner: county01 }],
+    'POST /api/purchases/:id/receipts': [
+      { path: `/api/purchases/${f.purchaseId}/receipts`, body: { lines: [{ item: 'FFP2', quantity: 1 }] }, owner: county01 },
+    ],
+    'POST /api/purchases/:id/cancellation': [
+      { path: `/api/purchases/${f.purchaseId}/cancellation`, body: { reason: 'The supplier cannot deliver the rest' }, owner: county01 },
+    ],
     'POST /api/deliveries/:id/receipt': [{ path: `/api/deliveries/${f.deliveryId}/receipt`, body: { lines: [{ item: 'FFP2', received: 10 }] }, owner: HOME }],
     'GET /api/deliveries/:id': [{ path: `/api/deliveries/${f.deliveryId}${waitFor}`, owner: HOME }],
     'GET /api/audit/streams/:streamId': [
@@ -227,8 +238,7 @@ const makeFixtures = async (): Promise<Fixtures> => {
 const casesOf = (route: RegisteredRoute): Case[] => {
   const access = ACCESS_POLICY[route.key];
   if (!access || access.roles === 'public') return [];
-  const targets =
-    access.target.kind === 'resource' ? (resourceTargets(fixtures)[route.key] ?? []) : scopedTargets(route, access.target, fixtures);
+  const targets = access.target.kind === 'resource' ? (resourceTargets(fixtures)[route.key] ?? []) : scopedTargets(route, access.target, fixtures);
   return ROLES.flatMap((role) => {
     const listed = access.roles === 'any-role' || (access.roles as readonly Role[]).includes(role);
     // A path or query target varies for a caller at home; a record stays put and its callers vary.

@@ -75,27 +75,38 @@ it('restores the PostgreSQL event log into an empty database and rebuilds every 
   const warehouse = await t.token('warehouse', { county: '18', sub: 'store-1' });
   const town = (code: string) => t.token('municipality', { municipality: code, sub: `coordinator-${code}` });
 
-  for (const [code, onHand, used] of [['1880', 300, 700], ['1881', 150, 350]] as const) {
-    ok(await call(t, 'POST', `/api/municipalities/${code}/reports`, {
-      as: await town(code),
-      headers: { 'Idempotency-Key': `report-${code}` },
-      body: { reportedAt: hoursAgo(24), infections: 4, lines: [{ item: 'FFP2', onHand, usedSinceLastReport: used, requested: used * 2 }] },
-    }));
+  for (const [code, onHand, used] of [
+    ['1880', 300, 700],
+    ['1881', 150, 350],
+  ] as const) {
+    ok(
+      await call(t, 'POST', `/api/municipalities/${code}/reports`, {
+        as: await town(code),
+        headers: { 'Idempotency-Key': `report-${code}` },
+        body: { reportedAt: hoursAgo(24), infections: 4, lines: [{ item: 'FFP2', onHand, usedSinceLastReport: used, requested: used * 2 }] },
+      }),
+    );
   }
   const purchaseBody = { supplier: 'Nordic Medical Supply AB', warehouseId: '18-central', lines: [{ item: 'FFP2', quantity: 1000 }] };
   const purchase = ok(await call(t, 'POST', '/api/purchases', { as: region, headers: { 'Idempotency-Key': 'purchase-1' }, body: purchaseBody }));
-  ok(await call(t, 'POST', `/api/purchases/${purchase.body.purchaseId}/receipts`, {
-    as: warehouse,
-    body: { lines: [{ item: 'FFP2', quantity: 600, lot: 'NMS-1', expiresOn: '2028-06-30' }] },
-  }));
-  const dispatch = ok(await call(t, 'POST', '/api/warehouses/18-central/dispatches', {
-    as: warehouse,
-    body: { municipality: '1880', lines: [{ item: 'FFP2', quantity: 200 }] },
-  }));
-  const receipt = ok(await call(t, 'POST', `/api/deliveries/${dispatch.body.deliveryId}/receipt`, {
-    as: await town('1880'),
-    body: { lines: [{ item: 'FFP2', received: 190, reason: 'One carton crushed' }] },
-  }));
+  ok(
+    await call(t, 'POST', `/api/purchases/${purchase.body.purchaseId}/receipts`, {
+      as: warehouse,
+      body: { lines: [{ item: 'FFP2', quantity: 600, lot: 'NMS-1', expiresOn: '2028-06-30' }] },
+    }),
+  );
+  const dispatch = ok(
+    await call(t, 'POST', '/api/warehouses/18-central/dispatches', {
+      as: warehouse,
+      body: { municipality: '1880', lines: [{ item: 'FFP2', quantity: 200 }] },
+    }),
+  );
+  const receipt = ok(
+    await call(t, 'POST', `/api/deliveries/${dispatch.body.deliveryId}/receipt`, {
+      as: await town('1880'),
+      body: { lines: [{ item: 'FFP2', received: 190, reason: 'One carton crushed' }] },
+    }),
+  );
   const last = BigInt(receipt.body.position);
   const sourceProjections = t.app.get(ProjectionsService);
   expect(await sourceProjections.waitFor(last, [], 10_000)).toEqual([]);
@@ -148,11 +159,16 @@ it('restores the PostgreSQL event log into an empty database and rebuilds every 
   expect(await countEvents(r)).toBe(eventCount);
 
   // The log goes on after the restored positions, and the read models follow.
-  const next = ok(await call(r, 'POST', `/api/municipalities/1881/reports`, {
-    as: await r.token('municipality', { municipality: '1881' }),
-    body: { reportedAt: hoursAgo(1), infections: 5, lines: [{ item: 'FFP2', onHand: 100, usedSinceLastReport: 50, requested: 100 }] },
-  }));
+  const next = ok(
+    await call(r, 'POST', `/api/municipalities/1881/reports`, {
+      as: await r.token('municipality', { municipality: '1881' }),
+      body: { reportedAt: hoursAgo(1), infections: 5, lines: [{ item: 'FFP2', onHand: 100, usedSinceLastReport: 50, requested: 100 }] },
+    }),
+  );
   expect(BigInt(next.body.position)).toBeGreaterThan(last);
-  const reports = ok(await call(r, 'GET', `/api/municipalities/1881/reports?waitFor=${next.body.position}`, { as: await r.token('county', { county: '18' }) }), 200);
+  const reports = ok(
+    await call(r, 'GET', `/api/municipalities/1881/reports?waitFor=${next.body.position}`, { as: await r.token('county', { county: '18' }) }),
+    200,
+  );
   expect(reports.body.reports).toHaveLength(2);
 }, 120_000);

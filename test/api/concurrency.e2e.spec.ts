@@ -22,9 +22,7 @@ it('writes once when the same Idempotency-Key arrives many times at once, and an
   const before = await countEvents(t);
   const payload = body(30);
   const answers = await Promise.all(
-    Array.from({ length: 12 }, () =>
-      call(t, 'POST', '/api/municipalities/2262/reports', { as, body: payload, headers: { 'Idempotency-Key': 'storm-1' } }),
-    ),
+    Array.from({ length: 12 }, () => call(t, 'POST', '/api/municipalities/2262/reports', { as, body: payload, headers: { 'Idempotency-Key': 'storm-1' } })),
   );
   expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
   expect(new Set(answers.map((a) => a.body.reportId)).size).toBe(1);

@@ -33,7 +33,15 @@ afterAll(async () => {
 const startService = async (port: number, keyFile: string) => {
   const { DATABASE_URL: _a, EVENTSTORE_CONNECTION_STRING: _b, ...inherited } = process.env;
   const child = spawn(process.execPath, [path.resolve('dist/main.js')], {
-    env: { ...inherited, DATABASE_URL: db.url, PORT: String(port), DATA_DIR: dir, AUTH_SIGNING_KEY_FILE: keyFile, LOG_LEVEL: 'silent', PROJECTION_BATCH_SIZE: '7' },
+    env: {
+      ...inherited,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      DATA_DIR: dir,
+      AUTH_SIGNING_KEY_FILE: keyFile,
+      LOG_LEVEL: 'silent',
+      PROJECTION_BATCH_SIZE: '7',
+    },
     stdio: 'ignore',
   });
   children.push(child);

@@ -37,9 +37,7 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number
 };
 /** The warehouse stream's events written under one Idempotency-Key, as the node holds them. */
 const eventsOfKey = (key: string) =>
-  (double.log.stream('warehouse-01-central') ?? []).filter(
-    (e) => JSON.parse(Buffer.from(e.customMetadata).toString('utf8')).idempotencyKey === key,
-  );
+  (double.log.stream('warehouse-01-central') ?? []).filter((e) => JSON.parse(Buffer.from(e.customMetadata).toString('utf8')).idempotencyKey === key);
 
 it('answers 503 promptly while the node hangs, keeps health answering, and lands a retried write once', async () => {
   // A write before the hang: the stream exists and the connection is established.

@@ -69,15 +69,10 @@ it('answers hostile bodies at every write route with 4xx problem details, and wr
     const as = await t.token(role, SCOPE[role]);
     // No body at all, or `{}`: what a route whose fields are all optional rightly accepts.
     const isEmptyObject = (x: unknown) => x === undefined || (x !== null && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0);
-    const bodies: { body?: unknown; rawBody?: string }[] = [
-      ...nasty.map((body) => ({ body })),
-      ...generated.map((body) => ({ body })),
-    ].filter((b) => !(takesEmptyBody(openApiPath) && isEmptyObject(b.body)));
-    bodies.push(
-      { rawBody: '{"lines": [' },
-      { rawBody: '{"a":1}{"b":2}' },
-      { rawBody: '\uFEFF{"x":1}' },
+    const bodies: { body?: unknown; rawBody?: string }[] = [...nasty.map((body) => ({ body })), ...generated.map((body) => ({ body }))].filter(
+      (b) => !(takesEmptyBody(openApiPath) && isEmptyObject(b.body)),
     );
+    bodies.push({ rawBody: '{"lines": [' }, { rawBody: '{"a":1}{"b":2}' }, { rawBody: '\uFEFF{"x":1}' });
     for (const b of bodies) {
       const r = await call(t, 'POST', path, { as, ...b, ...(b.rawBody ? { headers: { 'content-type': 'application/json' } } : {}) });
       requests++;
@@ -102,15 +97,45 @@ it('refuses NUL characters and lone surrogates in any text of a body, query or p
   const round = '3f1b3c1e-8a7d-4c8e-9a1b-2c3d4e5f6a7b';
   const reportedAt = new Date(Date.now() - 3_600_000).toISOString();
   const cases: { path: string; as: string; body?: unknown; method?: string; field: string }[] = [
-    { path: '/api/warehouses/01-central/receipts', as: warehouse, body: { source: 'donation', from: 'Byggbolaget\u0000AB', lines: [{ item: 'FFP2', quantity: 1 }] }, field: 'from' },
-    { path: '/api/warehouses/01-central/receipts', as: warehouse, body: { source: 'donation', from: 'Byggbolaget AB', lines: [{ item: 'FFP2', quantity: 1, lot: 'L-\ud800' }] }, field: 'lines[0].lot' },
-    { path: '/api/warehouses/01-central/adjustments', as: warehouse, body: { reason: 'other', note: 'spilt\udc00', lines: [{ item: 'FFP2', quantity: -1 }] }, field: 'note' },
+    {
+      path: '/api/warehouses/01-central/receipts',
+      as: warehouse,
+      body: { source: 'donation', from: 'Byggbolaget\u0000AB', lines: [{ item: 'FFP2', quantity: 1 }] },
+      field: 'from',
+    },
+    {
+      path: '/api/warehouses/01-central/receipts',
+      as: warehouse,
+      body: { source: 'donation', from: 'Byggbolaget AB', lines: [{ item: 'FFP2', quantity: 1, lot: 'L-\ud800' }] },
+      field: 'lines[0].lot',
+    },
+    {
+      path: '/api/warehouses/01-central/adjustments',
+      as: warehouse,
+      body: { reason: 'other', note: 'spilt\udc00', lines: [{ item: 'FFP2', quantity: -1 }] },
+      field: 'note',
+    },
     { path: '/api/purchases', as: region, body: { supplier: '\u0000', warehouseId: '01-central', lines: [{ item: 'FFP2', quantity: 10 }] }, field: 'supplier' },
-    { path: '/api/municipalities/0115/reports', as: municipality, body: { reportedAt, infections: 1, lines: [{ item: 'FFP2\u0000', onHand: 1, usedSinceLastReport: 0, requested: 0 }] }, field: 'lines[0].item' },
-    { path: '/api/warehouses/01-central/dispatches', as: warehouse, body: { municipality: '0115', vehicle: 'Bil \ud83d', lines: [{ item: 'FFP2', quantity: 1 }] }, field: 'vehicle' },
+    {
+      path: '/api/municipalities/0115/reports',
+      as: municipality,
+      body: { reportedAt, infections: 1, lines: [{ item: 'FFP2\u0000', onHand: 1, usedSinceLastReport: 0, requested: 0 }] },
+      field: 'lines[0].item',
+    },
+    {
+      path: '/api/warehouses/01-central/dispatches',
+      as: warehouse,
+      body: { municipality: '0115', vehicle: 'Bil \ud83d', lines: [{ item: 'FFP2', quantity: 1 }] },
+      field: 'vehicle',
+    },
     { path: '/api/national-requests', as: county, body: { lines: [{ item: 'FFP2', quantity: 1 }], note: 'help\u0000' }, field: 'note' },
     { path: `/api/allocation-rounds/${round}/approve`, as: committee, body: { decidedBy: ['Eva Lind', 'Per\u0000 Ek'], note: 'ok' }, field: 'decidedBy[1]' },
-    { path: '/api/warehouses/01-central/receipts', as: warehouse, body: { source: 'donation', from: 'AB', lines: [{ item: 'FFP2', quantity: 1 }], 'x\u0000': 1 }, field: 'x\u0000' },
+    {
+      path: '/api/warehouses/01-central/receipts',
+      as: warehouse,
+      body: { source: 'donation', from: 'AB', lines: [{ item: 'FFP2', quantity: 1 }], 'x\u0000': 1 },
+      field: 'x\u0000',
+    },
     { method: 'GET', path: '/api/municipalities/0115/stock?asOf=2026-03-04T08:00:00Z%00', as: county, field: 'asOf' },
     { method: 'GET', path: `/api/allocation-rounds/${round}%00`, as: county, field: 'id' },
     { method: 'GET', path: '/api/allocation-rounds?county=01&status=open%00', as: county, field: 'status' },
@@ -141,14 +166,26 @@ it('answers 400 naming the parameter for a position or count out of range in any
   const auditor = await t.token('auditor');
   const huge = '9'.repeat(400);
   const cases: { path: string; as: string; field: string }[] = [
-    ...['-1', '1.5', '9223372036854775808', huge, '1e3', ''].map((v) => ({ path: `/api/warehouses/01-central/stock?waitFor=${v}`, as: county, field: 'waitFor' })),
+    ...['-1', '1.5', '9223372036854775808', huge, '1e3', ''].map((v) => ({
+      path: `/api/warehouses/01-central/stock?waitFor=${v}`,
+      as: county,
+      field: 'waitFor',
+    })),
     ...['-1', '9223372036854775808', huge].map((v) => ({ path: `/api/municipalities/0115/stock?knownAt=${v}`, as: county, field: 'knownAt' })),
     ...['0', '-1', '1.5', huge, '1e400'].map((v) => ({ path: `/api/allocation-rounds?county=01&limit=${v}`, as: county, field: 'limit' })),
-    ...['-1', '1.5', '9223372036854775808', huge].map((v) => ({ path: `/api/audit/streams/warehouse-01-central?fromRevision=${v}`, as: auditor, field: 'fromRevision' })),
+    ...['-1', '1.5', '9223372036854775808', huge].map((v) => ({
+      path: `/api/audit/streams/warehouse-01-central?fromRevision=${v}`,
+      as: auditor,
+      field: 'fromRevision',
+    })),
   ];
   for (const c of cases) {
     const r = await call(t, 'GET', c.path, { as: c.as });
     const where = `${c.path.slice(0, 120)} → ${r.status} ${r.text.slice(0, 200)}`;
-    expect({ where, status: r.status, fields: [...new Set(r.body?.errors?.map((e: { field: string }) => e.field))] }).toEqual({ where, status: 400, fields: [c.field] });
+    expect({ where, status: r.status, fields: [...new Set(r.body?.errors?.map((e: { field: string }) => e.field))] }).toEqual({
+      where,
+      status: 400,
+      fields: [c.field],
+    });
   }
 });

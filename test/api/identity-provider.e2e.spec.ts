@@ -127,12 +127,7 @@ describe('tokens of an identity provider (AUTH_JWKS_URL)', () => {
   });
 
   it('refuses an unsigned token (alg: none), and one “signed” with the provider’s public key as an HMAC secret', async () => {
-    const unsigned = new UnsecuredJWT({ ...CLAIMS })
-      .setSubject('f3c1a9e2-anna-berg')
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setExpirationTime('1h')
-      .encode();
+    const unsigned = new UnsecuredJWT({ ...CLAIMS }).setSubject('f3c1a9e2-anna-berg').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('1h').encode();
     await expectRefused(unsigned, /not valid/);
     const publicKeyAsSecret = new TextEncoder().encode(JSON.stringify(idp.publicJwk));
     await expectRefused(await issue(publicKeyAsSecret, { alg: 'HS256' }), /not valid/);

@@ -69,7 +69,11 @@ it('shares the projections between two instances and hands them over when the le
     fetch(`${url}/api/municipalities/1814/reports`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reportedAt: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(), infections: 1, lines: [{ item: 'FFP2', onHand: 50, usedSinceLastReport: 5, requested: 10 }] }),
+      body: JSON.stringify({
+        reportedAt: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
+        infections: 1,
+        lines: [{ item: 'FFP2', onHand: 50, usedSinceLastReport: 5, requested: 10 }],
+      }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as { position: string } }));
   const viaA = await report(urlA, 5);
   expect(viaA.status).toBe(201);

@@ -37,14 +37,18 @@ const ok = <R extends { status: number; text: string }>(r: R, status = 201): R =
 
 /** Two municipalities report; both are projected. Returns the two positions. */
 const writeAndProject = async (t: TestApp): Promise<{ first: bigint; second: bigint }> => {
-  const first = ok(await call(t, 'POST', '/api/municipalities/0115/reports', {
-    as: await t.token('municipality', { municipality: '0115' }),
-    body: report(hoursAgo(30), 400),
-  }));
-  const second = ok(await call(t, 'POST', '/api/municipalities/0117/reports', {
-    as: await t.token('municipality', { municipality: '0117' }),
-    body: report(hoursAgo(29), 250),
-  }));
+  const first = ok(
+    await call(t, 'POST', '/api/municipalities/0115/reports', {
+      as: await t.token('municipality', { municipality: '0115' }),
+      body: report(hoursAgo(30), 400),
+    }),
+  );
+  const second = ok(
+    await call(t, 'POST', '/api/municipalities/0117/reports', {
+      as: await t.token('municipality', { municipality: '0117' }),
+      body: report(hoursAgo(29), 250),
+    }),
+  );
   const positions = { first: BigInt(first.body.position), second: BigInt(second.body.position) };
   expect(await t.app.get(ProjectionsService).waitFor(positions.second, [], 10_000)).toEqual([]);
   return positions;
@@ -102,11 +106,20 @@ const cutLogBackTo = async (url: string, position: bigint) => {
 const rebuild = async (t: TestApp) => {
   const service = t.app.get(ProjectionsService);
   const [dataSource, store] = [t.app.get(DataSource), t.app.get<EventStore>(EVENT_STORE)];
-  await rebuildProjections(dataSource, store, service.projections.filter((p) => p.rebuildable !== false), {
-    batchSize: service.batchSize,
-    registry: t.app.get(EventRegistry),
-  });
-  await rewindCheckpointsBeyondLog(dataSource, store, service.projections.filter((p) => p.rebuildable === false));
+  await rebuildProjections(
+    dataSource,
+    store,
+    service.projections.filter((p) => p.rebuildable !== false),
+    {
+      batchSize: service.batchSize,
+      registry: t.app.get(EventRegistry),
+    },
+  );
+  await rewindCheckpointsBeyondLog(
+    dataSource,
+    store,
+    service.projections.filter((p) => p.rebuildable === false),
+  );
 };
 
 /** After the rebuild: health green, a new write accepted and read back with `?waitFor=`. */

@@ -148,7 +148,10 @@ describe('tokens', () => {
       expect({ what, status: r.status, detail: r.body?.detail }).toEqual({ what, status: 401, detail: expect.stringMatching(detail) });
     }
     // Twelve hours is the default maximum, and a clock a few seconds ahead is tolerated.
-    for (const times of [{ iat: 0, exp: 12 * HOUR }, { iat: 30, exp: HOUR }]) {
+    for (const times of [
+      { iat: 0, exp: 12 * HOUR },
+      { iat: 30, exp: HOUR },
+    ]) {
       expect((await call(t, 'GET', '/api/items', { as: await signedByTheApp({}, times) })).status).toBe(200);
     }
   });

@@ -21,7 +21,11 @@ describe('transport security', () => {
 
   it('refuses a body over the limit with 413 and writes nothing', async () => {
     const before = await countEvents(t);
-    const huge = { reportedAt: new Date().toISOString(), infections: 1, lines: [{ item: 'FFP2', onHand: 1, usedSinceLastReport: 1, requested: 1, pad: 'x'.repeat(300_000) }] };
+    const huge = {
+      reportedAt: new Date().toISOString(),
+      infections: 1,
+      lines: [{ item: 'FFP2', onHand: 1, usedSinceLastReport: 1, requested: 1, pad: 'x'.repeat(300_000) }],
+    };
     const r = await call(t, 'POST', '/api/municipalities/0115/reports', { as: await t.token('municipality', { municipality: '0115' }), body: huge });
     expect(r.status).toBe(413);
     expect(r.body.type).toMatch(/problems\/body-too-large$/);

@@ -18,7 +18,11 @@ afterAll(async () => {
 const report = async () =>
   call(t, 'POST', '/api/municipalities/2281/reports', {
     as: await t.token('municipality', { municipality: '2281' }),
-    body: { reportedAt: new Date(Date.now() - 60_000).toISOString(), infections: 1, lines: [{ item: 'VISOR', onHand: 10, usedSinceLastReport: 2, requested: 5 }] },
+    body: {
+      reportedAt: new Date(Date.now() - 60_000).toISOString(),
+      infections: 1,
+      lines: [{ item: 'VISOR', onHand: 10, usedSinceLastReport: 2, requested: 5 }],
+    },
   });
 
 it('answers 503 with Retry-After while the event store is down, and recovers without a restart', async () => {

@@ -7,7 +7,11 @@ beforeAll(async () => {
   t = await startTestApp();
   const r = await call(t, 'POST', '/api/municipalities/1880/reports', {
     as: await t.token('municipality', { municipality: '1880' }),
-    body: { reportedAt: new Date(Date.now() - 3_600_000).toISOString(), infections: 2, lines: [{ item: 'FFP3', onHand: 80, usedSinceLastReport: 10, requested: 40 }] },
+    body: {
+      reportedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      infections: 2,
+      lines: [{ item: 'FFP3', onHand: 80, usedSinceLastReport: 10, requested: 40 }],
+    },
   });
   expect(r.status).toBe(201);
 });
@@ -64,7 +68,11 @@ it('answers 400 naming the field for a fromRevision or limit out of range, and r
   for (const [field, value] of bad) {
     const r = await call(t, 'GET', `/api/audit/streams/municipality-1880?${field}=${value}`, { as: auditor });
     const where = `${field}=${value.slice(0, 30)} → ${r.status} ${r.text.slice(0, 200)}`;
-    expect({ where, status: r.status, fields: [...new Set(r.body?.errors?.map((e: { field: string }) => e.field))] }).toEqual({ where, status: 400, fields: [field] });
+    expect({ where, status: r.status, fields: [...new Set(r.body?.errors?.map((e: { field: string }) => e.field))] }).toEqual({
+      where,
+      status: 400,
+      fields: [field],
+    });
   }
   // Twice the same parameter is a list, not a number.
   const twice = await call(t, 'GET', '/api/audit/streams/municipality-1880?fromRevision=0&fromRevision=1', { as: auditor });

@@ -57,7 +57,15 @@ describe('national log generator (a smoke run of `npm run bench:seed`)', () => {
     expect(recorded).toHaveLength(EVENTS);
     for (const event of recorded) expect(() => registry.checkForWrite(event)).not.toThrow();
     const types = new Set(recorded.map((e) => e.type));
-    for (const type of ['SituationReported', 'PurchaseReceived', 'StockReceived', 'DeliveryDispatched', 'DeliveryReceived', 'AllocationProposed', 'StockReserved']) {
+    for (const type of [
+      'SituationReported',
+      'PurchaseReceived',
+      'StockReceived',
+      'DeliveryDispatched',
+      'DeliveryReceived',
+      'AllocationProposed',
+      'StockReserved',
+    ]) {
       expect(types).toContain(type);
     }
     expect(firstEvents(7, 2000)).toEqual(firstEvents(7, 2000));

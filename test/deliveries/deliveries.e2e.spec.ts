@@ -219,7 +219,11 @@ describeOnBothEventStores('deliveries', (start) => {
         ['a difference without a reason', { lines: [glovesInFull, { item: 'FFP2', received: 0 }] }, 'lines[1].reason'],
         ['a blank reason', { lines: [{ item: 'FFP2', received: 0, reason: '   ' }, glovesInFull] }, 'lines[0].reason'],
         ['an unknown item', { lines: [{ item: 'FFP9', received: 1 }, glovesInFull] }, 'lines[0].item'],
-        ['an item not in the delivery', { lines: [{ item: 'FFP2', received: 500 }, glovesInFull, { item: 'VISOR', received: 0, reason: 'x' }] }, 'lines[2].item'],
+        [
+          'an item not in the delivery',
+          { lines: [{ item: 'FFP2', received: 500 }, glovesInFull, { item: 'VISOR', received: 0, reason: 'x' }] },
+          'lines[2].item',
+        ],
         ['an item answered twice', { lines: [{ item: 'FFP2', received: 500 }, glovesInFull, { item: 'FFP2', received: 500 }] }, 'lines[2].item'],
         ['a dispatched item left unanswered', { lines: [{ item: 'FFP2', received: 500 }] }, 'lines'],
         ['no lines', { lines: [] }, 'lines'],
@@ -295,7 +299,9 @@ describeOnBothEventStores('deliveries', (start) => {
     beforeAll(async () => {
       toVallentuna = (await dispatch({ dispatchedAt: week(0, 6), vehicle: 'ABC, "123"' })).data;
       toOsteraker = (await dispatch({ dispatchedAt: week(2, 6), municipality: '0117', allocationId: randomUUID() })).data;
-      toOrebro = (await dispatch({ dispatchedAt: week(4, 6), municipality: '1880', county: '18', warehouseId: '18-central', lines: [dispatchData().lines[0]!] })).data;
+      toOrebro = (
+        await dispatch({ dispatchedAt: week(4, 6), municipality: '1880', county: '18', warehouseId: '18-central', lines: [dispatchData().lines[0]!] })
+      ).data;
       const receipt = await receive(vallentuna, toVallentuna.deliveryId, {
         receivedAt: week(0, 10),
         lines: [

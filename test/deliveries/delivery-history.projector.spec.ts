@@ -6,16 +6,7 @@ import { DeliveryHistoryQuery } from '../../src/deliveries/queries/delivery-hist
 import { applyBatch } from '../../src/projections/apply-batch.js';
 import { rebuildProjection } from '../../src/projections/projection-rebuilder.js';
 import { openTestLog, type TestLog } from '../support/database.js';
-import {
-  applyTwice,
-  appendFacts,
-  dispatchData,
-  receiptData,
-  registry,
-  vallentunaCoordinator,
-  WAREHOUSE_STREAM,
-  warehouseStaff,
-} from './fixtures.js';
+import { applyTwice, appendFacts, dispatchData, receiptData, registry, vallentunaCoordinator, WAREHOUSE_STREAM, warehouseStaff } from './fixtures.js';
 
 let log: TestLog;
 const projection = new DeliveryHistoryProjection();
@@ -40,11 +31,15 @@ const dispatchedAndReceived = async () => {
   const receipt = receiptData(dispatch, '2026-03-05T09:30:00.000Z', { FFP2: [450, 'torn packaging, "50" sent back'] });
   const { position } = await appendFacts(log.store, [
     { streamId: WAREHOUSE_STREAM, type: 'DeliveryDispatched', data: dispatch, actor: warehouseStaff, occurredAt: new Date(dispatch.dispatchedAt) },
-    { streamId: `delivery-${dispatch.deliveryId}`, type: 'DeliveryReceived', data: receipt, actor: vallentunaCoordinator, occurredAt: new Date(receipt.receivedAt) },
+    {
+      streamId: `delivery-${dispatch.deliveryId}`,
+      type: 'DeliveryReceived',
+      data: receipt,
+      actor: vallentunaCoordinator,
+      occurredAt: new Date(receipt.receivedAt),
+    },
   ]);
-  const events = (await log.store.readAll()).filter(
-    (e) => (e.data as { deliveryId?: string }).deliveryId === dispatch.deliveryId,
-  ) as RecordedEvent[];
+  const events = (await log.store.readAll()).filter((e) => (e.data as { deliveryId?: string }).deliveryId === dispatch.deliveryId) as RecordedEvent[];
   return { dispatch, receipt, events: events.map((e) => registry.decode(e)), position };
 };
 
@@ -131,7 +126,11 @@ describe('delivery history projection', () => {
   it('keeps the first dispatch of a delivery id and notes a conflicting second one once', async () => {
     await clear();
     const dispatch = dispatchData();
-    const again = fake('DeliveryDispatched', { ...dispatch, lines: [{ item: 'VISOR', quantity: 5, lots: [{ lot: null, expiresOn: null, quantity: 5 }] }] }, 20n);
+    const again = fake(
+      'DeliveryDispatched',
+      { ...dispatch, lines: [{ item: 'VISOR', quantity: 5, lots: [{ lot: null, expiresOn: null, quantity: 5 }] }] },
+      20n,
+    );
     await applyTwice(log.dataSource, projection, [fake('DeliveryDispatched', dispatch, 10n), again]);
     const { deliveries, lines } = await rows();
     expect(deliveries[0].dispatch_position).toBe('10');

@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StreamNotFoundError, WrongExpectedVersionError } from '../../src/event-store/errors.js';
-import type {
-  EventStore,
-  NewEvent,
-  RecordedEvent,
-  Subscription,
-  SubscriptionMessage,
-} from '../../src/event-store/event-store.js';
+import type { EventStore, NewEvent, RecordedEvent, Subscription, SubscriptionMessage } from '../../src/event-store/event-store.js';
 
 /**
  * The behaviour every event store adapter must share. Run by one spec file per adapter.
  * Stream names carry a random run id, so the suite also runs against a shared, non-empty server.
  */
-export const describeEventStoreContract = (
-  label: string,
-  setup: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>,
-): void => {
+export const describeEventStoreContract = (label: string, setup: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>): void => {
   describe(`event store contract: ${label}`, () => {
     let store: EventStore;
     let cleanup: () => Promise<void>;
@@ -50,10 +41,7 @@ export const describeEventStoreContract = (
         const remaining = deadline - Date.now();
         if (remaining <= 0) throw new Error(`subscription timed out after ${messages.length} messages`);
         let timer: NodeJS.Timeout | undefined;
-        const next = await Promise.race([
-          iterator.next(),
-          new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining))),
-        ]);
+        const next = await Promise.race([iterator.next(), new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining)))]);
         clearTimeout(timer);
         if (next === 'timeout') continue;
         if (next.done) break;
@@ -95,21 +83,15 @@ export const describeEventStoreContract = (
       it('refuses no_stream on a stream that exists', async () => {
         const s = stream('exists');
         await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
-        await expect(store.appendToStream(s, [event('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(store.appendToStream(s, [event('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
         expect(await store.readStream(s)).toHaveLength(1);
       });
 
       it('appends at the exact expected revision and refuses any other', async () => {
         const s = stream('exact');
         await store.appendToStream(s, [event('A'), event('B')], { expectedRevision: 'no_stream' });
-        await expect(store.appendToStream(s, [event('C')], { expectedRevision: 0n })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
-        await expect(store.appendToStream(s, [event('C')], { expectedRevision: 2n })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(store.appendToStream(s, [event('C')], { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.appendToStream(s, [event('C')], { expectedRevision: 2n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
         const ok = await store.appendToStream(s, [event('C')], { expectedRevision: 1n });
         expect(ok.nextExpectedRevision).toBe(2n);
         expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B', 'C']);
@@ -117,9 +99,7 @@ export const describeEventStoreContract = (
 
       it('requires stream_exists to find the stream, and any to find nothing in particular', async () => {
         const s = stream('exists-any');
-        await expect(store.appendToStream(s, [event('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(store.appendToStream(s, [event('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
         await expect(store.readStream(s)).rejects.toBeInstanceOf(StreamNotFoundError);
         expect((await store.appendToStream(s, [event('A')], { expectedRevision: 'any' })).nextExpectedRevision).toBe(0n);
         expect((await store.appendToStream(s, [event('B')], { expectedRevision: 'stream_exists' })).nextExpectedRevision).toBe(1n);
@@ -207,9 +187,13 @@ export const describeEventStoreContract = (
       let s: string;
       beforeAll(async () => {
         s = stream('read');
-        await store.appendToStream(s, Array.from({ length: 10 }, (_, i) => event('Counted', { i })), {
-          expectedRevision: 'no_stream',
-        });
+        await store.appendToStream(
+          s,
+          Array.from({ length: 10 }, (_, i) => event('Counted', { i })),
+          {
+            expectedRevision: 'no_stream',
+          },
+        );
       });
 
       it('reads forwards from a revision with a limit', async () => {
@@ -219,9 +203,7 @@ export const describeEventStoreContract = (
 
       it('reads backwards from the end and from a revision', async () => {
         expect((await store.readStream(s, { direction: 'backwards', maxCount: 2 })).map((e) => e.revision)).toEqual([9n, 8n]);
-        expect(
-          (await store.readStream(s, { direction: 'backwards', fromRevision: 4n, maxCount: 3 })).map((e) => e.revision),
-        ).toEqual([4n, 3n, 2n]);
+        expect((await store.readStream(s, { direction: 'backwards', fromRevision: 4n, maxCount: 3 })).map((e) => e.revision)).toEqual([4n, 3n, 2n]);
       });
 
       it('answers an empty list, not "not found", for a range past the end of a stream that exists', async () => {
@@ -306,9 +288,7 @@ export const describeEventStoreContract = (
         const subscription = store.subscribeToAll({ after: undefined, filter: { eventTypes: [`NeverWritten${run}`] } });
         await collect(subscription, (m) => m.some((x) => x.kind === 'caught-up'));
         const appended = await store.appendToStream(`${prefix}1`, [event('Other')], { expectedRevision: 'no_stream' });
-        const messages = await collect(subscription, (m) =>
-          m.some((x) => x.kind === 'checkpoint' && x.position >= appended.position),
-        );
+        const messages = await collect(subscription, (m) => m.some((x) => x.kind === 'checkpoint' && x.position >= appended.position));
         expect(eventsOf(messages)).toHaveLength(0);
         expect(appended.position).toBeGreaterThan(head);
         await subscription.unsubscribe();

@@ -10,19 +10,9 @@ import {
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  EventStoreOutcomeUnknownError,
-  EventStoreUnavailableError,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '../../src/event-store/errors.js';
+import { EventStoreOutcomeUnknownError, EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError } from '../../src/event-store/errors.js';
 import type { NewEvent, Subscription, SubscriptionMessage } from '../../src/event-store/event-store.js';
-import {
-  EventStoreDbEventStore,
-  mapAppendError,
-  mapClientError,
-  parseCheckpoint,
-} from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
+import { EventStoreDbEventStore, mapAppendError, mapClientError, parseCheckpoint } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from '../support/eventstoredb-double/index.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
@@ -119,7 +109,10 @@ describe('the EventStoreDB protocol double, through the real client', () => {
 
   it('serves stream subscriptions: catch-up after the start revision, caught-up, then live', async () => {
     const s = stream('double-sub');
-    await client.appendToStream(s, [0, 1, 2].map((i) => jsonEvent({ type: 'N', data: { i } })));
+    await client.appendToStream(
+      s,
+      [0, 1, 2].map((i) => jsonEvent({ type: 'N', data: { i } })),
+    );
     const subscription = client.subscribeToStream(s, { fromRevision: 0n });
     const seen: unknown[] = [];
     let caughtUpAfter = -1;
@@ -252,26 +245,14 @@ describe('EventStoreDB adapter against the protocol double', () => {
       // A user-looking type in a system stream.
       double.appendSystemEvent(`$${prefix}-0`, 'Wanted');
       const small = newStore({ readPageSize: 2 });
-      expect((await small.readAll({ filter: { streamPrefixes: [prefix] } })).map((e) => e.data)).toEqual(
-        Array.from({ length: 7 }, (_, i) => ({ i })),
-      );
-      expect(
-        (await small.readAll({ filter: { streamPrefixes: [`${prefix}-0`], eventTypes: ['Wanted'] } })).map((e) => e.data),
-      ).toEqual([{ i: 0 }, { i: 6 }]);
-      expect((await small.readAll({ filter: { streamPrefixes: [prefix] }, maxCount: 3 })).map((e) => e.data)).toEqual([
-        { i: 0 },
-        { i: 1 },
-        { i: 2 },
-      ]);
+      expect((await small.readAll({ filter: { streamPrefixes: [prefix] } })).map((e) => e.data)).toEqual(Array.from({ length: 7 }, (_, i) => ({ i })));
+      expect((await small.readAll({ filter: { streamPrefixes: [`${prefix}-0`], eventTypes: ['Wanted'] } })).map((e) => e.data)).toEqual([{ i: 0 }, { i: 6 }]);
+      expect((await small.readAll({ filter: { streamPrefixes: [prefix] }, maxCount: 3 })).map((e) => e.data)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
       expect(await small.readAll({ filter: { streamPrefixes: [prefix] }, maxCount: 0 })).toEqual([]);
       const all = await small.readAll({ maxCount: 100000 });
       expect(all.some((e) => e.streamId.startsWith('$') || e.type.startsWith('$'))).toBe(false);
       const wanted = await small.readAll({ filter: { eventTypes: ['Wanted'] }, maxCount: 100000 });
-      expect(wanted.filter((e) => e.streamId.includes(prefix)).map((e) => e.streamId)).toEqual([
-        `${prefix}-0`,
-        `${prefix}-1`,
-        `${prefix}-0`,
-      ]);
+      expect(wanted.filter((e) => e.streamId.includes(prefix)).map((e) => e.streamId)).toEqual([`${prefix}-0`, `${prefix}-1`, `${prefix}-0`]);
     });
 
     it('counts the events after a checkpoint, filtered, up to a cap', async () => {
@@ -296,9 +277,7 @@ describe('EventStoreDB adapter against the protocol double', () => {
       const conflict = await store.appendToStream(s, [event('C')], { expectedRevision: 0n }).catch((e: unknown) => e);
       expect(conflict).toBeInstanceOf(WrongExpectedVersionError);
       expect(conflict).toMatchObject({ streamId: s, expected: '0', actual: '1' });
-      const missing = await store
-        .appendToStream(stream('missing'), [event('A')], { expectedRevision: 'stream_exists' })
-        .catch((e: unknown) => e);
+      const missing = await store.appendToStream(stream('missing'), [event('A')], { expectedRevision: 'stream_exists' }).catch((e: unknown) => e);
       expect(missing).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
     });
 
@@ -314,9 +293,7 @@ describe('EventStoreDB adapter against the protocol double', () => {
       const s = stream('outage');
       await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
       double.setUnavailable(true);
-      await expect(store.appendToStream(s, [event('B')], { expectedRevision: 0n })).rejects.toBeInstanceOf(
-        EventStoreUnavailableError,
-      );
+      await expect(store.appendToStream(s, [event('B')], { expectedRevision: 0n })).rejects.toBeInstanceOf(EventStoreUnavailableError);
       await expect(store.readStream(s)).rejects.toBeInstanceOf(EventStoreUnavailableError);
       await expect(store.readAll()).rejects.toBeInstanceOf(EventStoreUnavailableError);
       await expect(store.headPosition()).rejects.toBeInstanceOf(EventStoreUnavailableError);
@@ -342,10 +319,10 @@ describe('EventStoreDB adapter against the protocol double', () => {
       expect(mapClientError(new DeadlineExceededError())).toBeInstanceOf(EventStoreUnavailableError);
       const raw = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
       expect(mapClientError(raw)).toBeInstanceOf(EventStoreUnavailableError);
-      const wrong = mapClientError(
-        new ClientWrongExpectedVersionError(undefined, { streamName: 's', expected: 3n, current: 'no_stream' }),
-        { streamId: 's', expected: 3n },
-      );
+      const wrong = mapClientError(new ClientWrongExpectedVersionError(undefined, { streamName: 's', expected: 3n, current: 'no_stream' }), {
+        streamId: 's',
+        expected: 3n,
+      });
       expect(wrong).toMatchObject({ streamId: 's', expected: '3', actual: 'no_stream' });
       const other = new Error('something else');
       expect(mapClientError(other)).toBe(other);
@@ -508,9 +485,7 @@ describe('duplicate detection, as the real server does it', () => {
     const s = stream('any-partial');
     const a = event('A');
     await store.appendToStream(s, [a], { expectedRevision: 'any' });
-    await expect(store.appendToStream(s, [a, event('X')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
-      WrongExpectedVersionError,
-    );
+    await expect(store.appendToStream(s, [a, event('X')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
     // The server looks no further than an unknown first id: the known one is written again.
     expect((await store.appendToStream(s, [event('Y'), a], { expectedRevision: 'any' })).nextExpectedRevision).toBe(2n);
     expect(await typesOf(s)).toEqual(['A', 'Y', 'A']);
@@ -523,9 +498,7 @@ describe('duplicate detection, as the real server does it', () => {
     double.forgetRecentEventIds();
     expect((await store.appendToStream(s, events, { expectedRevision: 'no_stream' })).nextExpectedRevision).toBe(1n);
     // Some of the ids after the expected revision, not all: refused.
-    await expect(store.appendToStream(s, [events[0]!, event('C')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
-      WrongExpectedVersionError,
-    );
+    await expect(store.appendToStream(s, [events[0]!, event('C')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
     expect(await typesOf(s)).toEqual(['A', 'B']);
   });
 });

@@ -45,10 +45,13 @@ afterAll(async () => {
 const appendInOpenTransaction = async (client: pg.Client, streamId: string, type: string) => {
   const e = event(type);
   await client.query('BEGIN');
-  await client.query(
-    `SELECT * FROM ppe_append_events($1, 'any', NULL, $2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[])`,
-    [streamId, [e.metadata.eventId], [e.type], [JSON.stringify(e.data)], [JSON.stringify(e.metadata)]],
-  );
+  await client.query(`SELECT * FROM ppe_append_events($1, 'any', NULL, $2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[])`, [
+    streamId,
+    [e.metadata.eventId],
+    [e.type],
+    [JSON.stringify(e.data)],
+    [JSON.stringify(e.metadata)],
+  ]);
 };
 
 it('holds back an event committed behind a slower, earlier transaction, then delivers both in log order', async () => {
@@ -71,10 +74,7 @@ it('holds back an event committed behind a slower, earlier transaction, then del
   await slow.query('COMMIT');
   const first = await pending;
   const second = await next();
-  expect([first, second].map((m) => (m.kind === 'event' ? m.event.type : m.kind))).toEqual([
-    'EarlierButSlow',
-    'LaterButFast',
-  ]);
+  expect([first, second].map((m) => (m.kind === 'event' ? m.event.type : m.kind))).toEqual(['EarlierButSlow', 'LaterButFast']);
   await subscription.unsubscribe();
   await slow.end();
 });

@@ -101,12 +101,14 @@ describe('live tail', () => {
     recordedAt: new Date(0),
   });
   /** A log of events 1…head, read as the store reads it. */
-  const log = (state: { head: number; reads: number }) => async (after: LogPosition, limit: number): Promise<TailPage> => {
-    state.reads++;
-    const events = [];
-    for (let n = Number(after) + 1; n <= state.head && events.length < limit; n++) events.push(event(n));
-    return { events, visibleHead: BigInt(state.head), heldBack: false };
-  };
+  const log =
+    (state: { head: number; reads: number }) =>
+    async (after: LogPosition, limit: number): Promise<TailPage> => {
+      state.reads++;
+      const events = [];
+      for (let n = Number(after) + 1; n <= state.head && events.length < limit; n++) events.push(event(n));
+      return { events, visibleHead: BigInt(state.head), heldBack: false };
+    };
 
   it('holds the last events only: a subscriber behind them is told to read for itself', async () => {
     const state = { head: 10, reads: 0 };

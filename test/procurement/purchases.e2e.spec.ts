@@ -3,15 +3,7 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import type { TestApp } from '../support/app.js';
 import { call, countEvents } from '../support/api.js';
 import { describeOnBothEventStores } from '../support/both-stores.js';
-import {
-  BAD_QUANTITIES,
-  expectAllRefused,
-  expectProblem,
-  FAR_FUTURE,
-  MALFORMED_TIMES,
-  refusalsAt,
-  withField,
-} from '../warehouse/helpers.js';
+import { BAD_QUANTITIES, expectAllRefused, expectProblem, FAR_FUTURE, MALFORMED_TIMES, refusalsAt, withField } from '../warehouse/helpers.js';
 
 const ORDER = {
   supplier: 'Medisupply Nordic AB',
@@ -274,7 +266,10 @@ describeOnBothEventStores('purchases', (start) => {
     expect(view.body).toMatchObject({
       status: 'cancelled',
       cancellation: { reason: 'The supplier cannot deliver', cancelledBy: { role: 'region' } },
-      lines: [{ item: 'FFP2', ordered: 1000, received: 10, outstanding: 0 }, { item: 'GLOVE-NITRILE-M', received: 0, outstanding: 0 }],
+      lines: [
+        { item: 'FFP2', ordered: 1000, received: 10, outstanding: 0 },
+        { item: 'GLOVE-NITRILE-M', received: 0, outstanding: 0 },
+      ],
     });
   });
 

@@ -81,8 +81,7 @@ describe('projection runner', () => {
     r.start();
     const odd = await log.store.appendToStream('warehouse-1', [testEvent('Odd')], { expectedRevision: 'any' });
     expect(await r.waitFor(odd.position, 10000)).toBe(true);
-    const stored = async () =>
-      BigInt((await log.dataSource.query(`SELECT position FROM projection_checkpoints WHERE name = 'stream-catalog'`))[0].position);
+    const stored = async () => BigInt((await log.dataSource.query(`SELECT position FROM projection_checkpoints WHERE name = 'stream-catalog'`))[0].position);
     expect(await stored()).toBe(odd.position);
 
     const batches = applied.length;
@@ -154,9 +153,7 @@ describe('projection runner', () => {
       ['m-2', 1],
     ]);
     const anomalies = await log.dataSource.query('SELECT projection, stream_id, type, error FROM projection_anomalies');
-    expect(anomalies).toEqual([
-      { projection: 'stream-catalog', stream_id: 'm-1', type: 'Poison', error: 'Error: cannot apply poison' },
-    ]);
+    expect(anomalies).toEqual([{ projection: 'stream-catalog', stream_id: 'm-1', type: 'Poison', error: 'Error: cannot apply poison' }]);
   });
 });
 

@@ -21,7 +21,12 @@ describe('reactions run after a command and from the log', () => {
   beforeAll(async () => {
     log = await openTestLog();
     const counting: EventStore = Object.create(log.store, {
-      appendToStream: { value: (streamId: string, ...rest: unknown[]) => (appends.push(streamId), (log.store.appendToStream as (...a: unknown[]) => unknown)(streamId, ...rest)) },
+      appendToStream: {
+        value: (streamId: string, ...rest: unknown[]) => (
+          appends.push(streamId),
+          (log.store.appendToStream as (...a: unknown[]) => unknown)(streamId, ...rest)
+        ),
+      },
     });
     const projections = { register: (p: Projection) => (fromLog = p) } as unknown as ProjectionsService;
     reactions = new ReactionsService(counting, registry, projections);
@@ -35,9 +40,9 @@ describe('reactions run after a command and from the log', () => {
     const data = dispatchData({ dispatchedAt: new Date().toISOString() });
     const event = recordedBy(warehouseStaff, WAREHOUSE_STREAM, 'DeliveryDispatched', data, new Date());
     await log.store.appendToStream(WAREHOUSE_STREAM, [event], { expectedRevision: 'any' });
-    const [recorded] = await log.store.readAll({ filter: { eventTypes: ['DeliveryDispatched'], streamPrefixes: [WAREHOUSE_STREAM] } }).then((all) =>
-      all.filter((e) => e.metadata.eventId === event.metadata.eventId),
-    );
+    const [recorded] = await log.store
+      .readAll({ filter: { eventTypes: ['DeliveryDispatched'], streamPrefixes: [WAREHOUSE_STREAM] } })
+      .then((all) => all.filter((e) => e.metadata.eventId === event.metadata.eventId));
     return { data, event, recorded: recorded as RecordedEvent };
   };
 

@@ -97,7 +97,16 @@ describeOnBothEventStores('situation reports', (start) => {
       ['an extra field', { actor: 'someone-else' }, 'actor'],
       ['a malformed date', { reportedAt: '4 March' }, 'reportedAt'],
       ['a far-future date', { reportedAt: '2099-01-01T00:00:00Z' }, 'reportedAt'],
-      ['an item twice', { lines: [{ item: 'FFP2', onHand: 1, usedSinceLastReport: 0, requested: 0 }, { item: 'FFP2', onHand: 2, usedSinceLastReport: 0, requested: 0 }] }, 'lines[1].item'],
+      [
+        'an item twice',
+        {
+          lines: [
+            { item: 'FFP2', onHand: 1, usedSinceLastReport: 0, requested: 0 },
+            { item: 'FFP2', onHand: 2, usedSinceLastReport: 0, requested: 0 },
+          ],
+        },
+        'lines[1].item',
+      ],
     ])('refuses %s, naming the field, and writes nothing', async (_what, overrides, field) => {
       const before = await countEvents(t);
       const r = await report(vallentuna, '0115', body(hoursAgo(1), overrides));
@@ -157,9 +166,7 @@ describeOnBothEventStores('situation reports', (start) => {
 
       const list = await call(t, 'GET', `/api/municipalities/0115/reports?waitFor=${corrected.body.position}`, { as: county01 });
       const row = list.body.reports.find((r: { reportId: string }) => r.reportId === made.body.reportId);
-      expect(row).toEqual(
-        expect.objectContaining({ infections: 4, corrections: 1, lastCorrectionReason: 'Two care homes were counted twice' }),
-      );
+      expect(row).toEqual(expect.objectContaining({ infections: 4, corrections: 1, lastCorrectionReason: 'Two care homes were counted twice' }));
 
       const raw = await call(t, 'GET', `/api/audit/streams/municipality-0115`, { as: await t.token('auditor') });
       if (raw.status === 200) {

@@ -63,8 +63,7 @@ afterAll(async () => {
 });
 
 const stockOf = async (code: string, asOf: Date, knownAt?: LogPosition) => (await query.forMunicipalities([code], { asOf, knownAt }))[0]!;
-const item = async (code: string, code2: string, asOf: Date, knownAt?: LogPosition) =>
-  (await stockOf(code, asOf, knownAt)).items.find((i) => i.item === code2);
+const item = async (code: string, code2: string, asOf: Date, knownAt?: LogPosition) => (await stockOf(code, asOf, knownAt)).items.find((i) => i.item === code2);
 
 describe('municipality stock', () => {
   it('projects each item between the dispatch and its arrival, from the corrected count', async () => {
@@ -90,7 +89,14 @@ describe('municipality stock', () => {
   });
 
   it('adds what was accepted once the delivery arrived, and nothing for what was rejected', async () => {
-    expect(await item('0115', 'FFP2', day(9))).toMatchObject({ deliveredSince: 450, inTransit: 0, estimatedUseSince: 200, projected: 850, daysOfSupply: 8.5, status: 'ok' });
+    expect(await item('0115', 'FFP2', day(9))).toMatchObject({
+      deliveredSince: 450,
+      inTransit: 0,
+      estimatedUseSince: 200,
+      projected: 850,
+      daysOfSupply: 8.5,
+      status: 'ok',
+    });
     expect(await item('0115', 'GLOVE-NITRILE-M', day(9))).toMatchObject({ deliveredSince: 1000, inTransit: 0, projected: 1000, status: 'unknown' });
   });
 
@@ -110,19 +116,34 @@ describe('municipality stock', () => {
   });
 
   it('answers as known before the correction was recorded, from the original figures', async () => {
-    expect(await item('0115', 'FFP2', day(8, 6), at.correction! - 1n)).toMatchObject({ lastCounted: expect.objectContaining({ onHand: 650 }), projected: 525, daysOfSupply: 5.2 });
+    expect(await item('0115', 'FFP2', day(8, 6), at.correction! - 1n)).toMatchObject({
+      lastCounted: expect.objectContaining({ onHand: 650 }),
+      projected: 525,
+      daysOfSupply: 5.2,
+    });
     expect((await stockOf('0115', day(8, 6), at.receipt!)).lastReport).toMatchObject({ corrected: false });
   });
 
   it('answers as known before the receipt was recorded: still in transit, whatever the business time', async () => {
     expect(await item('0115', 'FFP2', day(9), at.receipt! - 1n)).toMatchObject({ deliveredSince: 0, inTransit: 500 });
-    expect(await item('0115', 'FFP2', day(9), at.d1! - 1n)).toMatchObject({ deliveredSince: 0, inTransit: 0, lastCounted: expect.objectContaining({ onHand: 650 }) });
+    expect(await item('0115', 'FFP2', day(9), at.d1! - 1n)).toMatchObject({
+      deliveredSince: 0,
+      inTransit: 0,
+      lastCounted: expect.objectContaining({ onHand: 650 }),
+    });
   });
 
   it('keeps municipalities apart, and says unknown where nothing is known', async () => {
     const [osteraker, upplandsVasby] = await query.forMunicipalities(['0117', '0114'], { asOf: day(10) });
     expect(osteraker!.items).toEqual([
-      expect.objectContaining({ item: 'FFP2', lastCounted: expect.objectContaining({ onHand: 10 }), dailyUse: null, inTransit: 500, projected: 10, status: 'ok' }),
+      expect.objectContaining({
+        item: 'FFP2',
+        lastCounted: expect.objectContaining({ onHand: 10 }),
+        dailyUse: null,
+        inTransit: 500,
+        projected: 10,
+        status: 'ok',
+      }),
     ]);
     expect(upplandsVasby).toEqual({ municipality: '0114', status: 'unknown', lastReport: null, items: [] });
   });
@@ -139,7 +160,10 @@ describe('municipality stock', () => {
     expect(live.deliveries).toHaveLength(3);
     // Every item either side ever named, and how long the one received delivery took (FFP2 and gloves, 12 hours).
     expect(live.items.map((i: { municipality: string; item: string }) => `${i.municipality} ${i.item}`)).toEqual([
-      '0115 FFP2', '0115 GLOVE-NITRILE-M', '0115 MASK-IIR', '0117 FFP2',
+      '0115 FFP2',
+      '0115 GLOVE-NITRILE-M',
+      '0115 MASK-IIR',
+      '0117 FFP2',
     ]);
     expect(live.items.map((i: { longest_transit: { hours?: number } | null }) => i.longest_transit?.hours ?? null)).toEqual([12, 12, null, null]);
     await rebuildProjection(log.dataSource, log.store, projection, { registry });

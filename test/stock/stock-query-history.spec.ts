@@ -10,7 +10,17 @@ import { MunicipalityStockProjection } from '../../src/stock/projections/municip
 import { type FactsRow, type LastReportRow, MunicipalityStockQuery, type StockMoment } from '../../src/stock/queries/municipality-stock.js';
 import type { DeliveryDispatchedData } from '../../src/warehouse/domain/warehouse.events.js';
 import { openTestLog, type TestLog } from '../support/database.js';
-import { appendFacts, correctionData, dispatchData, receiptData, registry, reportData, vallentunaCoordinator, WAREHOUSE_STREAM, warehouseStaff } from '../deliveries/fixtures.js';
+import {
+  appendFacts,
+  correctionData,
+  dispatchData,
+  receiptData,
+  registry,
+  reportData,
+  vallentunaCoordinator,
+  WAREHOUSE_STREAM,
+  warehouseStaff,
+} from '../deliveries/fixtures.js';
 
 /**
  * The stock query reads only the few rows that can count (the newest count, lines since it, lines
@@ -134,8 +144,20 @@ const scenario = (random: () => number): Fact[] => {
         lots: [{ lot: null, expiresOn: null, quantity: 0 }],
       }));
       for (const l of lines) l.lots[0]!.quantity = l.quantity;
-      const dispatch: DeliveryDispatchedData = dispatchData({ deliveryId: randomUUID(), municipality, dispatchedAt: new Date(dispatchedAt).toISOString(), lines });
-      facts.push({ streamId: WAREHOUSE_STREAM, type: 'DeliveryDispatched', data: dispatch, actor: warehouseStaff, occurredAt: new Date(dispatchedAt), recordedAt: dispatchedAt });
+      const dispatch: DeliveryDispatchedData = dispatchData({
+        deliveryId: randomUUID(),
+        municipality,
+        dispatchedAt: new Date(dispatchedAt).toISOString(),
+        lines,
+      });
+      facts.push({
+        streamId: WAREHOUSE_STREAM,
+        type: 'DeliveryDispatched',
+        data: dispatch,
+        actor: warehouseStaff,
+        occurredAt: new Date(dispatchedAt),
+        recordedAt: dispatchedAt,
+      });
       const fate = random();
       if (fate < 0.2) continue; // never confirmed
       const transit = fate < 0.35 ? 10 * DAY * random() + 5 * DAY : random() * DAY;
@@ -143,7 +165,14 @@ const scenario = (random: () => number): Fact[] => {
       const accepted = Object.fromEntries(lines.map((l) => [l.item, [Math.floor(l.quantity * (0.5 + random() / 2)), 'damaged'] as [number, string]]));
       const receipt = receiptData(dispatch, new Date(receivedAt).toISOString(), accepted);
       const recordedAt = receivedAt + (random() < 0.3 ? random() * 7 * DAY : random() * 3_600_000);
-      facts.push({ streamId: `delivery-${dispatch.deliveryId}`, type: 'DeliveryReceived', data: receipt, actor: { ...vallentunaCoordinator, municipality }, occurredAt: new Date(receivedAt), recordedAt });
+      facts.push({
+        streamId: `delivery-${dispatch.deliveryId}`,
+        type: 'DeliveryReceived',
+        data: receipt,
+        actor: { ...vallentunaCoordinator, municipality },
+        occurredAt: new Date(receivedAt),
+        recordedAt,
+      });
     }
   }
   return facts.sort((a, b) => a.recordedAt - b.recordedAt);
@@ -168,7 +197,7 @@ beforeAll(async () => {
 
   // Applied in pages of random length, each twice, as a runner catching up after a crash would.
   const recorded = (await log.store.readAll({ filter: { eventTypes: projection.eventTypes } })).map((e) => registry.decode(e)) as RecordedEvent[];
-  for (let i = 0; i < recorded.length; ) {
+  for (let i = 0; i < recorded.length;) {
     const page = recorded.slice(i, i + 1 + Math.floor(random() * 12));
     for (let twice = 0; twice < 2; twice++) await log.dataSource.transaction((tx) => projection.apply(page, tx));
     i += page.length;
@@ -218,11 +247,13 @@ describe('municipality stock at any moment, from only the rows that can count', 
     // A rebuild swaps in fresh tables: their indexes keep the names the migrations gave, which the
     // migration below relies on no more than it must (it finds the old indexes by their columns).
     const indexNames = async () =>
-      (await log.dataSource.query(
-        `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'stock_%' ORDER BY indexname`,
-      )).map((r: { indexname: string }) => r.indexname);
+      (await log.dataSource.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'stock_%' ORDER BY indexname`)).map(
+        (r: { indexname: string }) => r.indexname,
+      );
     const named = await indexNames();
-    expect(named).toEqual(expect.arrayContaining(['stock_deliveries_arrived', 'stock_deliveries_left', 'stock_report_lines_newest', 'stock_report_versions_newest']));
+    expect(named).toEqual(
+      expect.arrayContaining(['stock_deliveries_arrived', 'stock_deliveries_left', 'stock_report_lines_newest', 'stock_report_versions_newest']),
+    );
     await rebuildProjection(log.dataSource, log.store, projection, { registry });
     expect(await indexNames()).toEqual(named);
 
@@ -239,7 +270,9 @@ describe('municipality stock at any moment, from only the rows that can count', 
     try {
       await runner.startTransaction();
       await migration.down(runner);
-      const columns = await runner.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'stock_report_lines' ORDER BY ordinal_position`);
+      const columns = await runner.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'stock_report_lines' ORDER BY ordinal_position`,
+      );
       expect(columns.map((c: { column_name: string }) => c.column_name)).not.toContain('superseded_at');
       // As a database rebuilt before rebuilds kept index names has them: named by PostgreSQL.
       await runner.query('ALTER INDEX stock_deliveries_municipality RENAME TO stock_deliveries_municipality_item_idx');

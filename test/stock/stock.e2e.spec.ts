@@ -48,10 +48,28 @@ describeOnBothEventStores('municipality stock', (start) => {
     const r2 = reportData('0115', day(7), [line('FFP2', 650, 700, 300)], { infections: 6 });
     const osteraker = { ...vallentunaCoordinator, municipality: '0117' };
     await appendFacts(store, [
-      { streamId: 'municipality-0115', type: 'SituationReported', data: reportData('0115', day(0), [line('FFP2', 1000, 0, 500)]), actor: vallentunaCoordinator, occurredAt: day(0) },
+      {
+        streamId: 'municipality-0115',
+        type: 'SituationReported',
+        data: reportData('0115', day(0), [line('FFP2', 1000, 0, 500)]),
+        actor: vallentunaCoordinator,
+        occurredAt: day(0),
+      },
       { streamId: 'municipality-0115', type: 'SituationReported', data: r2, actor: vallentunaCoordinator, occurredAt: day(7) },
-      { streamId: 'municipality-0117', type: 'SituationReported', data: reportData('0117', day(2), [line('FFP2', 0, 0, 800)]), actor: osteraker, occurredAt: day(2) },
-      { streamId: 'municipality-1880', type: 'SituationReported', data: reportData('1880', day(2), [line('FFP2', 5, 0)]), actor: { ...osteraker, county: '18', municipality: '1880' }, occurredAt: day(2) },
+      {
+        streamId: 'municipality-0117',
+        type: 'SituationReported',
+        data: reportData('0117', day(2), [line('FFP2', 0, 0, 800)]),
+        actor: osteraker,
+        occurredAt: day(2),
+      },
+      {
+        streamId: 'municipality-1880',
+        type: 'SituationReported',
+        data: reportData('1880', day(2), [line('FFP2', 5, 0)]),
+        actor: { ...osteraker, county: '18', municipality: '1880' },
+        occurredAt: day(2),
+      },
     ]);
 
     const dispatch = dispatchData({ dispatchedAt: day(8).toISOString() });
@@ -73,7 +91,13 @@ describeOnBothEventStores('municipality stock', (start) => {
     at.receipt = receipt.body.position;
 
     const corrected = await appendFacts(store, [
-      { streamId: 'municipality-0115', type: 'SituationReportCorrected', data: correctionData(r2, [line('FFP2', 600, 700, 300)]), actor: vallentunaCoordinator, occurredAt: day(7) },
+      {
+        streamId: 'municipality-0115',
+        type: 'SituationReportCorrected',
+        data: correctionData(r2, [line('FFP2', 600, 700, 300)]),
+        actor: vallentunaCoordinator,
+        occurredAt: day(7),
+      },
     ]);
     at.correction = corrected.position.toString();
   });

@@ -7,10 +7,7 @@ import { startTestApp, type TestApp } from './app.js';
  * (the protocol double, through the real client). `start` gives the suite a fresh app; the suite
  * closes what it started.
  */
-export const describeOnBothEventStores = (
-  title: string,
-  suite: (start: (env?: Record<string, string>) => Promise<TestApp>) => void,
-): void => {
+export const describeOnBothEventStores = (title: string, suite: (start: (env?: Record<string, string>) => Promise<TestApp>) => void): void => {
   describe(`${title} (event log in PostgreSQL)`, () => suite((env) => startTestApp(env)));
   describe(`${title} (event log in EventStoreDB)`, () =>
     suite(async (env) => {

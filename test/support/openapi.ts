@@ -10,9 +10,7 @@ import addFormatsModule from 'ajv-formats';
  */
 
 // ajv-formats is CommonJS with a default export: under Node's ESM interop it arrives as the module.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
-  ajv: Ajv,
-) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 interface Operation {
   readonly responses: Record<string, { content?: Record<string, { schema?: object }> }>;

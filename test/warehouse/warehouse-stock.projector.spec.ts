@@ -37,9 +37,7 @@ const applyTwice = async (...events: RecordedEvent[]) => {
 };
 
 const rows = async () => ({
-  items: await log.dataSource.query(
-    `SELECT warehouse_id, item, on_hand::int, allocated::int FROM warehouse_stock_items ORDER BY warehouse_id, item`,
-  ),
+  items: await log.dataSource.query(`SELECT warehouse_id, item, on_hand::int, allocated::int FROM warehouse_stock_items ORDER BY warehouse_id, item`),
   lots: await log.dataSource.query(
     `SELECT warehouse_id, item, lot, expires_on::text, on_hand::int FROM warehouse_stock_lots
       ORDER BY warehouse_id, item, expires_on NULLS LAST, lot NULLS LAST`,

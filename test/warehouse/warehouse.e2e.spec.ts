@@ -2,15 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { TestApp } from '../support/app.js';
 import { call, countEvents } from '../support/api.js';
 import { describeOnBothEventStores } from '../support/both-stores.js';
-import {
-  BAD_QUANTITIES,
-  expectAllRefused,
-  expectProblem,
-  FAR_FUTURE,
-  MALFORMED_TIMES,
-  refusalsAt,
-  withField,
-} from './helpers.js';
+import { BAD_QUANTITIES, expectAllRefused, expectProblem, FAR_FUTURE, MALFORMED_TIMES, refusalsAt, withField } from './helpers.js';
 
 /**
  * Each test works on items of its own in the Stockholm warehouse, so that they do not depend on one
@@ -174,7 +166,13 @@ describeOnBothEventStores('warehouse', (start) => {
         title: 'beyond stock on a later line',
         path,
         as: as.warehouse,
-        body: { municipality: '0115', lines: [{ item: 'SAMPLING-KIT', quantity: 20 }, { item: 'SAMPLING-KIT', quantity: 11 }] },
+        body: {
+          municipality: '0115',
+          lines: [
+            { item: 'SAMPLING-KIT', quantity: 20 },
+            { item: 'SAMPLING-KIT', quantity: 11 },
+          ],
+        },
         status: 409,
         field: 'lines[1].quantity',
       },
@@ -322,7 +320,13 @@ describeOnBothEventStores('warehouse', (start) => {
       bad('an absurd removal', { reason: 'expired', lines: [{ item: 'VISOR', quantity: 1e15 }] }, 'lines[0].quantity'),
       bad(
         'the same goods counted twice',
-        { reason: 'counted', lines: [{ item: 'VISOR', counted: 1 }, { item: 'VISOR', counted: 2 }] },
+        {
+          reason: 'counted',
+          lines: [
+            { item: 'VISOR', counted: 1 },
+            { item: 'VISOR', counted: 2 },
+          ],
+        },
         'lines[1].item',
       ),
       bad('unknown item', { reason: 'damaged', lines: [{ item: 'HELMET', quantity: 1 }] }, 'lines[0].item'),

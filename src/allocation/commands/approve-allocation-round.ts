@@ -30,7 +30,12 @@ export class AmendmentDto {
   @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'item must be an item code from the catalogue' })
   item: string;
 
-  @ApiProperty({ example: 300, description: 'The quantity approved instead of the proposed one (whole units, 0 drops the line)', minimum: 0, maximum: MAX_UNITS })
+  @ApiProperty({
+    example: 300,
+    description: 'The quantity approved instead of the proposed one (whole units, 0 drops the line)',
+    minimum: 0,
+    maximum: MAX_UNITS,
+  })
   @IsUnits(0)
   quantity: number;
 

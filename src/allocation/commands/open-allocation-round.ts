@@ -71,7 +71,11 @@ export class OpenAllocationRoundDto {
   @Matches(/^[A-Z0-9-]{2,40}$/, { each: true, message: 'items must be item codes from the catalogue' })
   items?: string[];
 
-  @ApiPropertyOptional({ example: 'need-weighted/2', enum: POLICY_NAMES, description: 'Policy and version; a bare name is its latest version; default need-weighted/2' })
+  @ApiPropertyOptional({
+    example: 'need-weighted/2',
+    enum: POLICY_NAMES,
+    description: 'Policy and version; a bare name is its latest version; default need-weighted/2',
+  })
   @IsOptional()
   @IsIn(POLICY_NAMES)
   policy?: string;

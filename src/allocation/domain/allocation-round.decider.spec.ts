@@ -50,7 +50,6 @@ const reject: AllocationCommand = { type: 'RejectAllocation', decidedBy: ['Anna 
 
 const { when } = deciderSpec(allocationRoundDecider);
 
-
 const proposed = (): AllocationEvent => when([], propose())[0]!;
 const approved = (): AllocationEvent => when([proposed()], approve())[0]!;
 const rejected = (): AllocationEvent => when([proposed()], reject)[0]!;
@@ -112,7 +111,8 @@ describe('approving', () => {
   });
 
   it('records each amendment as proposed → approved with its reason, and plans the amended quantities', () => {
-    const [event] = when([proposed()],
+    const [event] = when(
+      [proposed()],
       approve([
         { municipality: '0115', item: 'FFP2', quantity: 400, reason: 'Vallentuna fick leverans i går' },
         { municipality: '0117', item: 'FFP2', quantity: 300, reason: 'Nytt utbrott' },
@@ -133,7 +133,8 @@ describe('approving', () => {
   });
 
   it('lets an amendment give to a municipality of the inputs the policy gave nothing', () => {
-    const [event] = when([proposed()],
+    const [event] = when(
+      [proposed()],
       approve([
         { municipality: '0117', item: 'FFP2', quantity: 200, reason: 'Mindre till Österåker' },
         { municipality: '0120', item: 'FFP2', quantity: 66, reason: 'Värmdö har ett utbrott' },
@@ -158,7 +159,8 @@ describe('approving', () => {
     const error = refusal(() => when([proposed()], approve([], { warehouseAvailable: { FFP2: 900, VISOR: 0 } })));
     expect(error).toMatchObject({ code: 'ALLOCATION.STOCK_NO_LONGER_AVAILABLE', kind: 'rule', details: { item: 'FFP2', approved: 1000, available: 900 } });
     // Amended down to what is there, it passes.
-    const [event] = when([proposed()],
+    const [event] = when(
+      [proposed()],
       approve([{ municipality: '0117', item: 'FFP2', quantity: 166, reason: 'Lagret minskade' }], { warehouseAvailable: { FFP2: 900, VISOR: 0 } }),
     );
     expect(event!.type).toBe('AllocationApproved');
@@ -174,14 +176,13 @@ describe('approving', () => {
       details: { field: 'amendments[0].municipality' },
     });
     // An item of the round that a municipality of the inputs did not report is still a line the meeting may add.
-    expect(when([proposed()], approve([{ municipality: '0117', item: 'VISOR', quantity: 0, reason: 'inget finns' }]))[0]!.type).toBe(
-      'AllocationApproved',
-    );
+    expect(when([proposed()], approve([{ municipality: '0117', item: 'VISOR', quantity: 0, reason: 'inget finns' }]))[0]!.type).toBe('AllocationApproved');
   });
 
   it('refuses the same line amended twice', () => {
     const error = refusal(() =>
-      when([proposed()],
+      when(
+        [proposed()],
         approve([
           { municipality: '0117', item: 'FFP2', quantity: 1, reason: 'a' },
           { municipality: '0117', item: 'FFP2', quantity: 2, reason: 'b' },

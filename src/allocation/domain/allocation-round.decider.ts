@@ -1,12 +1,6 @@
 import type { Decider } from '../../shared/decider.js';
 import { DomainError } from '../../shared/domain-error.js';
-import type {
-  AllocationApprovedData,
-  AllocationEvent,
-  AllocationProposedData,
-  RoundInputsData,
-  RoundOutputsData,
-} from './allocation.events.js';
+import type { AllocationApprovedData, AllocationEvent, AllocationProposedData, RoundInputsData, RoundOutputsData } from './allocation.events.js';
 import { policyFor } from './policies/registry.js';
 
 export interface Amendment {
@@ -164,14 +158,17 @@ const approve = (command: Extract<AllocationCommand, { type: 'ApproveAllocation'
   for (const { item, available } of proposal.supply) {
     const total = [...approved.values()].filter((l) => l.item === item).reduce((sum, l) => sum + l.quantity, 0);
     // Only an amendment can break the limit: the policy never allocates beyond what is available.
-    const lastAmendment = amendments.map((a, i) => ({ a, i })).filter(({ a }) => a.item === item).pop();
+    const lastAmendment = amendments
+      .map((a, i) => ({ a, i }))
+      .filter(({ a }) => a.item === item)
+      .pop();
     if (total > available) {
-      throw new DomainError(
-        'ALLOCATION.OVER_AVAILABLE',
-        `${total} of ${item} approved, but the round had ${available} available`,
-        'rule',
-        { field: lastAmendment ? `amendments[${lastAmendment.i}].quantity` : 'amendments', item, approved: total, available },
-      );
+      throw new DomainError('ALLOCATION.OVER_AVAILABLE', `${total} of ${item} approved, but the round had ${available} available`, 'rule', {
+        field: lastAmendment ? `amendments[${lastAmendment.i}].quantity` : 'amendments',
+        item,
+        approved: total,
+        available,
+      });
     }
     const now = command.warehouseAvailable[item] ?? 0;
     if (total > now) {

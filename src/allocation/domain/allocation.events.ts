@@ -71,9 +71,7 @@ const allocationApproved = z.strictObject({
   decidedBy: z.array(text(200)).min(1).max(30),
   note: text(2000),
   /** Each quantity the meeting changed, from the proposal's to its own, with the written reason. */
-  amendments: z.array(
-    z.strictObject({ municipality: municipalityCode, item: itemCode, proposed: units, approved: units, reason: text(1000) }),
-  ),
+  amendments: z.array(z.strictObject({ municipality: municipalityCode, item: itemCode, proposed: units, approved: units, reason: text(1000) })),
   /** What is to be delivered: the proposal with the amendments applied (lines of zero left out). */
   plan: z.array(planLine),
 });

@@ -164,4 +164,3 @@ export const deliveriesToRead = (scope: RoundScope, facts: Pick<RoundFacts, 'war
     .filter((d) => wanted.has(d.municipality) && new Date(d.dispatchedAt).getTime() > since - 7 * 86_400_000)
     .map((d) => `delivery-${d.deliveryId}`);
 };
-

@@ -2,11 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../event-store/event-store.js';
 import type { Projection } from '../../projections/projection.js';
 import type { DeliveryDispatchedData } from '../../warehouse/domain/warehouse.events.js';
-import type {
-  AllocationApprovedData,
-  AllocationProposedData,
-  AllocationRejectedData,
-} from '../domain/allocation.events.js';
+import type { AllocationApprovedData, AllocationProposedData, AllocationRejectedData } from '../domain/allocation.events.js';
 
 export const ALLOCATION_ROUNDS = 'allocation-rounds';
 

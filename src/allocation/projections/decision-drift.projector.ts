@@ -126,7 +126,12 @@ export class DecisionDriftProjection implements Projection {
         `INSERT INTO decision_drift_deliveries (delivery_id, municipality, received_at, position)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bigint[])
          ON CONFLICT (delivery_id) DO NOTHING`,
-        [received.map((f) => f.deliveryId), received.map((f) => f.municipality), received.map((f) => f.receivedAt), received.map((f) => f.event.position.toString())],
+        [
+          received.map((f) => f.deliveryId),
+          received.map((f) => f.municipality),
+          received.map((f) => f.receivedAt),
+          received.map((f) => f.event.position.toString()),
+        ],
       );
     }
     // Only rounds whose asOf is no earlier than the run's earliest business time can be concerned:

@@ -190,10 +190,7 @@ export const allocationRound = async (db: DataSource, allocationId: string): Pro
 };
 
 /** A county's rounds, newest first. */
-export const allocationRounds = async (
-  db: DataSource,
-  filter: { county: string; status?: RoundStatus; limit: number },
-): Promise<AllocationRound[]> => {
+export const allocationRounds = async (db: DataSource, filter: { county: string; status?: RoundStatus; limit: number }): Promise<AllocationRound[]> => {
   const rows = (await db.query(
     `SELECT ${ROUND_COLUMNS} FROM allocation_rounds
       WHERE county = $1 AND ($2::text IS NULL OR status = $2)

@@ -15,7 +15,10 @@ import { type AllocationPolicy, type PolicyOutput, policyId } from '../domain/po
 import { loadRound } from '../load-round.js';
 
 export class WhatIfDto {
-  @ApiPropertyOptional({ example: 'need-weighted/1', description: `Policy and version (a bare name means its latest); the recorded one when omitted. Known: ${knownPolicies().join(', ')}` })
+  @ApiPropertyOptional({
+    example: 'need-weighted/1',
+    description: `Policy and version (a bare name means its latest); the recorded one when omitted. Known: ${knownPolicies().join(', ')}`,
+  })
   @IsOptional()
   @Matches(/^[a-z0-9-]{1,60}(\/\d{1,6})?$/, { message: 'policy must be name/version, e.g. need-weighted/1' })
   policy?: string;
@@ -35,7 +38,13 @@ export interface WhatIfReport {
   readonly whatIf: { readonly policy: string; readonly parameters: Record<string, unknown> };
   readonly outputs: PolicyOutput;
   readonly lines: ReturnType<typeof compareLines>;
-  readonly items: readonly { readonly item: string; readonly recordedAllocated: number; readonly whatIfAllocated: number; readonly recordedUnmet: number; readonly whatIfUnmet: number }[];
+  readonly items: readonly {
+    readonly item: string;
+    readonly recordedAllocated: number;
+    readonly whatIfAllocated: number;
+    readonly recordedUnmet: number;
+    readonly whatIfUnmet: number;
+  }[];
 }
 
 /**
@@ -43,11 +52,15 @@ export interface WhatIfReport {
  * the recorded ones when the policy is the recorded one, else the other policy's defaults.
  */
 export const whatIf = (
-  proposal: Pick<AllocationProposedData, 'allocationId' | 'policy' | 'parameters' | 'outputs'> & { readonly inputs: Pick<RoundInputsData, 'supply' | 'municipalities'> },
+  proposal: Pick<AllocationProposedData, 'allocationId' | 'policy' | 'parameters' | 'outputs'> & {
+    readonly inputs: Pick<RoundInputsData, 'supply' | 'municipalities'>;
+  },
   request: { readonly policy?: string; readonly parameters?: Record<string, unknown> },
 ): WhatIfReport => {
   // Whichever policy it is, its parameters are named values: read them as such, not as any.
-  const policy = (request.policy === undefined ? policyFor(proposal.policy.name, proposal.policy.version) : parsePolicy(request.policy)) as AllocationPolicy<Record<string, unknown>>;
+  const policy = (request.policy === undefined ? policyFor(proposal.policy.name, proposal.policy.version) : parsePolicy(request.policy)) as AllocationPolicy<
+    Record<string, unknown>
+  >;
   const samePolicy = policyId(policy) === policyId(proposal.policy);
   for (const name of Object.keys(request.parameters ?? {})) {
     if (!(name in policy.defaults)) {

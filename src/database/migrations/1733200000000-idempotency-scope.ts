@@ -11,9 +11,7 @@ export class IdempotencyScope1733200000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE idempotency_records ADD COLUMN scope text NOT NULL DEFAULT ''`);
     await q.query(`ALTER TABLE idempotency_records DROP CONSTRAINT idempotency_records_state_check`);
-    await q.query(
-      `ALTER TABLE idempotency_records ADD CONSTRAINT idempotency_records_state_check CHECK (state IN ('pending', 'done', 'uncertain'))`,
-    );
+    await q.query(`ALTER TABLE idempotency_records ADD CONSTRAINT idempotency_records_state_check CHECK (state IN ('pending', 'done', 'uncertain'))`);
     await q.query(`CREATE INDEX idempotency_records_created_at ON idempotency_records (created_at)`);
   }
 

@@ -29,7 +29,10 @@ export class DeliveryReceiptLineDto {
   @IsUnits(0)
   received: number;
 
-  @ApiPropertyOptional({ example: '50 respirators arrived with torn packaging and were sent back', description: 'Required when received differs from dispatched' })
+  @ApiPropertyOptional({
+    example: '50 respirators arrived with torn packaging and were sent back',
+    description: 'Required when received differs from dispatched',
+  })
   @IsOptional()
   @Transform(trimmed)
   @IsString()

@@ -90,7 +90,13 @@ describe('receiving a delivery', () => {
   it('answers per item the total of a dispatch that named an item twice', () => {
     const twice: DeliveryEvent = {
       type: 'DeliveryOpened',
-      data: { ...opened.data, lines: [{ item: 'FFP2', quantity: 300 }, { item: 'FFP2', quantity: 200 }] } as typeof opened.data,
+      data: {
+        ...opened.data,
+        lines: [
+          { item: 'FFP2', quantity: 300 },
+          { item: 'FFP2', quantity: 200 },
+        ],
+      } as typeof opened.data,
     };
     const [event] = when([twice], receive([{ item: 'FFP2', received: 500 }]));
     expect(event!.type === 'DeliveryReceived' && event!.data.lines).toEqual([{ item: 'FFP2', dispatched: 500, accepted: 500, rejected: 0 }]);
@@ -121,7 +127,11 @@ describe('receiving a delivery', () => {
   });
 
   it('refuses more than was dispatched, naming the line', () => {
-    const error = thenRefused([opened], receive([allArrived[0]!, { item: 'GLOVE-NITRILE-M', received: 1001, reason: 'extra' }]), 'DELIVERY.RECEIVED_MORE_THAN_DISPATCHED');
+    const error = thenRefused(
+      [opened],
+      receive([allArrived[0]!, { item: 'GLOVE-NITRILE-M', received: 1001, reason: 'extra' }]),
+      'DELIVERY.RECEIVED_MORE_THAN_DISPATCHED',
+    );
     expect(error).toMatchObject({ kind: 'invalid', details: { field: 'lines[1].received' } });
   });
 

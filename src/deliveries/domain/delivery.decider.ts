@@ -57,11 +57,7 @@ const checkLines = (delivery: DeliveryOpenedData, lines: readonly ReceivedLine[]
       );
     }
     if (line.received !== quantity && !line.reason) {
-      throw invalid(
-        'DELIVERY.REASON_REQUIRED',
-        `${quantity} ${line.item} dispatched and ${line.received} accepted: say why they differ`,
-        `lines[${i}].reason`,
-      );
+      throw invalid('DELIVERY.REASON_REQUIRED', `${quantity} ${line.item} dispatched and ${line.received} accepted: say why they differ`, `lines[${i}].reason`);
     }
     return {
       item: line.item,
@@ -125,11 +121,7 @@ export const deliveryDecider: Decider<DeliveryCommand, DeliveryState, DeliveryEv
           throw invalid('DELIVERY.RECEIVED_IN_FUTURE', 'receivedAt lies in the future', 'receivedAt');
         }
         if (command.receivedAt.getTime() < Date.parse(delivery.dispatchedAt)) {
-          throw invalid(
-            'DELIVERY.RECEIVED_BEFORE_DISPATCH',
-            `receivedAt is before the delivery was dispatched (${delivery.dispatchedAt})`,
-            'receivedAt',
-          );
+          throw invalid('DELIVERY.RECEIVED_BEFORE_DISPATCH', `receivedAt is before the delivery was dispatched (${delivery.dispatchedAt})`, 'receivedAt');
         }
         const lines = checkLines(delivery, command.lines);
         return [

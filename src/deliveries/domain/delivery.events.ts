@@ -17,7 +17,10 @@ const deliveryOpened = z.strictObject({
   county: countyCode,
   allocationId: id.optional(),
   dispatchedAt: instant,
-  lines: z.array(z.strictObject({ item: itemCode, quantity: positiveUnits })).min(1).max(100),
+  lines: z
+    .array(z.strictObject({ item: itemCode, quantity: positiveUnits }))
+    .min(1)
+    .max(100),
 });
 
 const receivedLine = z.strictObject({
@@ -47,8 +50,6 @@ export const DeliveryReceived = defineEvent({ type: 'DeliveryReceived', schemaVe
 export type DeliveryOpenedData = z.infer<typeof deliveryOpened>;
 export type DeliveryReceivedData = z.infer<typeof deliveryReceived>;
 
-export type DeliveryEvent =
-  | DomainEvent<'DeliveryOpened', DeliveryOpenedData>
-  | DomainEvent<'DeliveryReceived', DeliveryReceivedData>;
+export type DeliveryEvent = DomainEvent<'DeliveryOpened', DeliveryOpenedData> | DomainEvent<'DeliveryReceived', DeliveryReceivedData>;
 
 export const DELIVERY_EVENTS = [DeliveryOpened, DeliveryReceived];

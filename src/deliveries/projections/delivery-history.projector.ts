@@ -50,12 +50,27 @@ interface LineSides {
 }
 
 const DISPATCH_COLUMNS = [
-  'warehouse_id', 'allocation_id', 'vehicle', 'dispatched_at', 'dispatch_recorded_at', 'dispatched_by', 'dispatched_by_name',
-  'dispatched_by_role', 'dispatch_event_id', 'dispatch_position',
+  'warehouse_id',
+  'allocation_id',
+  'vehicle',
+  'dispatched_at',
+  'dispatch_recorded_at',
+  'dispatched_by',
+  'dispatched_by_name',
+  'dispatched_by_role',
+  'dispatch_event_id',
+  'dispatch_position',
 ];
 const RECEIPT_COLUMNS = [
-  'received_at', 'receipt_recorded_at', 'received_by', 'received_by_name', 'received_by_role', 'receipt_event_id', 'receipt_position',
-  'discrepancy', 'status',
+  'received_at',
+  'receipt_recorded_at',
+  'received_by',
+  'received_by_name',
+  'received_by_role',
+  'receipt_event_id',
+  'receipt_position',
+  'discrepancy',
+  'status',
 ];
 
 /**
@@ -84,11 +99,16 @@ export class DeliveryHistoryProjection implements Projection {
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const facts = events.filter((e) => e.type === 'DeliveryDispatched' || e.type === 'DeliveryReceived') as DeliveryFact[];
-    const rounds = foldInRounds(facts, (e) => e.data.deliveryId, (sides: Sides | undefined, event): Sides | undefined => {
-      const entry = sides ?? { deliveryId: event.data.deliveryId, first: event };
-      if (event.type === 'DeliveryDispatched') return entry.dispatch ? undefined : { ...entry, dispatch: event as RecordedEvent<string, DeliveryDispatchedData> };
-      return entry.receipt ? undefined : { ...entry, receipt: event as RecordedEvent<string, DeliveryReceivedData> };
-    });
+    const rounds = foldInRounds(
+      facts,
+      (e) => e.data.deliveryId,
+      (sides: Sides | undefined, event): Sides | undefined => {
+        const entry = sides ?? { deliveryId: event.data.deliveryId, first: event };
+        if (event.type === 'DeliveryDispatched')
+          return entry.dispatch ? undefined : { ...entry, dispatch: event as RecordedEvent<string, DeliveryDispatchedData> };
+        return entry.receipt ? undefined : { ...entry, receipt: event as RecordedEvent<string, DeliveryReceivedData> };
+      },
+    );
     for (const round of rounds) await this.write(round, tx);
   }
 
@@ -154,8 +174,10 @@ export class DeliveryHistoryProjection implements Projection {
     const lines = deliveries.flatMap((s) => {
       const byItem = new Map<string, LineSides>();
       const line = (item: string) => byItem.get(item) ?? byItem.set(item, { deliveryId: s.deliveryId, item }).get(item)!;
-      if (holds(s, 'dispatch')) for (const l of linesPerItem(s.dispatch!.data.lines)) Object.assign(line(l.item), { lineNo: l.lineNo, quantity: l.quantity, lots: l.lots });
-      if (holds(s, 'receipt')) for (const l of s.receipt!.data.lines) Object.assign(line(l.item), { accepted: l.accepted, rejected: l.rejected, reason: l.reason ?? null });
+      if (holds(s, 'dispatch'))
+        for (const l of linesPerItem(s.dispatch!.data.lines)) Object.assign(line(l.item), { lineNo: l.lineNo, quantity: l.quantity, lots: l.lots });
+      if (holds(s, 'receipt'))
+        for (const l of s.receipt!.data.lines) Object.assign(line(l.item), { accepted: l.accepted, rejected: l.rejected, reason: l.reason ?? null });
       return [...byItem.values()];
     });
     if (lines.length === 0) return;

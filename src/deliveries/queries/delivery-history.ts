@@ -409,7 +409,9 @@ const EXAMPLE: DeliveryRecord & { municipalityName: string } = {
     eventId: '8c6d1e2f-3a4b-4c5d-9e6f-7a8b9c0d1e2f',
     position: '751000003',
   },
-  lines: [{ item: 'FFP2', quantity: 500, lots: [{ lot: 'L-2291', expiresOn: '2027-01-31', quantity: 500 }], accepted: 450, rejected: 50, reason: 'torn packaging' }],
+  lines: [
+    { item: 'FFP2', quantity: 500, lots: [{ lot: 'L-2291', expiresOn: '2027-01-31', quantity: 500 }], accepted: 450, rejected: 50, reason: 'torn packaging' },
+  ],
   receipt: {
     receivedAt: '2026-03-05T09:30:00.000Z',
     recordedAt: '2026-03-05T09:41:02.000Z',
@@ -453,12 +455,7 @@ export class DeliveryHistoryController {
       },
     },
   })
-  async list(
-    @Query() query: DeliveriesQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  async list(@Query() query: DeliveriesQueryDto, @CurrentActor() actor: Actor, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const filter = this.filterFor(actor, query);
     const offset = query.offset ?? 0;
     if (request.accepts(['application/json', 'text/csv']) === 'text/csv') return this.csv(filter, query.limit, offset, response);

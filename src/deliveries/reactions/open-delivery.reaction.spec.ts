@@ -17,7 +17,14 @@ const dispatched = (overrides: Partial<DeliveryDispatchedData> = {}) => ({
     vehicle: 'ABC 123',
     dispatchedAt: '2026-03-05T06:30:00.000Z',
     lines: [
-      { item: 'FFP2', quantity: 500, lots: [{ lot: 'L-1', expiresOn: '2027-01-31', quantity: 300 }, { lot: null, expiresOn: null, quantity: 200 }] },
+      {
+        item: 'FFP2',
+        quantity: 500,
+        lots: [
+          { lot: 'L-1', expiresOn: '2027-01-31', quantity: 300 },
+          { lot: null, expiresOn: null, quantity: 200 },
+        ],
+      },
     ],
     ...overrides,
   } satisfies DeliveryDispatchedData,

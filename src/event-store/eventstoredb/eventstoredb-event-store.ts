@@ -21,13 +21,7 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import {
-  describeExpected,
-  EventStoreOutcomeUnknownError,
-  EventStoreUnavailableError,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '../errors.js';
+import { describeExpected, EventStoreOutcomeUnknownError, EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError } from '../errors.js';
 import {
   matchesFilter,
   type AppendResult,
@@ -94,8 +88,7 @@ export const parseCheckpoint = (checkpoint: Checkpoint): Position => {
 const comparePositions = (a: Position, b: Position): number =>
   a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
 
-const isSystemEvent = (e: { readonly streamId: string; readonly type: string }): boolean =>
-  e.streamId.startsWith('$') || e.type.startsWith('$');
+const isSystemEvent = (e: { readonly streamId: string; readonly type: string }): boolean => e.streamId.startsWith('$') || e.type.startsWith('$');
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -122,13 +115,7 @@ const UNAVAILABLE_TYPES: ReadonlySet<string> = new Set([
 ]);
 /** gRPC status codes UNAVAILABLE and DEADLINE_EXCEEDED, for errors the client passes on raw. */
 const UNAVAILABLE_GRPC_CODES: ReadonlySet<unknown> = new Set([14, 4]);
-const UNAVAILABLE_NODE_CODES: ReadonlySet<unknown> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-]);
+const UNAVAILABLE_NODE_CODES: ReadonlySet<unknown> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
 interface ClientErrorShape {
   readonly type?: string;
@@ -140,10 +127,7 @@ interface ClientErrorShape {
 }
 
 /** Turns the client's errors into the store's own; anything unrecognised passes through. */
-export const mapClientError = (
-  error: unknown,
-  context: { readonly streamId?: string; readonly expected?: ExpectedRevision } = {},
-): unknown => {
+export const mapClientError = (error: unknown, context: { readonly streamId?: string; readonly expected?: ExpectedRevision } = {}): unknown => {
   if (
     error instanceof WrongExpectedVersionError ||
     error instanceof StreamNotFoundError ||
@@ -180,20 +164,16 @@ export const mapClientError = (
  * peer, `remote_addr=`, once the call is on a connection) leaves the write's fate unknown: the server
  * may commit it after the client gave up. Before that, nothing was sent.
  */
-export const mapAppendError = (
-  error: unknown,
-  context: { readonly streamId: string; readonly expected: ExpectedRevision },
-): unknown => {
+export const mapAppendError = (error: unknown, context: { readonly streamId: string; readonly expected: ExpectedRevision }): unknown => {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ClientErrorShape;
   const deadline = e.type === ErrorType.DEADLINE_EXCEEDED || e.code === 4;
   if (deadline && !/remote_addr=/.test(e.message ?? '')) {
     return new EventStoreUnavailableError(`EventStoreDB could not be reached in time: ${e.message ?? 'no answer'}`, { cause: error });
   }
   if (deadline) {
-    return new EventStoreOutcomeUnknownError(
-      `EventStoreDB did not answer the append to ${context.streamId} in time; it may or may not have been written`,
-      { cause: error },
-    );
+    return new EventStoreOutcomeUnknownError(`EventStoreDB did not answer the append to ${context.streamId} in time; it may or may not have been written`, {
+      cause: error,
+    });
   }
   return mapClientError(error, context);
 };
@@ -255,10 +235,7 @@ const within = <T>(work: Promise<T>, ms: number, onExpiry: () => Error): Promise
 };
 
 /** Builds the server-side filter: never system events, narrowed by type or by stream prefix. */
-const serverFilter = (
-  filter: EventFilter | undefined,
-  options: { maxSearchWindow: number; checkpointReached: (position: Position) => void },
-): Filter => {
+const serverFilter = (filter: EventFilter | undefined, options: { maxSearchWindow: number; checkpointReached: (position: Position) => void }): Filter => {
   const common = {
     checkpointInterval: 1,
     maxSearchWindow: options.maxSearchWindow,
@@ -477,11 +454,7 @@ export class EventStoreDbEventStore implements EventStore {
       );
   }
 
-  async appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     try {
       const result = await this.client.appendToStream(
@@ -570,9 +543,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    const subscription = new EventStoreDbSubscription(this.client, options, this.maxSearchWindow, (s) =>
-      this.subscriptions.delete(s),
-    );
+    const subscription = new EventStoreDbSubscription(this.client, options, this.maxSearchWindow, (s) => this.subscriptions.delete(s));
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -598,10 +569,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async endPosition(): Promise<LogPosition> {
-    const [last] = await drain<AllStreamResolvedEvent>(
-      this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }),
-      this.deadlineMs,
-    );
+    const [last] = await drain<AllStreamResolvedEvent>(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), this.deadlineMs);
     return last?.event?.position.commit ?? 0n;
   }
 
@@ -611,10 +579,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async health(): Promise<EventStoreHealth> {
     try {
-      await drain<AllStreamResolvedEvent>(
-        this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }),
-        this.healthTimeoutMs,
-      );
+      await drain<AllStreamResolvedEvent>(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), this.healthTimeoutMs);
       return { kind: this.kind, up: true };
     } catch (error) {
       return { kind: this.kind, up: false, detail: error instanceof Error ? error.message : String(error) };

@@ -1,11 +1,5 @@
 import pg from 'pg';
-import {
-  describeExpected,
-  EventStoreOutcomeUnknownError,
-  EventStoreUnavailableError,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '../errors.js';
+import { describeExpected, EventStoreOutcomeUnknownError, EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError } from '../errors.js';
 import type {
   AppendResult,
   Checkpoint,
@@ -126,11 +120,7 @@ export class PostgresEventStore implements EventStore {
     await this.notifier.start();
   }
 
-  async appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     try {
       return await this.append(streamId, events, options.expectedRevision);
@@ -243,40 +233,40 @@ export class PostgresEventStore implements EventStore {
       },
     };
     async function* generate(): AsyncGenerator<SubscriptionMessage> {
-        let after = store.afterPosition(options.after);
-        let caughtUp = false;
-        try {
-          while (!stopped) {
-            const seen = store.notifier.current;
-            // Once at the end of the log, read from the shared tail; while catching up, read alone.
-            const page =
-              (caughtUp ? await store.tail.page(after, options.filter, store.batchSize, seen) : undefined) ??
-              (await store.readPage(after, store.batchSize, options.filter));
-            for (const event of page.events) {
-              if (stopped) return;
-              yield { kind: 'event', event };
-              after = event.position;
-            }
-            if (page.events.length === store.batchSize) continue;
-            // Everything final up to the visible head has been delivered (or filtered out).
-            if (page.visibleHead > after) {
-              after = page.visibleHead;
-              yield { kind: 'checkpoint', position: after, checkpoint: after.toString() };
-            }
-            if (!caughtUp) {
-              caughtUp = true;
-              yield { kind: 'caught-up' };
-            }
-            // Events committed behind a transaction still running become visible as soon as it
-            // ends; look again shortly rather than waiting for the next append.
-            const wait = page.heldBack ? 10 : store.pollIntervalMs;
-            if (!stopped) await store.notifier.wait(seen, wait);
+      let after = store.afterPosition(options.after);
+      let caughtUp = false;
+      try {
+        while (!stopped) {
+          const seen = store.notifier.current;
+          // Once at the end of the log, read from the shared tail; while catching up, read alone.
+          const page =
+            (caughtUp ? await store.tail.page(after, options.filter, store.batchSize, seen) : undefined) ??
+            (await store.readPage(after, store.batchSize, options.filter));
+          for (const event of page.events) {
+            if (stopped) return;
+            yield { kind: 'event', event };
+            after = event.position;
           }
-        } catch (error) {
-          throw wrapUnavailable(error);
-        } finally {
-          store.subscriptions.delete(subscription);
+          if (page.events.length === store.batchSize) continue;
+          // Everything final up to the visible head has been delivered (or filtered out).
+          if (page.visibleHead > after) {
+            after = page.visibleHead;
+            yield { kind: 'checkpoint', position: after, checkpoint: after.toString() };
+          }
+          if (!caughtUp) {
+            caughtUp = true;
+            yield { kind: 'caught-up' };
+          }
+          // Events committed behind a transaction still running become visible as soon as it
+          // ends; look again shortly rather than waiting for the next append.
+          const wait = page.heldBack ? 10 : store.pollIntervalMs;
+          if (!stopped) await store.notifier.wait(seen, wait);
         }
+      } catch (error) {
+        throw wrapUnavailable(error);
+      } finally {
+        store.subscriptions.delete(subscription);
+      }
     }
     this.subscriptions.add(subscription);
     return subscription;
@@ -284,9 +274,7 @@ export class PostgresEventStore implements EventStore {
 
   async headPosition(): Promise<LogPosition> {
     try {
-      const { rows } = await this.pool.query<{ head: string | null }>(
-        `SELECT max(position) AS head FROM events WHERE position < ${FRONTIER}`,
-      );
+      const { rows } = await this.pool.query<{ head: string | null }>(`SELECT max(position) AS head FROM events WHERE position < ${FRONTIER}`);
       return BigInt(rows[0]?.head ?? 0);
     } catch (error) {
       throw wrapUnavailable(error);

@@ -25,7 +25,13 @@ export class RaiseNationalRequestDto {
   @IsUUID()
   allocationId?: string;
 
-  @ApiProperty({ type: [NationalRequestLineDto], example: [{ item: 'FFP2', quantity: 4000 }, { item: 'GOWN-LS', quantity: 600 }] })
+  @ApiProperty({
+    type: [NationalRequestLineDto],
+    example: [
+      { item: 'FFP2', quantity: 4000 },
+      { item: 'GOWN-LS', quantity: 600 },
+    ],
+  })
   @IsListOf(NationalRequestLineDto, { max: 100 })
   lines: NationalRequestLineDto[];
 

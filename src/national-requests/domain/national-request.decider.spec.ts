@@ -55,14 +55,24 @@ describe('raising a national request', () => {
   });
 
   it('raises from a round when no line exceeds the unmet need of its item', () => {
-    const round = { allocationId: ROUND, unmetByItem: new Map([['FFP2', 400], ['GOWN-LS', 60]]) };
-    expect(when([], raise({ round }))).toEqual([
-      expect.objectContaining({ data: expect.objectContaining({ allocationId: ROUND }) }),
-    ]);
+    const round = {
+      allocationId: ROUND,
+      unmetByItem: new Map([
+        ['FFP2', 400],
+        ['GOWN-LS', 60],
+      ]),
+    };
+    expect(when([], raise({ round }))).toEqual([expect.objectContaining({ data: expect.objectContaining({ allocationId: ROUND }) })]);
   });
 
   it('refuses a line above the unmet need of the round, naming the line', () => {
-    const round = { allocationId: ROUND, unmetByItem: new Map([['FFP2', 400], ['GOWN-LS', 49]]) };
+    const round = {
+      allocationId: ROUND,
+      unmetByItem: new Map([
+        ['FFP2', 400],
+        ['GOWN-LS', 49],
+      ]),
+    };
     const error = thenRefused([], raise({ round }), 'NATIONAL_REQUEST.EXCEEDS_UNMET_NEED');
     expect(error.kind).toBe('rule');
     expect(error.details).toMatchObject({ field: 'lines[1].quantity', unmet: 49 });

@@ -11,7 +11,10 @@ const nationalRequestRaised = z.strictObject({
   county: countyCode,
   /** The round whose unmet need this escalates, when it comes from one. */
   allocationId: id.optional(),
-  lines: z.array(z.strictObject({ item: itemCode, quantity: positiveUnits })).min(1).max(100),
+  lines: z
+    .array(z.strictObject({ item: itemCode, quantity: positiveUnits }))
+    .min(1)
+    .max(100),
   note: text(2000).optional(),
 });
 
@@ -31,7 +34,6 @@ export type NationalRequestRaisedData = z.infer<typeof nationalRequestRaised>;
 export type NationalRequestAnsweredData = z.infer<typeof nationalRequestAnswered>;
 
 export type NationalRequestEvent =
-  | DomainEvent<'NationalRequestRaised', NationalRequestRaisedData>
-  | DomainEvent<'NationalRequestAnswered', NationalRequestAnsweredData>;
+  DomainEvent<'NationalRequestRaised', NationalRequestRaisedData> | DomainEvent<'NationalRequestAnswered', NationalRequestAnsweredData>;
 
 export const NATIONAL_REQUEST_EVENTS = [NationalRequestRaised, NationalRequestAnswered];

@@ -66,7 +66,14 @@ export interface NationalRequestRecord {
     readonly by: { readonly sub: string; readonly name: string | null };
     readonly position: string;
   } | null;
-  readonly received: readonly { readonly receiptId: string; readonly item: string; readonly quantity: number; readonly warehouseId: string; readonly receivedAt: string; readonly position: string }[];
+  readonly received: readonly {
+    readonly receiptId: string;
+    readonly item: string;
+    readonly quantity: number;
+    readonly warehouseId: string;
+    readonly receivedAt: string;
+    readonly position: string;
+  }[];
 }
 
 const toRecord = (row: RequestRow, receipts: readonly ReceiptRow[], asOf: Date | undefined): NationalRequestRecord => {
@@ -119,10 +126,9 @@ export class NationalRequestsQuery {
       [county, asOf?.toISOString() ?? null],
     );
     if (rows.length === 0) return [];
-    const receipts: ReceiptRow[] = await this.db.query(
-      'SELECT * FROM national_request_receipts WHERE request_id = ANY ($1::uuid[]) ORDER BY position, item',
-      [rows.map((r) => r.request_id)],
-    );
+    const receipts: ReceiptRow[] = await this.db.query('SELECT * FROM national_request_receipts WHERE request_id = ANY ($1::uuid[]) ORDER BY position, item', [
+      rows.map((r) => r.request_id),
+    ]);
     return rows.map((row) => toRecord(row, receipts, asOf));
   }
 }
@@ -161,7 +167,14 @@ export class NationalRequestsController {
               position: '751000034',
             },
             received: [
-              { receiptId: '2c4e6a8b-0d1f-4a3c-9e5b-7d9f1b3d5f70', item: 'FFP2', quantity: 3000, warehouseId: '01-central', receivedAt: '2026-03-09T08:45:00.000Z', position: '751000040' },
+              {
+                receiptId: '2c4e6a8b-0d1f-4a3c-9e5b-7d9f1b3d5f70',
+                item: 'FFP2',
+                quantity: 3000,
+                warehouseId: '01-central',
+                receivedAt: '2026-03-09T08:45:00.000Z',
+                position: '751000040',
+              },
             ],
           },
         ],

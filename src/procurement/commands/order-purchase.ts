@@ -34,7 +34,13 @@ export class OrderPurchaseDto {
   @Length(1, 40)
   warehouseId: string;
 
-  @ApiProperty({ type: [OrderLineDto], example: [{ item: 'FFP2', quantity: 20000 }, { item: 'GLOVE-NITRILE-M', quantity: 50000 }] })
+  @ApiProperty({
+    type: [OrderLineDto],
+    example: [
+      { item: 'FFP2', quantity: 20000 },
+      { item: 'GLOVE-NITRILE-M', quantity: 50000 },
+    ],
+  })
   @IsListOf(OrderLineDto, { max: 100 })
   lines: OrderLineDto[];
 

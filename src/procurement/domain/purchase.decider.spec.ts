@@ -35,7 +35,6 @@ const cancelled: PurchaseEvent = { type: 'PurchaseCancelled', data: { purchaseId
 
 const { when } = deciderSpec(purchaseDecider);
 
-
 const receive = (lines: ReceivedLine[], acceptOverDelivery = false): PurchaseCommand => ({
   type: 'ReceivePurchase',
   receiptId: RECEIPT,
@@ -73,9 +72,7 @@ describe('receiving', () => {
       { item: 'FFP2', quantity: 300, lot: 'L-1', expiresOn: '2027-01-31' },
       { item: 'FFP2', quantity: 200, lot: 'L-2' },
     ];
-    expect(when([ordered], receive(lines))).toEqual([
-      { type: 'PurchaseReceived', data: { ...received(lines).data, overDelivery: false } },
-    ]);
+    expect(when([ordered], receive(lines))).toEqual([{ type: 'PurchaseReceived', data: { ...received(lines).data, overDelivery: false } }]);
   });
 
   it('accepts receipts up to exactly what was ordered', () => {
@@ -85,7 +82,8 @@ describe('receiving', () => {
 
   it('refuses more than ordered across receipts unless flagged, naming the line', () => {
     const error = refusal(() =>
-      when([ordered, received([{ item: 'FFP2', quantity: 600 }])],
+      when(
+        [ordered, received([{ item: 'FFP2', quantity: 600 }])],
         receive([
           { item: 'GLOVE-NITRILE-M', quantity: 10 },
           { item: 'FFP2', quantity: 300 },

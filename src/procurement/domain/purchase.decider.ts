@@ -35,8 +35,7 @@ export type PurchaseCommand =
     }
   | { readonly type: 'CancelPurchase'; readonly reason: string };
 
-export const isFullyReceived = (order: PurchaseOrder, received: Received): boolean =>
-  order.lines.every((l) => (received[l.item] ?? 0) >= l.quantity);
+export const isFullyReceived = (order: PurchaseOrder, received: Received): boolean => order.lines.every((l) => (received[l.item] ?? 0) >= l.quantity);
 
 const notFound = () => new DomainError('PURCHASE.NOT_FOUND', 'no such purchase', 'not-found');
 

@@ -11,7 +11,10 @@ const purchaseOrdered = z.strictObject({
   supplier: text(200),
   warehouseId,
   county: countyCode,
-  lines: z.array(z.strictObject({ item: itemCode, quantity: positiveUnits })).min(1).max(100),
+  lines: z
+    .array(z.strictObject({ item: itemCode, quantity: positiveUnits }))
+    .min(1)
+    .max(100),
   expectedAt: instant.optional(),
 });
 

@@ -69,8 +69,7 @@ export class ReportSituationController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Report a municipality’s situation: infections in care homes, stock on hand, use and requests per item',
-    description:
-      'By the municipality itself or the county board. Reports describe moments in order; to change an earlier one, correct it.',
+    description: 'By the municipality itself or the county board. Reports describe moments in order; to change an earlier one, correct it.',
   })
   @ApiCreatedResponse({ schema: { example: { reportId: '6f1c…', period: '2026-W10', position: '751000001' } } })
   report(@Param('code') code: string, @Body() body: ReportSituationDto, @Context() context: CommandContext) {

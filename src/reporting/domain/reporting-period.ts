@@ -9,9 +9,7 @@ const DATE_IN_STOCKHOLM = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE
 const TIME_IN_STOCKHOLM = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 const localDate = (instant: Date): { year: number; month: number; day: number } => {
-  const parts = DATE_IN_STOCKHOLM
-    .formatToParts(instant)
-    .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+  const parts = DATE_IN_STOCKHOLM.formatToParts(instant).reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
 };
 
@@ -29,10 +27,7 @@ export const periodOf = (instant: Date): string => {
 /** Offset of Stockholm time from UTC at `instant`, in milliseconds (+1 h in winter, +2 h in summer). */
 const offsetAt = (instant: Date): number => {
   const { year, month, day } = localDate(instant);
-  const hm = TIME_IN_STOCKHOLM
-    .format(instant)
-    .split(':')
-    .map(Number);
+  const hm = TIME_IN_STOCKHOLM.format(instant).split(':').map(Number);
   const asLocal = Date.UTC(year, month - 1, day, hm[0], hm[1]);
   return asLocal - Math.floor(instant.getTime() / 60_000) * 60_000;
 };

@@ -83,8 +83,7 @@ export const situationReportDecider: Decider<ReportingCommand, ReportingState, M
         if (state.lastReportedAt && command.reportedAt.getTime() <= Date.parse(state.lastReportedAt)) {
           throw new DomainError(
             'REPORTING.OUT_OF_ORDER',
-            `a report must describe a moment after the municipality's last report (${state.lastReportedAt}); ` +
-              'to change an earlier report, correct it',
+            `a report must describe a moment after the municipality's last report (${state.lastReportedAt}); ` + 'to change an earlier report, correct it',
             'rule',
             { lastReportedAt: state.lastReportedAt },
           );

@@ -51,8 +51,6 @@ export const SituationReportCorrected = defineEvent({
 export type SituationReportedData = z.infer<typeof situationReported>;
 export type SituationReportCorrectedData = z.infer<typeof situationReportCorrected>;
 
-export type MunicipalityEvent =
-  | DomainEvent<'SituationReported', SituationReportedData>
-  | DomainEvent<'SituationReportCorrected', SituationReportCorrectedData>;
+export type MunicipalityEvent = DomainEvent<'SituationReported', SituationReportedData> | DomainEvent<'SituationReportCorrected', SituationReportCorrectedData>;
 
 export const REPORTING_EVENTS = [SituationReported, SituationReportCorrected];

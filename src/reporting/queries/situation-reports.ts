@@ -128,21 +128,14 @@ export class SituationReportsController {
     const now = new Date();
     const period = query.period ?? periodOf(now);
     const dueAt = periodDue(period, this.config.REPORT_DUE_HOURS);
-    const rows: ReportRow[] = await this.db.query(
-      'SELECT * FROM situation_reports WHERE county = $1 AND period = $2 ORDER BY recorded_at',
-      [query.county, period],
-    );
+    const rows: ReportRow[] = await this.db.query('SELECT * FROM situation_reports WHERE county = $1 AND period = $2 ORDER BY recorded_at', [
+      query.county,
+      period,
+    ]);
     const summary = { reported: 0, late: 0, missing: 0, pending: 0, corrected: 0 };
     const municipalities = this.reference.municipalitiesOf(query.county).map((m) => {
       const reports = rows.filter((r) => r.municipality === m.code);
-      const status =
-        reports.length === 0
-          ? now > dueAt
-            ? 'missing'
-            : 'pending'
-          : reports[0]!.recorded_at > dueAt
-            ? 'late'
-            : 'reported';
+      const status = reports.length === 0 ? (now > dueAt ? 'missing' : 'pending') : reports[0]!.recorded_at > dueAt ? 'late' : 'reported';
       const corrected = reports.some((r) => r.corrections > 0);
       summary[status]++;
       if (corrected) summary.corrected++;

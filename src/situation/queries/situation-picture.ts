@@ -87,7 +87,9 @@ const EXAMPLE = {
       driftedRounds: ['5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10'],
     },
   ],
-  nationalRequests: [{ requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b', allocationId: null, raisedAt: '2026-03-05T15:00:00.000Z', lines: [{ item: 'FFP2', quantity: 1200 }] }],
+  nationalRequests: [
+    { requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b', allocationId: null, raisedAt: '2026-03-05T15:00:00.000Z', lines: [{ item: 'FFP2', quantity: 1200 }] },
+  ],
   drift: [
     {
       allocationId: '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10',
@@ -159,8 +161,7 @@ export class SituationPictureController {
       this.db,
       approved.map((r) => r.allocation_id),
     );
-    const driftedRounds = (code: string) =>
-      [...drift.entries()].filter(([, d]) => d.differences.some((x) => x.municipality === code)).map(([id]) => id);
+    const driftedRounds = (code: string) => [...drift.entries()].filter(([, d]) => d.differences.some((x) => x.municipality === code)).map(([id]) => id);
     const open = (await this.requests.ofCounty(county, asOf)).filter((r) => r.status === 'open');
 
     const rows = municipalities.map((m, i) => {

@@ -45,7 +45,11 @@ describe('projected stock', () => {
   });
 
   it('rounds estimated use to whole units, and shows days of supply rounded down to a tenth', () => {
-    const projected = projectStock({ lastCount: count({ usedSinceLastReport: 7, onHand: 10 }), deliveredSince: 0, inTransit: 0 }, new Date(day(7).getTime() + 3 * 3_600_000), thresholds);
+    const projected = projectStock(
+      { lastCount: count({ usedSinceLastReport: 7, onHand: 10 }), deliveredSince: 0, inTransit: 0 },
+      new Date(day(7).getTime() + 3 * 3_600_000),
+      thresholds,
+    );
     // 1 a day; 3 hours → 0.125 units → 0; 10 left → 10 days.
     expect(projected).toMatchObject({ dailyUse: 1, estimatedUseSince: 0, projected: 10, daysOfSupply: 10 });
     const thirds = projectStock({ lastCount: count({ usedSinceLastReport: 21, onHand: 20 }), deliveredSince: 0, inTransit: 0 }, day(7), thresholds);

@@ -90,13 +90,9 @@ export const projectStock = (facts: StockFacts, asOf: Date, thresholds: StockThr
     projected,
     daysOfSupply: days === null ? null : Math.floor(days * 10) / 10,
     status: statusOf(projected, days, thresholds),
-    notes:
-      dailyUse === null
-        ? ['daily use unknown until a report follows an earlier one: estimated use is counted as 0']
-        : [],
+    notes: dailyUse === null ? ['daily use unknown until a report follows an earlier one: estimated use is counted as 0'] : [],
   };
 };
 
 /** The worst of some statuses; `unknown` when there are none (nothing is known). */
-export const worstStatus = (statuses: readonly StockStatus[]): StockStatus =>
-  STOCK_STATUSES.find((s) => statuses.includes(s)) ?? 'unknown';
+export const worstStatus = (statuses: readonly StockStatus[]): StockStatus => STOCK_STATUSES.find((s) => statuses.includes(s)) ?? 'unknown';

@@ -145,22 +145,32 @@ export class MunicipalityStockProjection implements Projection {
         const perItem = new Map<string, number>();
         for (const line of d.lines) perItem.set(line.item, (perItem.get(line.item) ?? 0) + line.quantity);
         return [...perItem].map(([item, quantity]): DeliveryLine => ({
-          key: `${d.deliveryId}|${item}`, deliveryId: d.deliveryId, item, municipality: d.municipality,
+          key: `${d.deliveryId}|${item}`,
+          deliveryId: d.deliveryId,
+          item,
+          municipality: d.municipality,
           dispatch: { quantity, at: d.dispatchedAt, position: event.position },
         }));
       }),
       ...received.flatMap((event) =>
         event.data.lines.map((line): DeliveryLine => ({
-          key: `${event.data.deliveryId}|${line.item}`, deliveryId: event.data.deliveryId, item: line.item, municipality: event.data.municipality,
+          key: `${event.data.deliveryId}|${line.item}`,
+          deliveryId: event.data.deliveryId,
+          item: line.item,
+          municipality: event.data.municipality,
           receipt: { accepted: line.accepted, at: event.data.receivedAt, position: event.position },
         })),
       ),
     ];
-    const rounds = foldInRounds(sides, (line) => line.key, (seen: DeliveryLine | undefined, line) => {
-      if (!seen) return line;
-      if ((line.dispatch && seen.dispatch) || (line.receipt && seen.receipt)) return undefined;
-      return { ...seen, dispatch: seen.dispatch ?? line.dispatch, receipt: seen.receipt ?? line.receipt };
-    });
+    const rounds = foldInRounds(
+      sides,
+      (line) => line.key,
+      (seen: DeliveryLine | undefined, line) => {
+        if (!seen) return line;
+        if ((line.dispatch && seen.dispatch) || (line.receipt && seen.receipt)) return undefined;
+        return { ...seen, dispatch: seen.dispatch ?? line.dispatch, receipt: seen.receipt ?? line.receipt };
+      },
+    );
     for (const round of rounds) await this.writeDeliveries(round, tx);
   }
 

@@ -310,8 +310,7 @@ export class StockReadsController {
   @ApiOperation({
     summary: 'Every municipality of a county at a glance: projected stock, days of supply and status per item',
     description:
-      'Each municipality’s status is its worst item’s (out, critical, low, unknown, ok in that order); a municipality that ' +
-      'never reported is `unknown`.',
+      'Each municipality’s status is its worst item’s (out, critical, low, unknown, ok in that order); a municipality that ' + 'never reported is `unknown`.',
   })
   @ApiOkResponse({
     schema: {
@@ -379,7 +378,12 @@ export class StockReadsController {
     const target = knownAt < head ? knownAt : head;
     const behind = await this.projections.waitFor(target, [MUNICIPALITY_STOCK], this.config.WAIT_FOR_TIMEOUT_MS);
     if (behind.length > 0) {
-      const positions = Object.fromEntries(this.projections.status().filter((s) => behind.includes(s.name)).map((s) => [s.name, s.position]));
+      const positions = Object.fromEntries(
+        this.projections
+          .status()
+          .filter((s) => behind.includes(s.name))
+          .map((s) => [s.name, s.position]),
+      );
       throw new ProjectionLaggingException(target.toString(), positions);
     }
     return { asOf, knownAt };

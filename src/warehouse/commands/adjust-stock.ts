@@ -54,8 +54,7 @@ export class AdjustStockDto {
     enum: ADJUSTMENT_REASONS,
     example: 'damaged',
     description:
-      '`damaged` and `expired` remove `quantity`; `counted` sets the stock to what was `counted`; ' +
-      '`other` applies a signed `change` and needs a note',
+      '`damaged` and `expired` remove `quantity`; `counted` sets the stock to what was `counted`; ' + '`other` applies a signed `change` and needs a note',
   })
   @IsIn(ADJUSTMENT_REASONS)
   reason: AdjustmentReason;

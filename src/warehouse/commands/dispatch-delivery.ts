@@ -35,11 +35,20 @@ export class DispatchDeliveryDto {
   @Length(1, 10)
   municipality: string;
 
-  @ApiProperty({ type: [DispatchLineDto], example: [{ item: 'FFP2', quantity: 600 }, { item: 'GLOVE-NITRILE-M', quantity: 2000 }] })
+  @ApiProperty({
+    type: [DispatchLineDto],
+    example: [
+      { item: 'FFP2', quantity: 600 },
+      { item: 'GLOVE-NITRILE-M', quantity: 2000 },
+    ],
+  })
   @IsListOf(DispatchLineDto, { max: 100 })
   lines: DispatchLineDto[];
 
-  @ApiPropertyOptional({ example: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a', description: 'The approved allocation this delivery carries out; it draws down what the allocation holds for the municipality' })
+  @ApiPropertyOptional({
+    example: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a',
+    description: 'The approved allocation this delivery carries out; it draws down what the allocation holds for the municipality',
+  })
   @IsOptional()
   @IsUUID()
   allocationId?: string;

@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventRegistry } from '../../event-store/event-registry.js';
-import { hasReceipt, hasReservation, onHand, reserved, unreserved, warehouseDecider, type AdjustStockLine, type DispatchLine, type WarehouseCommand } from './warehouse.decider.js';
+import {
+  hasReceipt,
+  hasReservation,
+  onHand,
+  reserved,
+  unreserved,
+  warehouseDecider,
+  type AdjustStockLine,
+  type DispatchLine,
+  type WarehouseCommand,
+} from './warehouse.decider.js';
 import { WAREHOUSE_EVENTS, type AdjustmentReason, type StockReceivedData, type StockReservedData, type WarehouseEvent } from './warehouse.events.js';
 import { deciderSpec, refusal } from '../../../test/support/decider.js';
 
@@ -13,7 +23,6 @@ const receipt = (lines: StockReceivedData['lines'], source: StockReceivedData['s
 });
 
 const { given, when } = deciderSpec(warehouseDecider);
-
 
 const ALLOCATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
@@ -94,13 +103,23 @@ describe('receiving stock from other sources', () => {
   });
 
   it('refuses goods from a purchase: they are received against the purchase', () => {
-    expect(refusal(() => when([], receiveFrom('purchase')))).toMatchObject({ code: 'WAREHOUSE.PURCHASE_RECEIPT_NOT_HERE', kind: 'invalid', details: { field: 'source' } });
+    expect(refusal(() => when([], receiveFrom('purchase')))).toMatchObject({
+      code: 'WAREHOUSE.PURCHASE_RECEIPT_NOT_HERE',
+      kind: 'invalid',
+      details: { field: 'source' },
+    });
   });
 
   it('adds up stock of every source, per item and lot', () => {
     const state = given([
       receipt([{ item: 'FFP2', quantity: 100, lot: 'A' }], 'purchase'),
-      receipt([{ item: 'FFP2', quantity: 50, lot: 'A' }, { item: 'FFP2', quantity: 7 }], 'return'),
+      receipt(
+        [
+          { item: 'FFP2', quantity: 50, lot: 'A' },
+          { item: 'FFP2', quantity: 7 },
+        ],
+        'return',
+      ),
     ]);
     expect(onHand(state, 'FFP2')).toBe(157);
     expect(onHand(state, 'FFP2', 'A')).toBe(150);
@@ -175,7 +194,8 @@ describe('dispatching', () => {
 
   it('counts earlier lines of the same dispatch against the stock', () => {
     const error = refusal(() =>
-      when([mixedLots],
+      when(
+        [mixedLots],
         dispatch([
           { item: 'FFP2', quantity: 15, lot: 'LATE' },
           { item: 'FFP2', quantity: 86 },
@@ -254,7 +274,8 @@ describe('adjusting', () => {
   });
 
   it('records a count above the ledger into the lot counted, or without a lot', () => {
-    const [event] = when([mixedLots],
+    const [event] = when(
+      [mixedLots],
       adjust('counted', [
         { item: 'FFP2', lot: 'EARLY', counted: 45 },
         { item: 'FFP2', lot: 'NEW', counted: 3 },
@@ -279,7 +300,8 @@ describe('adjusting', () => {
 
   it('refuses a count that names the same goods twice', () => {
     const error = refusal(() =>
-      when([mixedLots],
+      when(
+        [mixedLots],
         adjust('counted', [
           { item: 'FFP2', lot: 'EARLY', counted: 40 },
           { item: 'FFP2', counted: 100 },
@@ -290,8 +312,16 @@ describe('adjusting', () => {
   });
 
   it('takes a signed change for another reason, with a note', () => {
-    const [event] = when([mixedLots],
-      adjust('other', [{ item: 'FFP2', lot: 'UNDATED', change: -30 }, { item: 'FFP2', change: 4 }], 'lent to the hospital'),
+    const [event] = when(
+      [mixedLots],
+      adjust(
+        'other',
+        [
+          { item: 'FFP2', lot: 'UNDATED', change: -30 },
+          { item: 'FFP2', change: 4 },
+        ],
+        'lent to the hospital',
+      ),
     );
     expect(event).toMatchObject({
       data: {
@@ -375,7 +405,13 @@ describe('reservations of approved allocations', () => {
   });
 
   it('let a dispatch against the allocation take what it holds for the municipality, and draw it down', () => {
-    const first = when([...held], against([{ item: 'FFP2', quantity: 25 }, { item: 'VISOR', quantity: 4 }]));
+    const first = when(
+      [...held],
+      against([
+        { item: 'FFP2', quantity: 25 },
+        { item: 'VISOR', quantity: 4 },
+      ]),
+    );
     expect(first).toMatchObject([{ type: 'DeliveryDispatched', data: { allocationId: ALLOCATION, municipality: '0115' } }]);
     const state = given([...held, ...first]);
     expect(state.reservations[ALLOCATION]).toEqual({ '0115': { FFP2: 5, VISOR: 0 }, '0117': { FFP2: 20 } });
@@ -391,7 +427,8 @@ describe('reservations of approved allocations', () => {
 
   it('refuse more than the plan holds for the municipality, lines of one item added up', () => {
     const error = refusal(() =>
-      when([...held],
+      when(
+        [...held],
         against([
           { item: 'FFP2', quantity: 20 },
           { item: 'FFP2', quantity: 11, lot: 'LATE' },
@@ -425,7 +462,13 @@ describe('reservations of approved allocations', () => {
   });
 
   it('still know an allocation fully dispatched, and say nothing remains', () => {
-    const all = when([...held], against([{ item: 'FFP2', quantity: 30 }, { item: 'VISOR', quantity: 4 }]));
+    const all = when(
+      [...held],
+      against([
+        { item: 'FFP2', quantity: 30 },
+        { item: 'VISOR', quantity: 4 },
+      ]),
+    );
     expect(refusal(() => when([...held, ...all], against([{ item: 'FFP2', quantity: 1 }])))).toMatchObject({
       code: 'WAREHOUSE.BEYOND_PLAN',
       details: { remaining: 0 },
@@ -439,7 +482,17 @@ describe('reservations of approved allocations', () => {
       kind: 'rule',
       details: { field: 'lines[0].quantity', item: 'FFP2', requested: 51, available: 50, reserved: 50 },
     });
-    expect(refusal(() => when([...held], dispatch([{ item: 'VISOR', quantity: 5 }, { item: 'VISOR', quantity: 2 }])))).toMatchObject({
+    expect(
+      refusal(() =>
+        when(
+          [...held],
+          dispatch([
+            { item: 'VISOR', quantity: 5 },
+            { item: 'VISOR', quantity: 2 },
+          ]),
+        ),
+      ),
+    ).toMatchObject({
       details: { field: 'lines[1].quantity', requested: 2, available: 1 },
     });
   });
@@ -482,7 +535,17 @@ describe('the events decided', () => {
       mixedLots,
       ...when([mixedLots], dispatch([{ item: 'FFP2', quantity: 95 }])),
       ...when([mixedLots], adjust('counted', [{ item: 'FFP2', counted: 100 }])),
-      ...when([mixedLots], adjust('other', [{ item: 'FFP2', change: -60 }, { item: 'VISOR', change: 2 }], 'moved')),
+      ...when(
+        [mixedLots],
+        adjust(
+          'other',
+          [
+            { item: 'FFP2', change: -60 },
+            { item: 'VISOR', change: 2 },
+          ],
+          'moved',
+        ),
+      ),
       reservation([{ municipality: '0115', item: 'FFP2', quantity: 30 }]),
     ];
     for (const event of decided) {
@@ -514,13 +577,13 @@ describe('what the warehouse knows it has recorded (so a reaction run twice appl
   });
 
   it('knows every allocation it holds stock for, also once fully dispatched', () => {
-    const held = given([
-      receipt([{ item: 'FFP2', quantity: 10 }]),
-      reservation([{ municipality: '0115', item: 'FFP2', quantity: 10 }], ALLOCATION),
-    ]);
+    const held = given([receipt([{ item: 'FFP2', quantity: 10 }]), reservation([{ municipality: '0115', item: 'FFP2', quantity: 10 }], ALLOCATION)]);
     expect(hasReservation(held, ALLOCATION)).toBe(true);
     expect(hasReservation(held, ID)).toBe(false);
-    const [sent] = warehouseDecider.decide({ ...(dispatch([{ item: 'FFP2', quantity: 10 }]) as Extract<WarehouseCommand, { type: 'DispatchDelivery' }>), allocationId: ALLOCATION }, held);
+    const [sent] = warehouseDecider.decide(
+      { ...(dispatch([{ item: 'FFP2', quantity: 10 }]) as Extract<WarehouseCommand, { type: 'DispatchDelivery' }>), allocationId: ALLOCATION },
+      held,
+    );
     expect(hasReservation(warehouseDecider.evolve(held, sent!), ALLOCATION)).toBe(true);
   });
 });

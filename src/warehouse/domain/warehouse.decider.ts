@@ -109,10 +109,7 @@ const NO_EXPIRY = '9999-12-31';
  * received (the sort is stable).
  */
 export const firstExpiryFirst = (buckets: readonly StockBucket[]): StockBucket[] =>
-  [...buckets].sort(
-    (a, b) =>
-      (a.expiresOn ?? NO_EXPIRY).localeCompare(b.expiresOn ?? NO_EXPIRY) || Number(a.lot === null) - Number(b.lot === null),
-  );
+  [...buckets].sort((a, b) => (a.expiresOn ?? NO_EXPIRY).localeCompare(b.expiresOn ?? NO_EXPIRY) || Number(a.lot === null) - Number(b.lot === null));
 
 const sameBucket = (a: Pick<StockBucket, 'lot' | 'expiresOn'>, b: Pick<StockBucket, 'lot' | 'expiresOn'>): boolean =>
   a.lot === b.lot && a.expiresOn === b.expiresOn;
@@ -128,10 +125,7 @@ export const onHand = (state: WarehouseState, item: string, lot?: string): numbe
 
 /** Units of an item that approved allocations still hold. */
 export const reserved = (state: WarehouseState, item: string): number =>
-  Object.values(state.reservations).reduce(
-    (sum, reservation) => sum + Object.values(reservation).reduce((s, items) => s + (items[item] ?? 0), 0),
-    0,
-  );
+  Object.values(state.reservations).reduce((sum, reservation) => sum + Object.values(reservation).reduce((s, items) => s + (items[item] ?? 0), 0), 0);
 
 /** What may still be dispatched without an allocation, or allocated anew: on hand less what allocations hold. */
 export const unreserved = (state: WarehouseState, item: string): number => Math.max(0, onHand(state, item) - reserved(state, item));
@@ -422,10 +416,10 @@ export const warehouseDecider: Decider<WarehouseCommand, WarehouseState, Warehou
   evolve(state, event) {
     switch (event.type) {
       case 'StockReceived':
-        return event.data.lines.reduce<WarehouseState>(
-          (s, l) => addToBucket(s, l.item, { lot: l.lot ?? null, expiresOn: l.expiresOn ?? null }, l.quantity),
-          { ...state, receipts: new Set(state.receipts).add(event.data.receiptId) },
-        );
+        return event.data.lines.reduce<WarehouseState>((s, l) => addToBucket(s, l.item, { lot: l.lot ?? null, expiresOn: l.expiresOn ?? null }, l.quantity), {
+          ...state,
+          receipts: new Set(state.receipts).add(event.data.receiptId),
+        });
       case 'StockAdjusted':
         return event.data.lines.reduce((s, l) => l.lots.reduce((s2, b) => addToBucket(s2, l.item, b, b.change), s), state);
       case 'DeliveryDispatched':

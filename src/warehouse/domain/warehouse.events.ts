@@ -34,7 +34,10 @@ const stockReceived = z.strictObject({
 const adjustedLot = z.strictObject({
   lot: lot.nullable(),
   expiresOn: isoDate.nullable(),
-  change: z.number().int().refine((n) => n !== 0, 'must not be zero'),
+  change: z
+    .number()
+    .int()
+    .refine((n) => n !== 0, 'must not be zero'),
 });
 
 const adjustmentLine = z
@@ -87,7 +90,10 @@ const deliveryDispatched = z.strictObject({
 const stockReserved = z.strictObject({
   allocationId: id,
   warehouseId,
-  lines: z.array(z.strictObject({ municipality: municipalityCode, item: itemCode, quantity: positiveUnits })).min(1).max(10_000),
+  lines: z
+    .array(z.strictObject({ municipality: municipalityCode, item: itemCode, quantity: positiveUnits }))
+    .min(1)
+    .max(10_000),
 });
 
 export const StockReceived = defineEvent({ type: 'StockReceived', schemaVersion: 1, schema: stockReceived });

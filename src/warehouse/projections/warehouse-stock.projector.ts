@@ -119,7 +119,11 @@ export class WarehouseStockProjection implements Projection {
        ON CONFLICT (allocation_id, municipality, item) DO UPDATE SET reserved = r.reserved + excluded.reserved`,
       [data.warehouseId, data.allocationId, data.lines.map((l) => l.municipality), data.lines.map((l) => l.item), data.lines.map((l) => l.quantity)],
     );
-    await this.recountAllocated(data.warehouseId, data.lines.map((l) => l.item), tx);
+    await this.recountAllocated(
+      data.warehouseId,
+      data.lines.map((l) => l.item),
+      tx,
+    );
   }
 
   /** Only lines an allocation reserved are drawn down; a dispatch beyond them shows as stock leaving, nothing more. */
@@ -134,7 +138,11 @@ export class WarehouseStockProjection implements Projection {
         WHERE r.allocation_id = $1 AND r.municipality = $2 AND r.item = d.item`,
       [data.allocationId, data.municipality, items.map((m) => m.item), items.map((m) => m.change)],
     );
-    await this.recountAllocated(data.warehouseId, items.map((m) => m.item), tx);
+    await this.recountAllocated(
+      data.warehouseId,
+      items.map((m) => m.item),
+      tx,
+    );
   }
 
   /** Allocated is recounted from the reservations rather than moved, so it can never drift from them. */

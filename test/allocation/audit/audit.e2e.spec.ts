@@ -72,7 +72,10 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     tampered = (
       await proposeRound(store, {
         position: approval.position,
-        tamper: (o) => ({ ...o, lines: o.lines.map((l) => (l.municipality === '0115' && l.item === 'FFP2' ? { ...l, quantity: l.quantity + 1, unmet: Math.max(0, l.unmet - 1) } : l)) }),
+        tamper: (o) => ({
+          ...o,
+          lines: o.lines.map((l) => (l.municipality === '0115' && l.item === 'FFP2' ? { ...l, quantity: l.quantity + 1, unmet: Math.max(0, l.unmet - 1) } : l)),
+        }),
       })
     ).data;
     const correction = correctionData(day7, [line('FFP2', 300, 700, 1500)], 'the day-7 count missed a care home’s empty store');
@@ -123,7 +126,9 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     expect(r.body.drift).toMatchObject({
       drifted: true,
       causedBy: { type: 'SituationReportCorrected', streamId: 'municipality-0115', position: corrected },
-      differences: [{ municipality: '0115', item: 'FFP2', field: 'projectedStock', recorded: recorded.projectedStock, now: Math.max(0, recorded.projectedStock - 350) }],
+      differences: [
+        { municipality: '0115', item: 'FFP2', field: 'projectedStock', recorded: recorded.projectedStock, now: Math.max(0, recorded.projectedStock - 350) },
+      ],
     });
   });
 
@@ -245,7 +250,8 @@ describeOnBothEventStores('allocation audit, national requests and the situation
         received: [expect.objectContaining({ item: 'FFP2', quantity: 300, warehouseId: '01-central' })],
       }),
     ]);
-    for (const token of [as.auditor, as.admin]) expect((await call(t, 'GET', `/api/national-requests?county=01&waitFor=${received.body.position}`, { as: token })).status).toBe(200);
+    for (const token of [as.auditor, as.admin])
+      expect((await call(t, 'GET', `/api/national-requests?county=01&waitFor=${received.body.position}`, { as: token })).status).toBe(200);
     expect((await call(t, 'GET', '/api/national-requests?county=01', { as: as.county18 })).status).toBe(403);
     expect((await call(t, 'GET', '/api/national-requests?county=01', { as: as.committee })).status).toBe(403);
     expect((await call(t, 'GET', '/api/national-requests?county=01')).status).toBe(401);
@@ -263,13 +269,57 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     const path = '/api/national-requests';
     const good = { allocationId: round.allocationId, lines: [{ item: 'FFP2', quantity: 1 }] };
     const refusals: Refusal[] = [
-      { title: 'beyond unmet need', path, as: as.county, body: { ...good, lines: [{ item: 'FFP2', quantity: unmetFfp2 + 1 }] }, status: 409, field: 'lines[0].quantity' },
-      { title: 'item the round did not leave unmet', path, as: as.county, body: { ...good, lines: [{ item: 'FFP2', quantity: 1 }, { item: 'VISOR', quantity: 1 }] }, status: 409, field: 'lines[1].quantity' },
+      {
+        title: 'beyond unmet need',
+        path,
+        as: as.county,
+        body: { ...good, lines: [{ item: 'FFP2', quantity: unmetFfp2 + 1 }] },
+        status: 409,
+        field: 'lines[0].quantity',
+      },
+      {
+        title: 'item the round did not leave unmet',
+        path,
+        as: as.county,
+        body: {
+          ...good,
+          lines: [
+            { item: 'FFP2', quantity: 1 },
+            { item: 'VISOR', quantity: 1 },
+          ],
+        },
+        status: 409,
+        field: 'lines[1].quantity',
+      },
       { title: 'round of another county', path, as: as.county18, body: good, status: 403 },
       { title: 'unknown round', path, as: as.county, body: { ...good, allocationId: randomUUID() }, status: 400, field: 'allocationId' },
       { title: 'malformed round id', path, as: as.county, body: { ...good, allocationId: 'r-1' }, status: 400, field: 'allocationId' },
-      { title: 'unknown item', path, as: as.county, body: { lines: [{ item: 'FFP2', quantity: 1 }, { item: 'UNOBTAINIUM', quantity: 1 }] }, status: 400, field: 'lines[1].item' },
-      { title: 'twice the same item', path, as: as.county, body: { lines: [{ item: 'FFP2', quantity: 1 }, { item: 'FFP2', quantity: 1 }] }, status: 400, field: 'lines[1].item' },
+      {
+        title: 'unknown item',
+        path,
+        as: as.county,
+        body: {
+          lines: [
+            { item: 'FFP2', quantity: 1 },
+            { item: 'UNOBTAINIUM', quantity: 1 },
+          ],
+        },
+        status: 400,
+        field: 'lines[1].item',
+      },
+      {
+        title: 'twice the same item',
+        path,
+        as: as.county,
+        body: {
+          lines: [
+            { item: 'FFP2', quantity: 1 },
+            { item: 'FFP2', quantity: 1 },
+          ],
+        },
+        status: 400,
+        field: 'lines[1].item',
+      },
       { title: 'no lines', path, as: as.county, body: { lines: [] }, status: 400, field: 'lines' },
       { title: 'missing lines', path, as: as.county, body: { note: 'help' }, status: 400, field: 'lines' },
       { title: 'extra field', path, as: as.county, body: { ...good, county: '18' }, status: 400, field: 'county' },
@@ -278,7 +328,14 @@ describeOnBothEventStores('allocation audit, national requests and the situation
       { title: 'municipality', path, as: as.municipality, body: good, status: 403 },
       { title: 'auditor', path, as: as.auditor, body: good, status: 403 },
       { title: 'no token', path, body: good, status: 401 },
-      ...BAD_QUANTITIES.map(([what, quantity]): Refusal => ({ title: `${what} quantity`, path, as: as.county, body: { lines: [{ item: 'FFP2', quantity }] }, status: 400, field: 'lines[0].quantity' })),
+      ...BAD_QUANTITIES.map(([what, quantity]): Refusal => ({
+        title: `${what} quantity`,
+        path,
+        as: as.county,
+        body: { lines: [{ item: 'FFP2', quantity }] },
+        status: 400,
+        field: 'lines[0].quantity',
+      })),
     ];
     await expectAllRefused(t, refusals);
     const raised = await call(t, 'POST', path, { as: as.county, body: { lines: [{ item: 'VISOR', quantity: 200 }] } });
@@ -286,10 +343,31 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     const answer = `/api/national-requests/${raised.body.requestId}/answer`;
     await expectAllRefused(t, [
       { title: 'grant without lines', path: answer, as: as.admin, body: { outcome: 'granted' }, status: 400, field: 'lines' },
-      { title: 'refusal with lines', path: answer, as: as.admin, body: { outcome: 'refused', lines: [{ item: 'VISOR', quantity: 1 }] }, status: 400, field: 'lines' },
+      {
+        title: 'refusal with lines',
+        path: answer,
+        as: as.admin,
+        body: { outcome: 'refused', lines: [{ item: 'VISOR', quantity: 1 }] },
+        status: 400,
+        field: 'lines',
+      },
       { title: 'unknown outcome', path: answer, as: as.admin, body: { outcome: 'maybe' }, status: 400, field: 'outcome' },
-      { title: 'unknown item', path: answer, as: as.admin, body: { outcome: 'granted', lines: [{ item: 'NOPE', quantity: 1 }] }, status: 400, field: 'lines[0].item' },
-      { title: 'fractional', path: answer, as: as.admin, body: { outcome: 'granted', lines: [{ item: 'VISOR', quantity: 1.5 }] }, status: 400, field: 'lines[0].quantity' },
+      {
+        title: 'unknown item',
+        path: answer,
+        as: as.admin,
+        body: { outcome: 'granted', lines: [{ item: 'NOPE', quantity: 1 }] },
+        status: 400,
+        field: 'lines[0].item',
+      },
+      {
+        title: 'fractional',
+        path: answer,
+        as: as.admin,
+        body: { outcome: 'granted', lines: [{ item: 'VISOR', quantity: 1.5 }] },
+        status: 400,
+        field: 'lines[0].quantity',
+      },
     ]);
   });
 
@@ -311,7 +389,11 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     // The two refusals read alike: the answer does not tell that the other county's request exists.
     const [unknown, foreign] = await Promise.all(refusals.map((r) => call(t, 'POST', path, { as: r.as!, body: r.body })));
     const shown = (body: Record<string, unknown>) => ({ ...body, correlationId: undefined });
-    expect(unknown!.body).toMatchObject({ status: 400, code: 'NATIONAL_REQUEST.UNKNOWN', errors: [{ field: 'nationalRequestId', message: expect.any(String) }] });
+    expect(unknown!.body).toMatchObject({
+      status: 400,
+      code: 'NATIONAL_REQUEST.UNKNOWN',
+      errors: [{ field: 'nationalRequestId', message: expect.any(String) }],
+    });
     expect(shown(foreign!.body)).toEqual(shown(unknown!.body));
 
     // Nothing counted as received against the other county's request.
@@ -351,8 +433,13 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     const r = await call(t, 'GET', `/api/situation?county=01&waitFor=${corrected}`, { as: as.auditor, headers: { accept: 'text/csv' } });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/csv');
-    const rows = r.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(rows[0]).toBe('county,as_of,municipality,municipality_name,infections,last_reported_at,municipality_status,item,projected,days_of_supply,item_status,unmet_need,drifted_rounds');
+    const rows = r.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(rows[0]).toBe(
+      'county,as_of,municipality,municipality_name,infections,last_reported_at,municipality_status,item,projected,days_of_supply,item_status,unmet_need,drifted_rounds',
+    );
     const vallentunaFfp2 = rows.find((row) => row.includes(',0115,Vallentuna,') && row.includes(',FFP2,'))!;
     expect(vallentunaFfp2.split(',')).toEqual(expect.arrayContaining(['01', '0115', 'Vallentuna', '6', round.allocationId]));
   });

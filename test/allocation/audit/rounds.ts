@@ -25,7 +25,13 @@ import { WAREHOUSE_EVENTS } from '../../../src/warehouse/domain/warehouse.events
  * proposal can be tampered with.
  */
 
-export const registry = new EventRegistry().register(...WAREHOUSE_EVENTS, ...DELIVERY_EVENTS, ...REPORTING_EVENTS, ...ALLOCATION_EVENTS, ...NATIONAL_REQUEST_EVENTS);
+export const registry = new EventRegistry().register(
+  ...WAREHOUSE_EVENTS,
+  ...DELIVERY_EVENTS,
+  ...REPORTING_EVENTS,
+  ...ALLOCATION_EVENTS,
+  ...NATIONAL_REQUEST_EVENTS,
+);
 export const reference = ReferenceData.load();
 
 export const countyCoordinator: Actor = { sub: 'u-4', name: 'Eva Lind', role: 'county', county: '01' };

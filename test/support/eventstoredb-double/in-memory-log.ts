@@ -33,10 +33,7 @@ export interface ProposedEvent {
 }
 
 export type ExpectedRevision =
-  | { readonly kind: 'any' }
-  | { readonly kind: 'no_stream' }
-  | { readonly kind: 'stream_exists' }
-  | { readonly kind: 'revision'; readonly revision: bigint };
+  { readonly kind: 'any' } | { readonly kind: 'no_stream' } | { readonly kind: 'stream_exists' } | { readonly kind: 'revision'; readonly revision: bigint };
 
 export type AppendOutcome =
   | { readonly ok: true; readonly revision: bigint; readonly position: LogPosition }
@@ -61,8 +58,7 @@ export const filterAllows = (filter: LogFilter | undefined, event: LoggedEvent):
 };
 
 /** A rough record size, so that positions grow like byte offsets do. */
-const recordSize = (e: ProposedEvent, streamId: string): bigint =>
-  BigInt(80 + streamId.length + e.type.length + e.data.length + e.customMetadata.length);
+const recordSize = (e: ProposedEvent, streamId: string): bigint => BigInt(80 + streamId.length + e.type.length + e.data.length + e.customMetadata.length);
 
 const nowTicks = (): bigint => BigInt(Date.now()) * 10_000n;
 
@@ -139,10 +135,7 @@ export class InMemoryLog {
         if (expectedRevision > currentRevision) return refused;
         if (expectedRevision < currentRevision) return this.checkLog(existing, expectedRevision, proposed) ?? refused;
       }
-    } else if (
-      (expected.kind === 'no_stream' && current !== undefined) ||
-      (expected.kind === 'revision' && current !== expected.revision)
-    ) {
+    } else if ((expected.kind === 'no_stream' && current !== undefined) || (expected.kind === 'revision' && current !== expected.revision)) {
       return refused;
     }
 
@@ -187,11 +180,7 @@ export class InMemoryLog {
     return { ok: true, revision: event.revision, position: { commit: event.commit, prepare: event.commit } };
   }
 
-  private checkRecent(
-    streamId: string,
-    existing: readonly LoggedEvent[],
-    proposed: readonly ProposedEvent[],
-  ): AppendOutcome | 'new' | 'corrupted' {
+  private checkRecent(streamId: string, existing: readonly LoggedEvent[], proposed: readonly ProposedEvent[]): AppendOutcome | 'new' | 'corrupted' {
     let last: RecentEvent | undefined;
     for (const [i, p] of proposed.entries()) {
       const known = this.recent.get(p.id);
@@ -201,11 +190,7 @@ export class InMemoryLog {
     return InMemoryLog.idempotent(existing[Number(last!.revision)]!);
   }
 
-  private checkLog(
-    existing: readonly LoggedEvent[],
-    expectedRevision: bigint,
-    proposed: readonly ProposedEvent[],
-  ): AppendOutcome | undefined {
+  private checkLog(existing: readonly LoggedEvent[], expectedRevision: bigint, proposed: readonly ProposedEvent[]): AppendOutcome | undefined {
     const start = Number(expectedRevision + 1n);
     for (const [i, p] of proposed.entries()) {
       if (existing[start + i]?.id !== p.id) return undefined;

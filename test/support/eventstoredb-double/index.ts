@@ -139,19 +139,13 @@ const eventMessage = (e: LoggedEvent): ReadRespMessage => {
     .setPreparePosition(e.prepare.toString())
     .setData(e.data)
     .setCustomMetadata(e.customMetadata);
-  recorded
-    .getMetadataMap()
-    .set('type', e.type)
-    .set('content-type', e.contentType)
-    .set('created', e.createdTicks.toString());
+  recorded.getMetadataMap().set('type', e.type).set('content-type', e.contentType).set('created', e.createdTicks.toString());
   const read = new ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(e.commit.toString());
   return new ReadResp().setEvent(read);
 };
 
 const checkpointMessage = (p: LogPosition): ReadRespMessage =>
-  new ReadResp().setCheckpoint(
-    new ReadResp.Checkpoint().setCommitPosition(p.commit.toString()).setPreparePosition(p.prepare.toString()),
-  );
+  new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(p.commit.toString()).setPreparePosition(p.prepare.toString()));
 
 const unavailableError = () => ({ code: status.UNAVAILABLE, details: 'EventStoreDB double is unavailable' });
 
@@ -241,9 +235,7 @@ export const startEventStoreDbDouble = async (options: EventStoreDbDoubleOptions
     const resp = new AppendResp();
     if (outcome.ok) {
       const success = new AppendResp.Success().setPosition(
-        new AppendResp.Position()
-          .setCommitPosition(outcome.position.commit.toString())
-          .setPreparePosition(outcome.position.prepare.toString()),
+        new AppendResp.Position().setCommitPosition(outcome.position.commit.toString()).setPreparePosition(outcome.position.prepare.toString()),
       );
       if (outcome.revision < 0n) success.setNoStream(new sharedPb.Empty());
       else success.setCurrentRevision(outcome.revision.toString());
@@ -311,8 +303,7 @@ export const startEventStoreDbDouble = async (options: EventStoreDbDoubleOptions
       const all = log.all();
       let selected: readonly LoggedEvent[];
       if (backwards) {
-        selected =
-          from === 'start' ? [] : (from === 'end' ? [...all] : all.filter((e) => comparePositions(e, from) < 0)).reverse();
+        selected = from === 'start' ? [] : (from === 'end' ? [...all] : all.filter((e) => comparePositions(e, from) < 0)).reverse();
       } else {
         selected = from === 'end' ? [] : from === 'start' ? all : all.filter((e) => comparePositions(e, from) >= 0);
       }
@@ -391,9 +382,7 @@ export const startEventStoreDbDouble = async (options: EventStoreDbDoubleOptions
     });
     server.addService(streamsGrpc.StreamsService, { append, read });
     const bound = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, boundPort) =>
-        error ? reject(error) : resolve(boundPort),
-      ),
+      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
     );
     return { server, port: bound };
   };

@@ -29,12 +29,14 @@ const inputsArb: fc.Arbitrary<PolicyInputs> = fc
   })
   .map((x) => ({ supply: [...x.supply], municipalities: x.municipalities.map((m) => ({ ...m, items: [...m.items] })) }));
 
-const paramsArb: fc.Arbitrary<NeedWeightedParameters> = fc.record({
-  horizonDays: fc.integer({ min: 1, max: 42 }),
-  acuteDays: fc.integer({ min: 0, max: 5 }),
-  infectionWeight: fc.double({ min: 0, max: 5, noNaN: true }),
-  wholePacks: fc.boolean(),
-}).map((p) => ({ ...p, acuteDays: Math.min(p.acuteDays, p.horizonDays) }));
+const paramsArb: fc.Arbitrary<NeedWeightedParameters> = fc
+  .record({
+    horizonDays: fc.integer({ min: 1, max: 42 }),
+    acuteDays: fc.integer({ min: 0, max: 5 }),
+    infectionWeight: fc.double({ min: 0, max: 5, noNaN: true }),
+    wholePacks: fc.boolean(),
+  })
+  .map((p) => ({ ...p, acuteDays: Math.min(p.acuteDays, p.horizonDays) }));
 
 const RUNS = { numRuns: 400 };
 
@@ -119,7 +121,10 @@ describe.each([needWeightedV1, needWeightedV2])('$name/$version allocation polic
     fc.assert(
       fc.property(inputsArb, paramsArb, fc.integer(), (inputs, params, seed) => {
         const shuffle = <T>(xs: readonly T[]) =>
-          xs.map((x, i) => ({ x, k: (Math.imul(i + 1, 2654435761) ^ seed) >>> 0 })).sort((a, b) => a.k - b.k).map((y) => y.x);
+          xs
+            .map((x, i) => ({ x, k: (Math.imul(i + 1, 2654435761) ^ seed) >>> 0 }))
+            .sort((a, b) => a.k - b.k)
+            .map((y) => y.x);
         const reordered: PolicyInputs = {
           supply: shuffle(inputs.supply),
           municipalities: shuffle(inputs.municipalities).map((m) => ({ ...m, items: shuffle(m.items) })),
@@ -132,7 +137,6 @@ describe.each([needWeightedV1, needWeightedV2])('$name/$version allocation polic
       RUNS,
     );
   });
-
 });
 
 describe('need-weighted/1 by example', () => {

@@ -128,10 +128,42 @@ const errorStatusesOf = (method: string, path: string, operation: OperationObjec
   return [...statuses].sort();
 };
 
+const REF = '#/components/schemas/';
+
+/**
+ * The validation pipe refuses unknown fields (`forbidNonWhitelisted`), so every schema a request
+ * body reaches — its own and the nested ones it refers to — says `additionalProperties: false`.
+ */
+const closeRequestSchemas = (document: OpenAPIObject): void => {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
+  const seen = new Set<string>();
+  const visit = (schema: unknown): void => {
+    if (schema === null || typeof schema !== 'object') return;
+    const ref = (schema as { $ref?: string }).$ref;
+    if (typeof ref === 'string' && ref.startsWith(REF)) {
+      const name = ref.slice(REF.length);
+      if (seen.has(name) || !schemas[name]) return;
+      seen.add(name);
+      const target = schemas[name];
+      if (target.type === 'object' || target.properties) target.additionalProperties = false;
+      visit(target);
+      return;
+    }
+    for (const value of Object.values(schema)) visit(value);
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.get, item.post]) {
+      const body = operation?.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined;
+      for (const media of Object.values(body?.content ?? {})) visit(media.schema);
+    }
+  }
+};
+
 /** Adds what every operation shares (see the file's comment); what an operation declares itself stays. */
 export const completeDocument = (document: OpenAPIObject): OpenAPIObject => {
   document.components ??= {};
   document.components.schemas = { ...document.components.schemas, ProblemDetails: problemDetailsSchema, FieldError: fieldErrorSchema };
+  closeRequestSchemas(document);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'post'] as const) {
       const operation = item[method];

@@ -502,6 +502,10 @@ const main = async () => {
       .join('\n')}\n`,
   );
 
+  // Wait until the rounds, their drift and the national requests are readable, so that what is printed answers at once.
+  const auditor = await tokenFor('auditor');
+  await api('GET', `/api/allocation-rounds?county=${COUNTY}&waitFor=${last}`, auditor);
+  await api('GET', `/api/national-requests?county=${COUNTY}&waitFor=${last}`, auditor);
   process.stdout.write(`\nDecisions to replay (token: AUDITOR=$(npm run -s token -- --role auditor)):\n`);
   process.stdout.write(`  GET ${BASE}/api/allocation-rounds?county=${COUNTY}  → every round of the county, its status, plan and drift\n`);
   for (const [i, round] of decided.rounds.entries()) {

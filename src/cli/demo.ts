@@ -13,11 +13,16 @@ import { ReferenceData } from '../reference/reference-data.js';
  * sees real numbers in every read: weekly reports from all 26 municipalities (infections and use
  * rising and falling), the region's purchases and partial receipts, stock from the emergency
  * stockpile, a donation from a local company, a national allocation, daily dispatches, and
- * confirmations with a few discrepancies. All business times lie in the past four weeks.
+ * confirmations with a few discrepancies, over the three weeks before this one; then this week's
+ * reports and decisions, so that an auditor has decisions to replay: an allocation round approved
+ * and fully dispatched and received, one approved with an amended line, partly dispatched and
+ * drifted by a late correction of a report it used, one rejected, and a national request for the
+ * unmet need that round left. No business time lies in the future.
  *
  * Runs against the service at DEMO_URL (default http://127.0.0.1:PORT), or starts one on the
  * embedded database and leaves it running. Every request carries an Idempotency-Key derived from
- * the week the demo is anchored to, so running it twice in one week changes nothing.
+ * the week the demo is anchored to, so running it twice in one week changes nothing: the daily
+ * story ends before this week, and this week's rounds are answered again as first recorded.
  */
 const config = loadConfig();
 const reference = ReferenceData.load();
@@ -59,6 +64,7 @@ const tokenFor = async (role: Role, scope: { county?: string; municipality?: str
       region: 'Karin Lund (regionens inköp)',
       warehouse: 'Omar Haddad (logistik, Stockholms stad)',
       county: 'Eva Nyström (länsstyrelsen)',
+      committee: 'Logistikberedningen Stockholms län',
       auditor: 'Revisor',
     };
     const sub = `demo-${role}-${scope.municipality ?? scope.county ?? 'all'}`;
@@ -75,7 +81,16 @@ interface Answer {
   readonly position: string;
   readonly purchaseId: string;
   readonly deliveryId: string;
+  readonly reportId: string;
+  readonly requestId: string;
   readonly summary: Record<string, number>;
+  /** An allocation round's proposal (opening) and plan (approval). */
+  readonly allocationId: string;
+  readonly outputs: {
+    readonly lines: readonly { municipality: string; item: string; quantity: number; unmet: number }[];
+    readonly items: readonly { item: string; unmet: number }[];
+  };
+  readonly plan: readonly { municipality: string; item: string; quantity: number }[];
 }
 
 const api = async (method: string, route: string, as: string, body?: unknown, idempotencyKey?: string) => {
@@ -139,6 +154,12 @@ const intoWarehouse = (lines: readonly { item: string; quantity: number }[]) => 
   for (const l of lines) inWarehouse.set(l.item, (inWarehouse.get(l.item) ?? 0) + l.quantity);
 };
 
+/** Each municipality's latest report as sent, so that one can be corrected late. */
+const latestReport = new Map<
+  string,
+  { reportId: string; infections: number; lines: { item: string; onHand: number; usedSinceLastReport: number; requested: number }[] }
+>();
+
 const report = async (week: number) => {
   const day = week * 7;
   const reportedAt = at(day, 8);
@@ -161,6 +182,7 @@ const report = async (week: number) => {
       { reportedAt: iso(reportedAt), infections, lines },
       `report-${m.code}-w${week}`,
     );
+    latestReport.set(m.code, { reportId: r.reportId, infections, lines });
     last = r.position;
   }
   process.stdout.write(`  week ${week + 1}: reports from all ${municipalities.length} municipalities\n`);
@@ -265,9 +287,143 @@ const confirmDeliveries = async (day: number) => {
   }
 };
 
+// ---------------------------------------------------------------------------------------------
+// This week: the county's allocation rounds, decided, dispatched against, drifted, escalated.
+
+interface Round {
+  readonly allocationId: string;
+  readonly what: string;
+}
+const decision = (note: string) => ({ decidedBy: ['Anna Lind (Länsstyrelsen)', 'Erik Berg (Region Stockholm)'], note });
+
+const openRound = async (items: string[], id: string) => {
+  const r = await api('POST', '/api/allocation-rounds', await tokenFor('county', { county: COUNTY }), { items }, id);
+  last = r.position;
+  return r;
+};
+const decide = async (allocationId: string, what: 'approve' | 'reject', body: object, id: string) => {
+  const r = await api('POST', `/api/allocation-rounds/${allocationId}/${what}`, await tokenFor('committee', { county: COUNTY }), body, id);
+  last = r.position;
+  return r;
+};
+/** One dispatch per municipality of the plan's lines, naming the round; confirmed on arrival when `confirm`. */
+const dispatchPlan = async (allocationId: string, plan: Answer['plan'], id: string, confirm: boolean) => {
+  const warehouse = await tokenFor('warehouse', { county: COUNTY });
+  const byMunicipality = new Map<string, Answer['plan'][number][]>();
+  for (const l of plan) byMunicipality.set(l.municipality, [...(byMunicipality.get(l.municipality) ?? []), l]);
+  for (const [municipality, lines] of byMunicipality) {
+    const sent = lines.map(({ item, quantity }) => ({ item, quantity }));
+    const d = await api(
+      'POST',
+      `/api/warehouses/${WAREHOUSE}/dispatches`,
+      warehouse,
+      { municipality, allocationId, lines: sent },
+      `${id}-dispatch-${municipality}`,
+    );
+    last = d.position;
+    if (!confirm) continue;
+    const r = await api(
+      'POST',
+      `/api/deliveries/${d.deliveryId}/receipt`,
+      await tokenFor('municipality', { municipality }),
+      { lines: sent.map(({ item, quantity }) => ({ item, received: quantity })) },
+      `${id}-receipt-${municipality}`,
+    );
+    last = r.position;
+  }
+  return byMunicipality.size;
+};
+
+const decideThisWeek = async (): Promise<{ rounds: Round[]; requestId?: string }> => {
+  const rounds: Round[] = [];
+
+  // 1. Gloves and aprons, approved as proposed, every line dispatched and received: a decision that replays cleanly.
+  const first = await openRound(['GLOVE-NITRILE-M', 'APRON'], 'round-1');
+  const firstApproval = await decide(first.allocationId, 'approve', decision('Logistikberedningen: enligt förslaget / as proposed'), 'round-1-approve');
+  const delivered = await dispatchPlan(first.allocationId, firstApproval.plan, 'round-1', true);
+  rounds.push({ allocationId: first.allocationId, what: `approved, dispatched to ${delivered} municipalities and received (closed)` });
+  process.stdout.write(`  round 1 (gloves, aprons): approved as proposed, dispatched to ${delivered} municipalities and received\n`);
+
+  // 2. Respirators, approved with one line amended, partly dispatched.
+  const second = await openRound(['FFP2'], 'round-2');
+  const lines = second.outputs.lines.filter((l) => l.quantity > 0).sort((a, b) => b.quantity - a.quantity || a.municipality.localeCompare(b.municipality));
+  const moved = lines.length >= 2 ? Math.min(100, Math.floor(lines[0]!.quantity / 10)) : 0;
+  const amendments =
+    moved > 0
+      ? [
+          {
+            municipality: lines[0]!.municipality,
+            item: 'FFP2',
+            quantity: lines[0]!.quantity - moved,
+            reason: 'Ett boende stängt sedan förra veckan / a care home closed last week',
+          },
+          {
+            municipality: lines[1]!.municipality,
+            item: 'FFP2',
+            quantity: lines[1]!.quantity + moved,
+            reason: 'Nytt utbrott rapporterat per telefon / new outbreak reported by phone',
+          },
+        ]
+      : [];
+  const secondApproval = await decide(
+    second.allocationId,
+    'approve',
+    { ...decision('Logistikberedningen: med en ändring / with one change'), amendments },
+    'round-2-approve',
+  );
+  const firstTwo = new Set(secondApproval.plan.map((l) => l.municipality).slice(0, 2));
+  const sent = await dispatchPlan(
+    second.allocationId,
+    secondApproval.plan.filter((l) => firstTwo.has(l.municipality)),
+    'round-2',
+    false,
+  );
+  process.stdout.write(
+    `  round 2 (FFP2): approved with ${amendments.length} amended lines, dispatched to ${sent} of ${secondApproval.plan.length} municipalities\n`,
+  );
+
+  // A late correction of a report the round used: its FFP2 figures change, so the decision drifts
+  // (round 1, without FFP2, does not: the municipality's infections stay as they were).
+  const corrected = [...latestReport.entries()].find(([code]) => second.outputs.lines.some((l) => l.municipality === code && l.item === 'FFP2'));
+  if (corrected) {
+    const [municipality, was] = corrected;
+    const lines = was.lines.map((l) => (l.item === 'FFP2' ? { ...l, onHand: Math.floor(l.onHand * 0.7), requested: l.requested + 500 } : l));
+    const r = await api(
+      'POST',
+      `/api/municipalities/${municipality}/reports/${was.reportId}/corrections`,
+      await tokenFor('municipality', { municipality }),
+      { reason: 'Två boenden saknades i räkningen / two care homes were left out of the count', infections: was.infections, lines },
+      `correction-${was.reportId}`,
+    );
+    last = r.position;
+    process.stdout.write(`  ${reference.municipality(municipality)!.name} corrects its latest report: round 2 has drifted\n`);
+  }
+  rounds.push({ allocationId: second.allocationId, what: `approved with ${amendments.length} amended lines, partly dispatched, drifted` });
+
+  // 3. Surgical masks, rejected: the committee waits for the national delivery.
+  const third = await openRound(['MASK-IIR'], 'round-3');
+  await decide(third.allocationId, 'reject', decision('Avvaktar nationell leverans / waiting for the national delivery'), 'round-3-reject');
+  rounds.push({ allocationId: third.allocationId, what: 'rejected' });
+  process.stdout.write('  round 3 (surgical masks): rejected\n');
+
+  // The gloves round 1 could not give go to the national board, unanswered for now.
+  const unmet = first.outputs.items.filter((i) => i.unmet > 0).map(({ item, unmet }) => ({ item, quantity: unmet }));
+  if (unmet.length === 0) return { rounds };
+  const request = await api(
+    'POST',
+    '/api/national-requests',
+    await tokenFor('county', { county: COUNTY }),
+    { allocationId: first.allocationId, lines: unmet, note: 'Ej tillgodosett behov efter fördelningen / unmet need after the round' },
+    'national-request-1',
+  );
+  last = request.position;
+  process.stdout.write(`  the county asks the national board for round 1's unmet need: ${unmet.map((l) => `${l.quantity} ${l.item}`).join(', ')}\n`);
+  return { rounds, requestId: request.requestId };
+};
+
 const main = async () => {
   await ensureService();
-  process.stdout.write(`Playing four weeks of ${reference.county(COUNTY)!.name} from ${runKey} against ${BASE}\n`);
+  process.stdout.write(`Playing three weeks of ${reference.county(COUNTY)!.name} from ${runKey}, then this week's decisions, against ${BASE}\n`);
   await receive(
     'emergency-stockpile',
     'Beredskapslager Region Stockholm',
@@ -284,7 +440,8 @@ const main = async () => {
   );
   await receiveAgainst(p1, 3, 0.4, 'NMS-A', 'purchase-1-receipt-1');
   let secondOrder: string | undefined;
-  for (let day = 1; day <= 27; day++) {
+  // Day by day until this Monday's reports; this week is the county's decisions.
+  for (let day = 1; day <= 21; day++) {
     if (day % 7 === 0) await report(day / 7);
     if (day === 8)
       await receive(
@@ -321,7 +478,9 @@ const main = async () => {
     if (day % 7 >= 1 && day % 7 <= 4) await dispatchDay(day);
     if (day % 7 >= 2 && day % 7 <= 5) await confirmDeliveries(day);
   }
-  process.stdout.write(`  ${dispatches.length} deliveries dispatched and confirmed where due\n\n`);
+  process.stdout.write(`  ${dispatches.length} deliveries dispatched and confirmed where due\n`);
+  const decided = await decideThisWeek();
+  process.stdout.write('\n');
 
   const county = await tokenFor('county', { county: COUNTY });
   const overview = await api('GET', `/api/stock?county=${COUNTY}&waitFor=${last}`, county);
@@ -342,6 +501,27 @@ const main = async () => {
       .map((l) => `    ${l}`)
       .join('\n')}\n`,
   );
+
+  // Wait until the rounds, their drift and the national requests are readable, so that what is printed answers at once.
+  const auditor = await tokenFor('auditor');
+  await api('GET', `/api/allocation-rounds?county=${COUNTY}&waitFor=${last}`, auditor);
+  await api('GET', `/api/national-requests?county=${COUNTY}&waitFor=${last}`, auditor);
+  process.stdout.write(`\nDecisions to replay (token: AUDITOR=$(npm run -s token -- --role auditor)):\n`);
+  process.stdout.write(`  GET ${BASE}/api/allocation-rounds?county=${COUNTY}  → every round of the county, its status, plan and drift\n`);
+  for (const [i, round] of decided.rounds.entries()) {
+    process.stdout.write(`  round ${i + 1} ${round.allocationId}: ${round.what}\n`);
+    process.stdout.write(`    GET ${BASE}/api/audit/allocation-rounds/${round.allocationId}/replay\n`);
+  }
+  const [replayed] = decided.rounds;
+  if (replayed) {
+    process.stdout.write(
+      `  What if infection pressure had weighed nothing (nothing is written):\n` +
+        `    curl -X POST -H "Authorization: Bearer $AUDITOR" -H 'content-type: application/json' \\\n` +
+        `      -d '{"parameters":{"infectionWeight":0}}' ${BASE}/api/audit/allocation-rounds/${replayed.allocationId}/what-if\n`,
+    );
+  }
+  if (decided.requestId) process.stdout.write(`  national request ${decided.requestId}: GET ${BASE}/api/national-requests?county=${COUNTY}\n`);
+  process.stdout.write(`  GET ${BASE}/api/situation?county=${COUNTY}  → the situation picture: unmet need, drifted rounds, open national requests\n`);
 };
 
 main().catch((error: unknown) => {

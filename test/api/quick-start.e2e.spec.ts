@@ -7,7 +7,8 @@ import { freePort } from '../../src/database/embedded-postgres.js';
 
 /**
  * The README's quick start, as a newcomer runs it: the built service, no DATABASE_URL, a fresh data
- * folder. It must start its own PostgreSQL and answer /api/health. `npm test` builds first.
+ * folder. It must start its own PostgreSQL and answer /api/health; `npm run token` and `npm run demo`
+ * work against it. `npm test` builds first.
  */
 const MAIN = path.resolve('dist/main.js');
 const children: ChildProcess[] = [];
@@ -29,7 +30,8 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-it('starts on an embedded database in a fresh data folder, answers health, and stops cleanly', async () => {
+/** Starts the built service in a fresh data folder and waits for its health to answer 200. */
+const startFresh = async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ppe-quick-start-'));
   dirs.push(dataDir);
   const port = await freePort();
@@ -46,24 +48,73 @@ it('starts on an embedded database in a fresh data folder, answers health, and s
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  return { dataDir, port, service, health };
+};
+
+/** Runs one of the command-line tools (dist/cli) as `npm run <tool>` does, against the data folder; answers its output. */
+const tool = (name: string, args: string[], env: Record<string, string>) =>
+  new Promise<string>((resolve, reject) => {
+    const cli = spawn(process.execPath, [path.resolve(`dist/cli/${name}.js`), ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    cli.stdout.on('data', (d) => (out += d));
+    cli.stderr.on('data', (d) => (err += d));
+    cli.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${name} exited ${code}: ${err}`))));
+  });
+
+it('starts on an embedded database in a fresh data folder, answers health, and stops cleanly', async () => {
+  const { dataDir, port, service, health } = await startFresh();
   expect(health?.details?.eventStore).toEqual({ status: 'up', kind: 'postgresql' });
   expect(health?.details?.database?.status).toBe('up');
 
   // `npm run token` signs with the running service's key, found through the same DATA_DIR.
-  const token = await new Promise<string>((resolve, reject) => {
-    const cli = spawn(process.execPath, [path.resolve('dist/cli/token.js'), '--role', 'county', '--county', '01'], {
-      env: { ...process.env, DATA_DIR: dataDir },
-    });
-    let out = '';
-    cli.stdout.on('data', (d) => (out += d));
-    cli.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`token exited ${code}`))));
-  });
+  const token = (await tool('token', ['--role', 'county', '--county', '01'], { DATA_DIR: dataDir })).trim();
   const items = await fetch(`http://127.0.0.1:${port}/api/items`, { headers: { authorization: `Bearer ${token}` } });
   expect(items.status).toBe(200);
 
   service.child.kill('SIGTERM');
   expect(await service.exited).toBe(0);
 }, 90_000);
+
+it('`npm run demo` leaves decisions to replay — approved, dispatched, drifted, rejected — and a national request; a second run changes nothing', async () => {
+  const { dataDir, port, service } = await startFresh();
+  const env = { DATA_DIR: dataDir, DEMO_URL: `http://127.0.0.1:${port}` };
+  const output = await tool('demo', [], env);
+  const rounds = [...output.matchAll(/^ {2}round (\d) ([0-9a-f-]{36}): /gm)].map((m) => m[2]!);
+  expect(rounds).toHaveLength(3);
+  const [dispatched, drifted, rejected] = rounds as [string, string, string];
+
+  const auditor = (await tool('token', ['--role', 'auditor'], { DATA_DIR: dataDir })).trim();
+  const get = async (route: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}${route}`, { headers: { authorization: `Bearer ${auditor}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as any;
+  };
+  expect(await get(`/api/allocation-rounds/${dispatched}`)).toMatchObject({ status: 'approved', closed: true, drift: null });
+  expect(await get(`/api/allocation-rounds/${drifted}`)).toMatchObject({ status: 'approved', closed: false, drift: { drifted: true } });
+  expect(await get(`/api/allocation-rounds/${rejected}`)).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected' } });
+  const round2 = await get(`/api/allocation-rounds/${drifted}`);
+  expect(round2.decision.amendments.length).toBeGreaterThan(0);
+  expect(round2.plan.some((l: { dispatched: number }) => l.dispatched > 0)).toBe(true);
+
+  // The auditor's replay: the approved decision is reproduced from the log; the drifted one says so.
+  expect(await get(`/api/audit/allocation-rounds/${dispatched}/replay`)).toMatchObject({ inputsReproduced: true, outputsReproduced: true, diff: [] });
+  expect(await get(`/api/audit/allocation-rounds/${drifted}/replay`)).toMatchObject({
+    inputsReproduced: true,
+    outputsReproduced: true,
+    drift: { drifted: true },
+  });
+  const requests = await get('/api/national-requests?county=01');
+  expect(JSON.stringify(requests)).toContain(dispatched);
+
+  // Run again in the same week: every request is answered as first recorded, nothing is added.
+  const again = await tool('demo', [], env);
+  expect([...again.matchAll(/^ {2}round (\d) ([0-9a-f-]{36}): /gm)].map((m) => m[2])).toEqual(rounds);
+  expect((await get('/api/allocation-rounds?county=01')).rounds).toHaveLength(3);
+
+  service.child.kill('SIGTERM');
+  expect(await service.exited).toBe(0);
+}, 240_000);
 
 it('refuses a wrong setting with one line naming it', async () => {
   const service = run({ PORT: 'not-a-port' });

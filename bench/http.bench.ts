@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import type { INestApplication } from '@nestjs/common';
-import type { TokenClaims } from '../src/auth/token.service.js';
+import type { TokenClaims } from '../src/auth/local-token.js';
 import { benchDatabase, type Figure, type Latency, printFigures } from './support.js';
 
 /**

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { createRemoteJWKSet, exportJWK, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import path from 'node:path';
+import { createRemoteJWKSet, exportJWK, importJWK, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { whyUnstorable } from '../http/request-fields.js';
 import { ReferenceData } from '../reference/reference-data.js';
 import { rememberAtMost } from '../shared/bounded-map.js';
 import { COUNTY_SCOPED_ROLES, ROLES, type Actor, type Role } from '../shared/actor.js';
+import { signingKeyFile, signToken, type TokenClaims } from './local-token.js';
 import { loadSigningKey, LOCAL_TOKEN_ALGORITHM } from './signing-key.js';
 
 /** A token that cannot be trusted; the message says why, without echoing the token. */
@@ -23,8 +23,6 @@ const VERIFIED_CACHE_MS = 60_000;
 const CLOCK_SKEW_S = 60;
 /** A claim naming a user or a code: text, and not an absurd amount of it. */
 const MAX_CLAIM_LENGTH = 256;
-
-export const signingKeyFile = (config: AppConfig): string => config.AUTH_SIGNING_KEY_FILE ?? path.join(config.dataDir, 'signing-key.pem');
 
 /**
  * Verifies bearer tokens and turns them into actors. Tokens are signed either by the service's
@@ -164,21 +162,3 @@ const textClaim = (payload: JWTPayload, claim: string): string | undefined => {
   if (why) throw new InvalidTokenError(`the token's ${claim} ${why}`);
   return value;
 };
-
-export interface TokenClaims {
-  readonly sub: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly county?: string;
-  readonly municipality?: string;
-}
-
-export const signToken = (key: CryptoKey, claims: TokenClaims, config: AppConfig, ttlSeconds: number): Promise<string> =>
-  new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: LOCAL_TOKEN_ALGORITHM, typ: 'JWT' })
-    .setSubject(claims.sub)
-    .setIssuer(config.AUTH_ISSUER)
-    .setAudience(config.AUTH_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../shared/actor.js';
 import { loadSigningKey } from '../auth/signing-key.js';
-import { signingKeyFile, signToken } from '../auth/token.service.js';
+import { signingKeyFile, signToken } from '../auth/local-token.js';
 import { loadConfig } from '../config/config.js';
 import { ReferenceData } from '../reference/reference-data.js';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadSigningKey } from '../../src/auth/signing-key.js';
-import { signToken } from '../../src/auth/token.service.js';
+import { signToken } from '../../src/auth/local-token.js';
 import { loadConfig } from '../../src/config/config.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import { verifyProjection } from '../../src/projections/projection-rebuilder.js';

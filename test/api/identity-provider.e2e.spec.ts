@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { loadSigningKey } from '../../src/auth/signing-key.js';
-import { signToken } from '../../src/auth/token.service.js';
+import { signToken } from '../../src/auth/local-token.js';
 import { loadConfig } from '../../src/config/config.js';
 import { call } from '../support/api.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT, generateKeyPair, type JWTPayload } from 'jose';
 import { loadSigningKey } from '../../src/auth/signing-key.js';
-import { signingKeyFile } from '../../src/auth/token.service.js';
+import { signingKeyFile } from '../../src/auth/local-token.js';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { call } from '../support/api.js';

@@ -677,8 +677,7 @@ export interface components {
              * @example [
              *       {
              *         "item": "FFP2",
-             *         "lot": "LOT-2026-0412",
-             *         "quantity": 120
+             *         "quantity": 10
              *       }
              *     ]
              */

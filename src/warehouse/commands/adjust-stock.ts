@@ -68,7 +68,7 @@ export class AdjustStockDto {
   @IsText(1000)
   note?: string;
 
-  @ApiProperty({ type: [AdjustmentLineDto], minItems: 1, maxItems: 100, example: [{ item: 'FFP2', lot: 'LOT-2026-0412', quantity: 120 }] })
+  @ApiProperty({ type: [AdjustmentLineDto], minItems: 1, maxItems: 100, example: [{ item: 'FFP2', quantity: 10 }] })
   @IsListOf(AdjustmentLineDto, { max: 100 })
   lines: AdjustmentLineDto[];
 

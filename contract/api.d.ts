@@ -150,9 +150,16 @@ export interface paths {
         };
         /**
          * The delivery history: every dispatch, its confirmation and discrepancies, and the events that recorded them
-         * @description Within the caller’s scope: a municipality sees its own deliveries, county-scoped users their county’s, unscoped auditors all. Ordered by dispatch time. With `Accept: text/csv`, the same rows as CSV, one row per delivery line.
+         * @description Within the caller’s scope: a municipality sees its own deliveries, county-scoped users their county’s, unscoped auditors all. Ordered by dispatch time.
+         *
+         *     Three representations, chosen by `Accept`:
+         *     - `application/json` (the default): a page of deliveries (`limit`, `offset`).
+         *     - `text/csv`: every matching delivery (or `limit` of them) as an attachment `deliveries.csv`, UTF-8 with a byte order mark, one row per delivery line (a delivery without lines still has its row). Columns: `delivery_id`, `status`, `warehouse_id`, `county`, `municipality`, `municipality_name`, `allocation_id`, `vehicle`, `dispatched_at`, `dispatch_recorded_at`, `dispatched_by`, `dispatched_by_name`, `dispatched_by_role`, `dispatch_event_id`, `dispatch_position`, `item`, `dispatched`, `lots`, `received_at`, `receipt_recorded_at`, `received_by`, `received_by_name`, `received_by_role`, `accepted`, `rejected`, `reason`, `discrepancy`, `receipt_event_id`, `receipt_position`. Times are UTC instants (ISO 8601); `lots` lists `lot exp expiry: quantity` separated by `; `; text a spreadsheet would run as a formula starts with an apostrophe.
+         *     - `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: the same rows as an Excel workbook `leveranser-<date>.xlsx` with Swedish headings (Leverans, Status, Lager, Län, Kommunkod, Kommun, Allokering, Fordon, Avsänd, Avsändning registrerad, Avsänd av, Artikel, Benämning, Antal, Partier, Mottagen, Mottagning registrerad, Mottagen av, Godkänt, Avvisat, Orsak, Avvikelse, Händelse (avsändning), Händelse (mottagning)); times are Stockholm time, quantities numbers. At most 100,000 rows: more is refused with 400 `DELIVERY.EXPORT_TOO_LARGE` (narrow the period, set `limit`, or take the CSV).
+         *
+         *     Exports share a few slots: when all are busy, 503 with `Retry-After`.
          */
-        get: operations["DeliveryHistory_list"];
+        get: operations["listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -169,7 +176,7 @@ export interface paths {
             cookie?: never;
         };
         /** One delivery: what left, who recorded it and when, and its confirmation */
-        get: operations["DeliveryHistory_one"];
+        get: operations["getDelivery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -191,7 +198,7 @@ export interface paths {
          * Confirm what arrived of a delivery: per dispatched item, what was accepted, and why any difference
          * @description By the receiving municipality, or the warehouse staff of its county on its behalf. Once per delivery (409 `DELIVERY.ALREADY_RECEIVED`). What was dispatched but not accepted is recorded as rejected.
          */
-        post: operations["ReceiveDelivery_receive"];
+        post: operations["receiveDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -223,7 +230,7 @@ export interface paths {
             cookie?: never;
         };
         /** The item catalogue: stable code, Swedish and English names, counting unit, pack size */
-        get: operations["Reference_items"];
+        get: operations["listItems"];
         put?: never;
         post?: never;
         delete?: never;
@@ -240,7 +247,7 @@ export interface paths {
             cookie?: never;
         };
         /** Counties and their municipalities, by official code */
-        get: operations["Reference_municipalities"];
+        get: operations["listMunicipalities"];
         put?: never;
         post?: never;
         delete?: never;
@@ -257,13 +264,13 @@ export interface paths {
             cookie?: never;
         };
         /** A municipality’s reports, newest first, with their current figures and corrections */
-        get: operations["SituationReports_reports"];
+        get: operations["listSituationReports"];
         put?: never;
         /**
          * Report a municipality’s situation: infections in care homes, stock on hand, use and requests per item
          * @description By the municipality itself or the county board. Reports describe moments in order; to change an earlier one, correct it.
          */
-        post: operations["ReportSituation_report"];
+        post: operations["reportSituation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -283,7 +290,7 @@ export interface paths {
          * Correct an earlier report: new figures and the reason; the original stays in the log
          * @description Balances are put right for the time the corrected report describes.
          */
-        post: operations["CorrectSituationReport_correct"];
+        post: operations["correctSituationReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -367,7 +374,7 @@ export interface paths {
          * Record a purchase order of the region
          * @description By the region’s purchasing staff, for the central warehouse of their own county (another county’s: 403). Goods are then received against the order at POST /api/purchases/{id}/receipts.
          */
-        post: operations["OrderPurchase_order"];
+        post: operations["orderPurchase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -385,7 +392,7 @@ export interface paths {
          * A purchase order: what was ordered, received per line, outstanding, and its status
          * @description For the region, the warehouse, the county board and auditors, in the purchase’s county. Read from the purchase’s own stream, so it is always current: `waitFor` is not needed here.
          */
-        get: operations["GetPurchase_get"];
+        get: operations["getPurchase"];
         put?: never;
         post?: never;
         delete?: never;
@@ -407,7 +414,7 @@ export interface paths {
          * Cancel what is still outstanding on a purchase order
          * @description By the region, with a reason. What was received stays received; nothing more can be received afterwards. Refused (409) once the order is received in full, and a second time.
          */
-        post: operations["CancelPurchase_cancel"];
+        post: operations["cancelPurchase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -427,7 +434,7 @@ export interface paths {
          * Record goods received against a purchase order
          * @description By the warehouse or the region, in the purchase’s county. Partial receipts add up per item; more than ordered is refused unless `acceptOverDelivery` is set, and then recorded as an over-delivery. Nothing is received on a cancelled order. The goods enter the warehouse’s stock at once; `position` is that of the stock entry, so `GET /api/warehouses/{id}/stock?waitFor=<position>` shows them.
          */
-        post: operations["ReceivePurchase_receive"];
+        post: operations["receivePurchase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -445,7 +452,7 @@ export interface paths {
          * Reporting discipline for a period: who has reported, who is late or missing, which reports were corrected
          * @description A report is due REPORT_DUE_HOURS (default 36) after its ISO week starts (Monday 00:00 Stockholm time). `late`: the first report of the period was recorded after that; `missing`: none and the time is past; `pending`: none yet.
          */
-        get: operations["SituationReports_completeness"];
+        get: operations["getReportingCompleteness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -502,7 +509,7 @@ export interface paths {
             cookie?: never;
         };
         /** Each county’s central warehouse */
-        get: operations["Reference_warehouses"];
+        get: operations["listWarehouses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -524,7 +531,7 @@ export interface paths {
          * Record damaged or expired stock written off, a count, or another adjustment
          * @description By the warehouse’s staff. Each line gives the one field its reason needs. Stock never goes below zero (409 WAREHOUSE.INSUFFICIENT_STOCK). A count records the difference to the ledger, zero included. The answer says per line the change recorded and the lots it touched.
          */
-        post: operations["AdjustStock_adjust"];
+        post: operations["adjustStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -544,7 +551,7 @@ export interface paths {
          * Record a delivery leaving the warehouse for a municipality
          * @description By the warehouse’s staff, for a municipality of the warehouse’s county (another county’s: 403). A line without a lot is taken earliest expiry first (lots without expiry next, stock without a lot last); the answer lists the lots to pick. More than is on hand is refused with 409 WAREHOUSE.INSUFFICIENT_STOCK and nothing is recorded. Stock held for approved allocations is honoured: a dispatch naming `allocationId` draws down what that allocation holds for the municipality (an allocation this warehouse holds nothing for: 409 WAREHOUSE.UNKNOWN_ALLOCATION; a municipality outside its plan: 409 WAREHOUSE.NOT_IN_PLAN; more than the plan still holds: 409 WAREHOUSE.BEYOND_PLAN), and one without may only take what no allocation holds (409 WAREHOUSE.INSUFFICIENT_STOCK). The municipality confirms the delivery at POST /api/deliveries/{deliveryId}/receipt.
          */
-        post: operations["DispatchDelivery_dispatch"];
+        post: operations["dispatchDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -564,7 +571,7 @@ export interface paths {
          * Record stock received from a donation, a national allocation, an emergency stockpile or a return
          * @description By the warehouse’s staff. Lines may carry a lot and its expiry; stock without a lot is kept apart as “no lot”.
          */
-        post: operations["ReceiveStock_receive"];
+        post: operations["receiveStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -582,7 +589,7 @@ export interface paths {
          * A warehouse’s stock now: on hand, allocated, available, and by lot and expiry
          * @description For the warehouse’s staff, the county board of its county and auditors.
          */
-        get: operations["WarehouseStock_stock"];
+        get: operations["getWarehouseStock"];
         put?: never;
         post?: never;
         delete?: never;
@@ -595,6 +602,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdjustedLineDto: {
+            /**
+             * @description Signed change in units; for a count, counted less what the ledger held (0: confirmed)
+             * @example -120
+             */
+            change: number;
+            /**
+             * @description For a count: the units counted
+             * @example 11880
+             */
+            counted?: number;
+            /** @example FFP2 */
+            item: string;
+            /**
+             * @description The lot the request named
+             * @example LOT-2026-0412
+             */
+            lot?: string;
+            /** @description Where the change landed (removals earliest expiry first) */
+            lots: components["schemas"]["AdjustedLotDto"][];
+        };
+        AdjustedLotDto: {
+            /**
+             * @description Signed change in units, never zero
+             * @example -120
+             */
+            change: number;
+            /**
+             * Format: date
+             * @example 2028-03-31
+             */
+            expiresOn: string | null;
+            /**
+             * @description null: stock received without a lot
+             * @example LOT-2026-0412
+             */
+            lot: string | null;
+        };
         AdjustmentLineDto: {
             /**
              * @description `other`: signed change in units, never zero
@@ -606,7 +651,10 @@ export interface components {
              * @example 11880
              */
             counted?: number;
-            /** @example FFP2 */
+            /**
+             * @description Item code from GET /api/items
+             * @example FFP2
+             */
             item: string;
             /**
              * @description The lot concerned; without it the line concerns the whole item (removals earliest expiry first)
@@ -621,16 +669,15 @@ export interface components {
         };
         AdjustStockDto: {
             /**
-             * @description When the goods were counted or found (business time); default now
-             * @example 2026-03-10T16:00:00+01:00
+             * Format: date-time
+             * @description When the goods were counted or found (business time, e.g. 2026-03-10T16:00:00+01:00); now when omitted
              */
             adjustedAt?: string;
             /**
              * @example [
              *       {
              *         "item": "FFP2",
-             *         "lot": "LOT-2026-0412",
-             *         "quantity": 120
+             *         "quantity": 10
              *       }
              *     ]
              */
@@ -646,6 +693,16 @@ export interface components {
              * @enum {string}
              */
             reason: "damaged" | "expired" | "counted" | "other";
+        };
+        AdjustStockResult: {
+            /** Format: uuid */
+            adjustmentId: string;
+            lines: components["schemas"]["AdjustedLineDto"][];
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
         };
         AmendmentDto: {
             /**
@@ -722,12 +779,66 @@ export interface components {
              */
             reason: string;
         };
+        CancelPurchaseResult: {
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
+            /** Format: uuid */
+            purchaseId: string;
+        };
+        CompletenessDto: {
+            /** @example 01 */
+            county: string;
+            /**
+             * Format: date-time
+             * @description When the period’s reports were due
+             */
+            dueAt: string;
+            /** @description Every municipality of the county */
+            municipalities: components["schemas"]["MunicipalityCompletenessDto"][];
+            /** @example 2026-W10 */
+            period: string;
+            summary: components["schemas"]["CompletenessSummaryDto"];
+        };
+        CompletenessReportDto: {
+            corrections: number;
+            lastCorrectionReason: string | null;
+            /** @description Recorded after the period’s due time */
+            late: boolean;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: date-time */
+            reportedAt: string;
+            /** Format: uuid */
+            reportId: string;
+        };
+        CompletenessSummaryDto: {
+            /**
+             * @description Municipalities with a corrected report
+             * @example 2
+             */
+            corrected: number;
+            /** @example 1 */
+            late: number;
+            /** @example 1 */
+            missing: number;
+            /** @example 0 */
+            pending: number;
+            /**
+             * @description Municipalities that reported in time
+             * @example 24
+             */
+            reported: number;
+        };
         CorrectSituationReportDto: {
             /**
              * @description Confirmed infections in the municipality’s care homes, municipal and private
              * @example 7
              */
             infections: number;
+            /** @description One line per item */
             lines: components["schemas"]["ReportLineDto"][];
             /**
              * @description Why the figures change
@@ -735,16 +846,171 @@ export interface components {
              */
             reason: string;
         };
+        CorrectSituationReportResult: {
+            /** Format: uuid */
+            correctionId: string;
+            /**
+             * Format: uuid
+             * @description The report corrected
+             */
+            corrects: string;
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
+        };
+        CountyDto: {
+            /**
+             * @description Official county code (länskod)
+             * @example 01
+             */
+            code: string;
+            /** @example Stockholms län */
+            name: string;
+        };
+        DeliveryDispatchDto: {
+            /**
+             * Format: uuid
+             * @description The `DeliveryDispatched` event
+             */
+            eventId: string;
+            /**
+             * @description Log position of the dispatch
+             * @example 751000004
+             */
+            position: string;
+            /**
+             * Format: date-time
+             * @description When the service recorded the dispatch
+             */
+            recordedAt: string;
+            recordedBy: components["schemas"]["RecordedByDto"];
+        };
+        DeliveryDto: {
+            /**
+             * Format: uuid
+             * @description The allocation the delivery carried out, if any
+             */
+            allocationId: string | null;
+            /** @description What the history could not reconcile (e.g. a confirmation recorded before its dispatch); absent when none */
+            anomalies?: string[];
+            /** @example 01 */
+            county: string;
+            /** Format: uuid */
+            deliveryId: string;
+            /** @description The dispatch as recorded; null if not known */
+            dispatch: components["schemas"]["DeliveryDispatchDto"] | (never | null);
+            /**
+             * Format: date-time
+             * @description When the goods left (business time)
+             */
+            dispatchedAt: string | null;
+            /** @description Per item */
+            lines: components["schemas"]["DeliveryLineDto"][];
+            /** @example 0115 */
+            municipality: string;
+            /**
+             * @description null if the code is not in the reference data
+             * @example Vallentuna
+             */
+            municipalityName: string | null;
+            /** @description The confirmation; null while in transit */
+            receipt: components["schemas"]["DeliveryReceiptDto"] | (never | null);
+            /** @example received-with-discrepancy */
+            status: components["schemas"]["DeliveryStatus"];
+            /** @example ABC 123 */
+            vehicle: string | null;
+            /**
+             * @description null if the dispatch is not known (an anomaly)
+             * @example 01-central
+             */
+            warehouseId: string | null;
+        };
+        DeliveryLineDto: {
+            /**
+             * @description Accepted by the municipality; null until confirmed
+             * @example 450
+             */
+            accepted: number | null;
+            /** @example FFP2 */
+            item: string;
+            /** @description The lots it was taken from */
+            lots: components["schemas"]["DispatchedLotDto"][];
+            /**
+             * @description Dispatched; null if the dispatch is not known (an anomaly)
+             * @example 500
+             */
+            quantity: number | null;
+            /**
+             * @description Why not all was accepted
+             * @example torn packaging
+             */
+            reason: string | null;
+            /**
+             * @description Dispatched but not accepted; null until confirmed
+             * @example 50
+             */
+            rejected: number | null;
+        };
+        DeliveryPageDto: {
+            /** @description In the order the goods left, then by id */
+            deliveries: components["schemas"]["DeliveryDto"][];
+            page: components["schemas"]["DeliveryPageInfoDto"];
+        };
+        DeliveryPageInfoDto: {
+            /** @example 100 */
+            limit: number;
+            /**
+             * @description The `offset` of the next page; null on the last
+             * @example null
+             */
+            nextOffset: number | null;
+            /** @example 0 */
+            offset: number;
+            /**
+             * @description Deliveries on this page
+             * @example 1
+             */
+            returned: number;
+            /**
+             * @description Deliveries matching the filter
+             * @example 1
+             */
+            total: number;
+        };
+        DeliveryReceiptDto: {
+            confirmedBy: components["schemas"]["RecordedByDto"];
+            /** @description Some line was not accepted in full */
+            discrepancy: boolean;
+            /**
+             * Format: uuid
+             * @description The `DeliveryReceived` event
+             */
+            eventId: string;
+            /**
+             * @description Log position of the confirmation
+             * @example 751000004
+             */
+            position: string;
+            /**
+             * Format: date-time
+             * @description When the goods arrived (business time)
+             */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description When the service recorded the confirmation
+             */
+            recordedAt: string;
+        };
         DeliveryReceiptLineDto: {
             /**
              * @description Item code of a dispatched line (GET /api/items)
              * @example FFP2
              */
             item: string;
-            /**
-             * @description Required when received differs from dispatched
-             * @example 50 respirators arrived with torn packaging and were sent back
-             */
+            /** @description Why received differs from dispatched (e.g. “50 respirators arrived with torn packaging”); required then */
             reason?: string;
             /**
              * @description Arrived and accepted into stock, whole units; at most what was dispatched
@@ -752,49 +1018,87 @@ export interface components {
              */
             received: number;
         };
+        /** @enum {string} */
+        DeliveryStatus: "in-transit" | "received" | "received-with-discrepancy";
         DispatchDeliveryDto: {
             /**
-             * @description The approved allocation this delivery carries out; it draws down what the allocation holds for the municipality
-             * @example 4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a
+             * Format: uuid
+             * @description The approved allocation this delivery carries out (`allocationId` of GET /api/allocation-rounds); it draws down what the allocation holds for the municipality
              */
             allocationId?: string;
             /**
-             * @description When the delivery left (business time); default now
-             * @example 2026-03-04T07:30:00+01:00
+             * Format: date-time
+             * @description When the delivery left (business time, e.g. 2026-03-04T07:30:00+01:00); now when omitted
              */
             dispatchedAt?: string;
             /**
              * @example [
              *       {
              *         "item": "FFP2",
-             *         "quantity": 600
+             *         "quantity": 100
              *       },
              *       {
              *         "item": "GLOVE-NITRILE-M",
-             *         "quantity": 2000
+             *         "quantity": 200
              *       }
              *     ]
              */
             lines: components["schemas"]["DispatchLineDto"][];
             /**
-             * @description Municipality code; must be served by this warehouse (same county)
+             * @description Municipality code (GET /api/municipalities); must be served by this warehouse (same county)
              * @example 0115
              */
             municipality: string;
             /** @example Bil 3 (ABC 123) */
             vehicle?: string;
         };
-        DispatchLineDto: {
+        DispatchDeliveryResult: {
+            /**
+             * Format: uuid
+             * @description The delivery’s id: the municipality confirms it at POST /api/deliveries/{id}/receipt
+             */
+            deliveryId: string;
+            /** @description The picking list: per line, the lots to take it from */
+            lines: components["schemas"]["DispatchedLineDto"][];
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
+        };
+        DispatchedLineDto: {
             /** @example FFP2 */
             item: string;
+            /** @description Earliest expiry first unless a lot was named */
+            lots: components["schemas"]["DispatchedLotDto"][];
+            /** @example 600 */
+            quantity: number;
+        };
+        DispatchedLotDto: {
             /**
-             * @description Take from this lot only; without it, earliest expiry first
+             * Format: date
+             * @example 2028-03-31
+             */
+            expiresOn: string | null;
+            /**
+             * @description null: stock received without a lot
              * @example LOT-2026-0412
              */
+            lot: string | null;
+            /** @example 400 */
+            quantity: number;
+        };
+        DispatchLineDto: {
+            /**
+             * @description Item code from GET /api/items
+             * @example FFP2
+             */
+            item: string;
+            /** @description Take from this lot only (e.g. LOT-2026-0412); without it, earliest expiry first */
             lot?: string;
             /**
              * @description Whole units sent
-             * @example 600
+             * @example 100
              */
             quantity: number;
         };
@@ -812,6 +1116,66 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        ItemDto: {
+            /**
+             * @description Stable item code, used in every request
+             * @example FFP2
+             */
+            code: string;
+            /** @example FFP2 respirator */
+            nameEn: string;
+            /** @example Andningsskydd FFP2 */
+            nameSv: string;
+            /**
+             * @description Units in one pack as the suppliers deliver them
+             * @example 20
+             */
+            packSize: number;
+            /**
+             * @description What one counts (piece, bottle, kit): quantities everywhere are whole units of it
+             * @example piece
+             */
+            unit: string;
+        };
+        ItemsDto: {
+            items: components["schemas"]["ItemDto"][];
+        };
+        MunicipalitiesDto: {
+            counties: components["schemas"]["CountyDto"][];
+            municipalities: components["schemas"]["MunicipalityDto"][];
+        };
+        MunicipalityCompletenessDto: {
+            /** @example 0115 */
+            code: string;
+            /** @description One of its reports of the period was corrected */
+            corrected: boolean;
+            /** @example Vallentuna */
+            name: string;
+            /** @description Its reports of the period, in the order recorded */
+            reports: components["schemas"]["CompletenessReportDto"][];
+            /**
+             * @example reported
+             * @enum {string}
+             */
+            status: "reported" | "late" | "missing" | "pending";
+        };
+        MunicipalityDto: {
+            /**
+             * @description Official municipality code (kommunkod)
+             * @example 0115
+             */
+            code: string;
+            /** @example 01 */
+            countyCode: string;
+            /** @example Vallentuna */
+            name: string;
+        };
+        MunicipalityReportsDto: {
+            /** @example 0115 */
+            municipality: string;
+            /** @description Newest first, at most 500 */
+            reports: components["schemas"]["SituationReportDto"][];
         };
         NationalRequestLineDto: {
             /**
@@ -864,6 +1228,7 @@ export interface components {
         };
         OrderPurchaseDto: {
             /**
+             * Format: date-time
              * @description When the supplier promised delivery (a promise about the future, so not refused for being ahead)
              * @example 2026-03-12T10:00:00+01:00
              */
@@ -888,6 +1253,18 @@ export interface components {
              * @example 01-central
              */
             warehouseId: string;
+        };
+        OrderPurchaseResult: {
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
+            /**
+             * Format: uuid
+             * @description The purchase’s id: receipts and the cancellation name it
+             */
+            purchaseId: string;
         };
         PolicyParametersDto: {
             /**
@@ -937,6 +1314,100 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PurchaseActorDto: {
+            /**
+             * @description The token’s subject
+             * @example u-4711
+             */
+            actor: string;
+            /** @example Anna Inköp */
+            name: string;
+            /**
+             * @example region
+             * @enum {string}
+             */
+            role: "municipality" | "region" | "warehouse" | "county" | "committee" | "auditor" | "admin";
+        };
+        PurchaseCancellationDto: {
+            /** Format: date-time */
+            cancelledAt: string;
+            cancelledBy: components["schemas"]["PurchaseActorDto"];
+            /** @example The supplier cannot deliver the gloves before May */
+            reason: string;
+        };
+        PurchaseDto: {
+            /** @description null unless cancelled */
+            cancellation: components["schemas"]["PurchaseCancellationDto"] | (never | null);
+            /** @example 01 */
+            county: string;
+            /**
+             * Format: date-time
+             * @description When the supplier promised delivery; null if no promise was recorded
+             */
+            expectedAt: string | null;
+            /** @description Per item ordered */
+            lines: components["schemas"]["PurchaseLineDto"][];
+            /** Format: date-time */
+            orderedAt: string;
+            orderedBy: components["schemas"]["PurchaseActorDto"];
+            /**
+             * @description Log position of the purchase’s last event
+             * @example 751000004
+             */
+            position: string;
+            /** Format: uuid */
+            purchaseId: string;
+            /** @description In the order recorded */
+            receipts: components["schemas"]["PurchaseReceiptDto"][];
+            /**
+             * @example partially-received
+             * @enum {string}
+             */
+            status: "ordered" | "partially-received" | "received" | "cancelled";
+            /** @example Medisupply Nordic AB */
+            supplier: string;
+            /** @example 01-central */
+            warehouseId: string;
+        };
+        PurchaseLineDto: {
+            /** @example FFP2 */
+            item: string;
+            /** @example 20000 */
+            ordered: number;
+            /**
+             * @description Still to come; 0 once cancelled
+             * @example 8000
+             */
+            outstanding: number;
+            /**
+             * @description Received so far, over-deliveries included
+             * @example 12000
+             */
+            received: number;
+        };
+        PurchaseReceiptDto: {
+            lines: components["schemas"]["ReceivedLineDto"][];
+            /** @description More than ordered on some line, accepted as such */
+            overDelivery: boolean;
+            /**
+             * @description Log position of the receipt
+             * @example 751000004
+             */
+            position: string;
+            /** Format: uuid */
+            receiptId: string;
+            /**
+             * Format: date-time
+             * @description When the goods arrived (business time)
+             */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description When the service recorded the receipt
+             */
+            recordedAt: string;
+            recordedBy: components["schemas"]["PurchaseActorDto"];
+        };
         RaiseNationalRequestDto: {
             /**
              * @description The allocation round whose unmet need this escalates: no line may ask for more than the round left unmet of its item
@@ -963,13 +1434,23 @@ export interface components {
             /** @description One answer per dispatched item */
             lines: components["schemas"]["DeliveryReceiptLineDto"][];
             /**
-             * @description When the goods arrived (business time, with offset); now when omitted
-             * @example 2026-03-05T09:30:00+01:00
+             * Format: date-time
+             * @description When the goods arrived (business time, e.g. 2026-03-05T09:30:00+01:00); now when omitted
              */
             receivedAt?: string;
         };
+        ReceiveDeliveryResult: {
+            /** Format: uuid */
+            deliveryId: string;
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
+        };
         ReceivedLineDto: {
             /**
+             * Format: date
              * @description Expiry date of the lot
              * @example 2028-03-31
              */
@@ -1013,10 +1494,20 @@ export interface components {
              */
             lines: components["schemas"]["ReceivedLineDto"][];
             /**
+             * Format: date-time
              * @description When the goods arrived (business time); default now
              * @example 2026-03-11T14:20:00+01:00
              */
             receivedAt?: string;
+        };
+        ReceivePurchaseResult: {
+            /**
+             * @description Log position of the stock entry the receipt made (of the receipt itself if that entry was deferred): read the warehouse’s stock with `?waitFor=` it
+             * @example 751000004
+             */
+            position: string;
+            /** Format: uuid */
+            receiptId: string;
         };
         ReceiveStockDto: {
             /**
@@ -1040,13 +1531,13 @@ export interface components {
              */
             lines: components["schemas"]["ReceivedLineDto"][];
             /**
+             * Format: uuid
              * @description For a national allocation: the national request it answers, which must be one of the warehouse’s county (400 NATIONAL_REQUEST.UNKNOWN naming the field otherwise)
-             * @example 5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b
              */
             nationalRequestId?: string;
             /**
-             * @description When the goods arrived (business time); default now
-             * @example 2026-03-09T09:45:00+01:00
+             * Format: date-time
+             * @description When the goods arrived (business time, e.g. 2026-03-09T09:45:00+01:00); now when omitted
              */
             receivedAt?: string;
             /**
@@ -1055,6 +1546,29 @@ export interface components {
              * @enum {string}
              */
             source: "donation" | "national-allocation" | "emergency-stockpile" | "return";
+        };
+        ReceiveStockResult: {
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
+            /** Format: uuid */
+            receiptId: string;
+        };
+        RecordedByDto: {
+            /**
+             * @description The name the token carried, if any
+             * @example Anna Berg
+             */
+            name: string | null;
+            /** @example municipality */
+            role: components["schemas"]["Role"];
+            /**
+             * @description The token’s subject: a stable user id
+             * @example u-17
+             */
+            sub: string;
         };
         RejectAllocationRoundDto: {
             /**
@@ -1102,12 +1616,135 @@ export interface components {
              * @example 7
              */
             infections: number;
+            /** @description One line per item */
             lines: components["schemas"]["ReportLineDto"][];
             /**
+             * Format: date-time
              * @description When the figures were counted (business time)
              * @example 2026-03-04T08:00:00+01:00
              */
             reportedAt: string;
+        };
+        ReportSituationResult: {
+            /**
+             * @description The ISO week the report counts for
+             * @example 2026-W10
+             */
+            period: string;
+            /**
+             * @description Log position of the last event this recorded (decimal string): read with `?waitFor=` it to see the write
+             * @example 751000004
+             */
+            position: string;
+            /**
+             * Format: uuid
+             * @description The report’s id: corrections name it
+             */
+            reportId: string;
+        };
+        /** @enum {string} */
+        Role: "municipality" | "region" | "warehouse" | "county" | "committee" | "auditor" | "admin";
+        SituationReportDto: {
+            /**
+             * @description How many times the report was corrected
+             * @example 1
+             */
+            corrections: number;
+            /**
+             * @description Infections, as last corrected
+             * @example 7
+             */
+            infections: number;
+            /**
+             * Format: date-time
+             * @description When the last correction was recorded; null if never corrected
+             */
+            lastCorrectedAt: string | null;
+            /** @example two care homes counted twice */
+            lastCorrectionReason: string | null;
+            /** @description The figures per item, as last corrected */
+            lines: components["schemas"]["ReportLineDto"][];
+            /** @example 0115 */
+            municipality: string;
+            /**
+             * @description The ISO week the report counts for
+             * @example 2026-W10
+             */
+            period: string;
+            /**
+             * @description Log position of the report
+             * @example 751000004
+             */
+            position: string;
+            /**
+             * Format: date-time
+             * @description When the service recorded the report
+             */
+            recordedAt: string;
+            /**
+             * Format: date-time
+             * @description When the figures were counted (business time)
+             */
+            reportedAt: string;
+            reportedBy: components["schemas"]["RecordedByDto"];
+            /** Format: uuid */
+            reportId: string;
+        };
+        WarehouseDto: {
+            /** @example 01 */
+            countyCode: string;
+            /**
+             * @description The id the warehouse routes take
+             * @example 01-central
+             */
+            id: string;
+            /** @example Centrallager Stockholms län */
+            name: string;
+            /** @example Stockholms stad */
+            operator: string;
+        };
+        WarehouseLotDto: {
+            /**
+             * Format: date
+             * @example 2028-03-31
+             */
+            expiresOn: string | null;
+            /**
+             * @description null: stock received without a lot
+             * @example LOT-2026-0412
+             */
+            lot: string | null;
+            /** @example 8000 */
+            onHand: number;
+        };
+        WarehousesDto: {
+            warehouses: components["schemas"]["WarehouseDto"][];
+        };
+        WarehouseStockDto: {
+            /** @example 01 */
+            county: string;
+            /** @description Per item, by code */
+            items: components["schemas"]["WarehouseStockItem"][];
+            /** @example 01-central */
+            warehouseId: string;
+        };
+        WarehouseStockItem: {
+            /**
+             * @description Approved for municipalities, not dispatched yet
+             * @example 0
+             */
+            allocated: number;
+            /**
+             * @description What can still be allocated, or dispatched without an allocation: on hand less allocated
+             * @example 11400
+             */
+            available: number;
+            /** @example FFP2 */
+            item: string;
+            /** @description Earliest expiry first, as stock leaves; `lot: null` is stock received without a lot */
+            lots: components["schemas"]["WarehouseLotDto"][];
+            /** @example 11400 */
+            onHand: number;
         };
         WhatIfDto: {
             /**
@@ -1142,7 +1779,7 @@ export interface operations {
                 limit?: number;
                 status?: "proposed" | "approved" | "rejected";
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path?: never;
@@ -1358,7 +1995,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path: {
@@ -1746,7 +2383,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path: {
@@ -2082,24 +2719,24 @@ export interface operations {
             };
         };
     };
-    DeliveryHistory_list: {
+    listDeliveries: {
         parameters: {
             query?: {
-                /** @description Only deliveries within this county */
+                /** @description Only deliveries within this county (code, e.g. 01) */
                 county?: string;
-                /** @description Dispatched at or after (a date is its midnight in Stockholm) */
+                /** @description Dispatched at or after: a date (its midnight in Stockholm, e.g. 2026-03-02) or a date-time with an offset */
                 from?: string;
-                /** @description Deliveries per page, 1–1000 (default 100; a CSV export has every row unless set) */
+                /** @description Deliveries per page (default 100; a CSV or Excel export has every row unless set) */
                 limit?: number;
-                /** @description Only deliveries to this municipality */
+                /** @description Only deliveries to this municipality (code, e.g. 0115) */
                 municipality?: string;
                 /** @description Deliveries to skip (the `nextOffset` of the previous page) */
                 offset?: number;
-                status?: "in-transit" | "received" | "received-with-discrepancy";
-                /** @description Dispatched before (exclusive) */
+                status?: components["schemas"]["DeliveryStatus"];
+                /** @description Dispatched before (exclusive); a date or a date-time, as `from` */
                 to?: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path?: never;
@@ -2107,6 +2744,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The deliveries: a page (JSON), or every matching one as a file (CSV, Excel) */
             200: {
                 headers: {
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2114,74 +2752,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "deliveries": [
-                     *         {
-                     *           "deliveryId": "0b7e5f0c-6f8a-4c1e-9d51-3c2f1a7e9b40",
-                     *           "status": "received-with-discrepancy",
-                     *           "warehouseId": "01-central",
-                     *           "municipality": "0115",
-                     *           "municipalityName": "Vallentuna",
-                     *           "county": "01",
-                     *           "allocationId": "5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10",
-                     *           "vehicle": "ABC 123",
-                     *           "dispatchedAt": "2026-03-05T06:30:00.000Z",
-                     *           "dispatch": {
-                     *             "recordedAt": "2026-03-05T06:31:12.000Z",
-                     *             "recordedBy": {
-                     *               "sub": "u-31",
-                     *               "name": "Lars Ek",
-                     *               "role": "warehouse"
-                     *             },
-                     *             "eventId": "8c6d1e2f-3a4b-4c5d-9e6f-7a8b9c0d1e2f",
-                     *             "position": "751000003"
-                     *           },
-                     *           "lines": [
-                     *             {
-                     *               "item": "FFP2",
-                     *               "quantity": 500,
-                     *               "lots": [
-                     *                 {
-                     *                   "lot": "L-2291",
-                     *                   "expiresOn": "2027-01-31",
-                     *                   "quantity": 500
-                     *                 }
-                     *               ],
-                     *               "accepted": 450,
-                     *               "rejected": 50,
-                     *               "reason": "torn packaging"
-                     *             }
-                     *           ],
-                     *           "receipt": {
-                     *             "receivedAt": "2026-03-05T09:30:00.000Z",
-                     *             "recordedAt": "2026-03-05T09:41:02.000Z",
-                     *             "confirmedBy": {
-                     *               "sub": "u-17",
-                     *               "name": "Anna Berg",
-                     *               "role": "municipality"
-                     *             },
-                     *             "discrepancy": true,
-                     *             "eventId": "1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b",
-                     *             "position": "751000009"
-                     *           }
-                     *         }
-                     *       ],
-                     *       "page": {
-                     *         "limit": 100,
-                     *         "offset": 0,
-                     *         "returned": 1,
-                     *         "total": 1,
-                     *         "nextOffset": null
-                     *       }
-                     *     }
-                     */
-                    "application/json": unknown;
-                    /**
-                     * @example delivery_id,status,warehouse_id,county,municipality,municipality_name,allocation_id,vehicle,dispatched_at,dispatch_recorded_at,dispatched_by,dispatched_by_name,dispatched_by_role,dispatch_event_id,dispatch_position,item,dispatched,lots,received_at,receipt_recorded_at,received_by,received_by_name,received_by_role,accepted,rejected,reason,discrepancy,receipt_event_id,receipt_position
-                     *     0b7e5f0c-…,received-with-discrepancy,01-central,01,0115,Vallentuna,5d2f8a61-…,ABC 123,2026-03-05T06:30:00.000Z,2026-03-05T06:31:12.000Z,u-31,Lars Ek,warehouse,8c6d1e2f-…,751000003,FFP2,500,L-2291 exp 2027-01-31: 500,2026-03-05T09:30:00.000Z,2026-03-05T09:41:02.000Z,u-17,Anna Berg,municipality,450,50,torn packaging,true,1f2e3d4c-…,751000009
-                     */
-                    "text/csv": unknown;
+                    "application/json": components["schemas"]["DeliveryPageDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2245,14 +2818,15 @@ export interface operations {
             };
         };
     };
-    DeliveryHistory_one: {
+    getDelivery: {
         parameters: {
             query?: {
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path: {
+                /** @description The delivery’s id: `deliveryId` in the answer to a dispatch, or in GET /api/deliveries */
                 id: string;
             };
             cookie?: never;
@@ -2266,7 +2840,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeliveryDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2341,7 +2915,7 @@ export interface operations {
             };
         };
     };
-    ReceiveDelivery_receive: {
+    receiveDelivery: {
         parameters: {
             query?: never;
             header?: {
@@ -2349,7 +2923,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @description The delivery id the dispatch answered */
+                /** @description The delivery’s id: `deliveryId` in the answer to a dispatch, or in GET /api/deliveries */
                 id: string;
             };
             cookie?: never;
@@ -2369,7 +2943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReceiveDeliveryResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2728,7 +3302,7 @@ export interface operations {
             };
         };
     };
-    Reference_items: {
+    listItems: {
         parameters: {
             query?: never;
             header?: never;
@@ -2744,7 +3318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ItemsDto"];
                 };
             };
             /** @description No token, or one that is not valid */
@@ -2797,7 +3371,7 @@ export interface operations {
             };
         };
     };
-    Reference_municipalities: {
+    listMunicipalities: {
         parameters: {
             query?: never;
             header?: never;
@@ -2813,7 +3387,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MunicipalitiesDto"];
                 };
             };
             /** @description No token, or one that is not valid */
@@ -2866,16 +3440,17 @@ export interface operations {
             };
         };
     };
-    SituationReports_reports: {
+    listSituationReports: {
         parameters: {
             query?: {
-                /** @description Only this ISO week */
+                /** @description Only this ISO week, e.g. 2026-W10 */
                 period?: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path: {
+                /** @description Municipality code (GET /api/municipalities) */
                 code: string;
             };
             cookie?: never;
@@ -2889,7 +3464,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MunicipalityReportsDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2964,7 +3539,7 @@ export interface operations {
             };
         };
     };
-    ReportSituation_report: {
+    reportSituation: {
         parameters: {
             query?: never;
             header?: {
@@ -2972,6 +3547,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Municipality code (GET /api/municipalities) */
                 code: string;
             };
             cookie?: never;
@@ -2991,7 +3567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReportSituationResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -3110,7 +3686,7 @@ export interface operations {
             };
         };
     };
-    CorrectSituationReport_correct: {
+    correctSituationReport: {
         parameters: {
             query?: never;
             header?: {
@@ -3118,7 +3694,9 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Municipality code (GET /api/municipalities) */
                 code: string;
+                /** @description A report of the municipality: `reportId` of GET /api/municipalities/{code}/reports */
                 reportId: string;
             };
             cookie?: never;
@@ -3138,7 +3716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CorrectSituationReportResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -3265,7 +3843,7 @@ export interface operations {
                 /** @description Audit: only what the log held at this position (a write’s `position`), e.g. what an allocation decided at that position saw */
                 knownAt?: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path: {
@@ -3365,7 +3943,7 @@ export interface operations {
                 county: string;
                 status?: "open" | "answered";
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path?: never;
@@ -3723,7 +4301,7 @@ export interface operations {
             };
         };
     };
-    OrderPurchase_order: {
+    orderPurchase: {
         parameters: {
             query?: never;
             header?: {
@@ -3748,7 +4326,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderPurchaseResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -3856,11 +4434,12 @@ export interface operations {
             };
         };
     };
-    GetPurchase_get: {
+    getPurchase: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The purchase’s id: `purchaseId` in the answer to POST /api/purchases */
                 id: string;
             };
             cookie?: never;
@@ -3874,7 +4453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PurchaseDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -3949,7 +4528,7 @@ export interface operations {
             };
         };
     };
-    CancelPurchase_cancel: {
+    cancelPurchase: {
         parameters: {
             query?: never;
             header?: {
@@ -3957,6 +4536,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description The purchase’s id: `purchaseId` in the answer to POST /api/purchases */
                 id: string;
             };
             cookie?: never;
@@ -3976,7 +4556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancelPurchaseResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4095,7 +4675,7 @@ export interface operations {
             };
         };
     };
-    ReceivePurchase_receive: {
+    receivePurchase: {
         parameters: {
             query?: never;
             header?: {
@@ -4103,6 +4683,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description The purchase’s id: `purchaseId` in the answer to POST /api/purchases */
                 id: string;
             };
             cookie?: never;
@@ -4122,7 +4703,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReceivePurchaseResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4241,15 +4822,15 @@ export interface operations {
             };
         };
     };
-    SituationReports_completeness: {
+    getReportingCompleteness: {
         parameters: {
             query: {
-                /** @description County code */
+                /** @description County code (GET /api/municipalities) */
                 county: string;
-                /** @description ISO week; the current one when omitted */
+                /** @description ISO week, e.g. 2026-W10; the current one when omitted */
                 period?: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path?: never;
@@ -4264,7 +4845,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CompletenessDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4336,7 +4917,7 @@ export interface operations {
                 /** @description County code */
                 county: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path?: never;
@@ -4521,7 +5102,7 @@ export interface operations {
                 /** @description Audit: only what the log held at this position (a write’s `position`), e.g. what an allocation decided at that position saw */
                 knownAt?: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path?: never;
@@ -4600,7 +5181,7 @@ export interface operations {
             };
         };
     };
-    Reference_warehouses: {
+    listWarehouses: {
         parameters: {
             query?: never;
             header?: never;
@@ -4616,7 +5197,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["WarehousesDto"];
                 };
             };
             /** @description No token, or one that is not valid */
@@ -4669,7 +5250,7 @@ export interface operations {
             };
         };
     };
-    AdjustStock_adjust: {
+    adjustStock: {
         parameters: {
             query?: never;
             header?: {
@@ -4677,6 +5258,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Warehouse id (GET /api/warehouses) */
                 id: string;
             };
             cookie?: never;
@@ -4696,7 +5278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AdjustStockResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4815,7 +5397,7 @@ export interface operations {
             };
         };
     };
-    DispatchDelivery_dispatch: {
+    dispatchDelivery: {
         parameters: {
             query?: never;
             header?: {
@@ -4823,6 +5405,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Warehouse id (GET /api/warehouses) */
                 id: string;
             };
             cookie?: never;
@@ -4842,7 +5425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DispatchDeliveryResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4961,7 +5544,7 @@ export interface operations {
             };
         };
     };
-    ReceiveStock_receive: {
+    receiveStock: {
         parameters: {
             query?: never;
             header?: {
@@ -4969,6 +5552,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Warehouse id (GET /api/warehouses) */
                 id: string;
             };
             cookie?: never;
@@ -4988,7 +5572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReceiveStockResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -5107,14 +5691,15 @@ export interface operations {
             };
         };
     };
-    WarehouseStock_stock: {
+    getWarehouseStock: {
         parameters: {
             query?: {
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
-                waitFor?: unknown;
+                waitFor?: string;
             };
             header?: never;
             path: {
+                /** @description Warehouse id (GET /api/warehouses) */
                 id: string;
             };
             cookie?: never;
@@ -5128,7 +5713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["WarehouseStockDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */

@@ -8,6 +8,16 @@ import { DomainError } from '../shared/domain-error.js';
 import { purchaseDecider, type PurchaseState } from './domain/purchase.decider.js';
 import { purchaseStream } from './domain/purchase.events.js';
 
+/**
+ * A purchase route's `id`, as the docs page describes it: with no example, since the service makes
+ * the ids and a made-up one answers 404.
+ */
+export const PURCHASE_ID = {
+  name: 'id',
+  format: 'uuid',
+  description: 'The purchase’s id: `purchaseId` in the answer to POST /api/purchases',
+} as const;
+
 export type ExistingPurchase = LoadedStream<Exclude<PurchaseState, { status: 'none' }>>;
 
 /**

@@ -25,7 +25,8 @@ export const ReadsFrom = (...projections: string[]) =>
       description:
         'A log position (decimal string) returned by a write. The read waits until its read model has reached it; ' +
         '503 `projection-lagging` if it does not within a few seconds.',
-      example: '751000003',
+      // No example: "Try it out" would send it, and a position from another log makes the read wait and fail.
+      schema: { type: 'string', pattern: '^\\d{1,20}$' },
     }),
   );
 

@@ -1,37 +1,49 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsUnits } from '../http/request-fields.js';
+import { IsUnits, MAX_UNITS } from '../http/request-fields.js';
 
 /** One item of a situation report; shared by reports and their corrections. */
 export class ReportLineDto {
-  @ApiProperty({ example: 'FFP2', description: 'Item code from GET /api/items' })
+  @ApiProperty({ example: 'FFP2', pattern: '^[A-Z0-9-]{2,40}$', description: 'Item code from GET /api/items' })
   @IsString()
   @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'item must be an item code from the catalogue' })
   item: string;
 
-  @ApiProperty({ example: 420, description: 'Counted on hand at reportedAt, all care homes together (whole units)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_UNITS,
+    example: 420,
+    description: 'Counted on hand at reportedAt, all care homes together (whole units)',
+  })
   @IsUnits(0)
   onHand: number;
 
-  @ApiProperty({ example: 180, description: 'Used since the previous report (whole units)' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_UNITS, example: 180, description: 'Used since the previous report (whole units)' })
   @IsUnits(0)
   usedSinceLastReport: number;
 
-  @ApiProperty({ example: 300, description: 'Asked of the county (whole units)' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_UNITS, example: 300, description: 'Asked of the county (whole units)' })
   @IsUnits(0)
   requested: number;
 }
 
 /** Infections and the item lines: the figures a report or a correction states. */
 export class ReportFiguresDto {
-  @ApiProperty({ example: 7, description: 'Confirmed infections in the municipality’s care homes, municipal and private' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 10_000_000,
+    example: 7,
+    description: 'Confirmed infections in the municipality’s care homes, municipal and private',
+  })
   @IsInt()
   @Min(0)
   @Max(10_000_000)
   infections: number;
 
-  @ApiProperty({ type: [ReportLineDto] })
+  @ApiProperty({ type: [ReportLineDto], minItems: 1, maxItems: 100, description: 'One line per item' })
   @ValidateNested({ each: true })
   @Type(() => ReportLineDto)
   @ArrayMinSize(1)

@@ -4,7 +4,7 @@ import { IsUnits, IsCalendarDate, MAX_UNITS } from '../http/request-fields.js';
 
 /** A line of goods received: from a supplier against a purchase, or from another source. */
 export class ReceivedLineDto {
-  @ApiProperty({ example: 'FFP2', description: 'Item code from GET /api/items' })
+  @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items' })
   @IsString()
   @Length(1, 40)
   item: string;
@@ -13,13 +13,13 @@ export class ReceivedLineDto {
   @IsUnits(1)
   quantity: number;
 
-  @ApiPropertyOptional({ example: 'LOT-2026-0412', description: 'The manufacturer’s lot, where the goods carry one' })
+  @ApiPropertyOptional({ example: 'LOT-2026-0412', minLength: 1, maxLength: 60, description: 'The manufacturer’s lot, where the goods carry one' })
   @IsOptional()
   @IsString()
   @Length(1, 60)
   lot?: string;
 
-  @ApiPropertyOptional({ example: '2028-03-31', description: 'Expiry date of the lot' })
+  @ApiPropertyOptional({ format: 'date', example: '2028-03-31', description: 'Expiry date of the lot' })
   @IsOptional()
   @IsCalendarDate()
   expiresOn?: string;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { XLSX } from '../../src/http/spreadsheet.js';
 import type { DeliveryDispatchedData } from '../../src/warehouse/domain/warehouse.events.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import { DataSource } from 'typeorm';
@@ -444,6 +446,57 @@ describeOnBothEventStores('deliveries', (start) => {
       });
       const bytes = new Uint8Array(await response.arrayBuffer());
       expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    });
+
+    it('exports the same rows as an Excel workbook, with Swedish headings, Stockholm times and real numbers', async () => {
+      const path = `/api/deliveries?${inWeek}${last}`;
+      const headers = { accept: XLSX };
+      // Held to the document (status, media type) …
+      const r = await call(t, 'GET', path, { as: county01, headers });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe(XLSX);
+      expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="leveranser-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+      // … and read as bytes.
+      const response = await fetch(`${t.url}${path}`, { headers: { ...headers, authorization: `Bearer ${county01}` } });
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await response.arrayBuffer()) as ArrayBuffer);
+      const sheet = workbook.getWorksheet('Leveranser')!;
+      const heading = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(heading.slice(0, 6)).toEqual(['Leverans', 'Status', 'Lager', 'Län', 'Kommunkod', 'Kommun']);
+      expect(heading).toEqual(expect.arrayContaining(['Avsänd', 'Mottagen', 'Artikel', 'Antal', 'Godkänt', 'Avvisat', 'Orsak']));
+      const cell = (row: number, name: string) => sheet.getRow(row).getCell(heading.indexOf(name) + 1).value;
+      expect(sheet.rowCount).toBe(5); // the heading, and the county's two deliveries of two lines each
+      expect([2, 3, 4, 5].map((row) => [cell(row, 'Leverans'), cell(row, 'Artikel')])).toEqual([
+        [toVallentuna.deliveryId, 'FFP2'],
+        [toVallentuna.deliveryId, 'GLOVE-NITRILE-M'],
+        [toOsteraker.deliveryId, 'FFP2'],
+        [toOsteraker.deliveryId, 'GLOVE-NITRILE-M'],
+      ]);
+      expect(cell(2, 'Kommun')).toBe('Vallentuna');
+      expect(cell(2, 'Status')).toBe('Mottagen med avvikelse');
+      expect(cell(4, 'Status')).toBe('På väg');
+      expect(cell(2, 'Antal')).toBe(500);
+      expect(cell(2, 'Godkänt')).toBe(450);
+      expect(cell(2, 'Avvisat')).toBe(50);
+      expect(cell(2, 'Avvikelse')).toBe(true);
+      // Text stays text: the reason typed with a leading "=" is no formula.
+      expect(cell(2, 'Orsak')).toBe('=torn, "damp" packaging');
+      // 06:00 UTC on 1 June is 08:00 in Stockholm (summer time): the sheet shows the Swedish clock.
+      expect(cell(2, 'Avsänd')).toEqual(new Date('2026-06-01T08:00:00Z'));
+      expect(cell(2, 'Mottagen')).toEqual(new Date('2026-06-01T12:00:00Z'));
+      expect(cell(4, 'Mottagen')).toBeNull();
+
+      const limited = await fetch(`${t.url}${path}&limit=1`, { headers: { ...headers, authorization: `Bearer ${county01}` } });
+      const one = new ExcelJS.Workbook();
+      await one.xlsx.load((await limited.arrayBuffer()) as ArrayBuffer);
+      expect(one.getWorksheet('Leveranser')!.rowCount).toBe(3);
+
+      // A municipality's export has its own deliveries only.
+      const own = await fetch(`${t.url}${path}`, { headers: { ...headers, authorization: `Bearer ${osteraker}` } });
+      const theirs = new ExcelJS.Workbook();
+      await theirs.xlsx.load((await own.arrayBuffer()) as ArrayBuffer);
+      const rows = theirs.getWorksheet('Leveranser')!.getSheetValues().slice(2) as unknown[][];
+      expect(new Set(rows.map((row) => row[1]))).toEqual(new Set([toOsteraker.deliveryId]));
     });
 
     it('exports only the caller’s own deliveries to a municipality', async () => {

@@ -3,7 +3,9 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsInstant, IsUnits } from '../../http/request-fields.js';
+import { IsInstant, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
+import { DELIVERY_ID } from '../delivery.dto.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
@@ -20,18 +22,25 @@ import { UUID } from '../../shared/ids.js';
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class DeliveryReceiptLineDto {
-  @ApiProperty({ example: 'FFP2', description: 'Item code of a dispatched line (GET /api/items)' })
+  @ApiProperty({ example: 'FFP2', maxLength: 40, description: 'Item code of a dispatched line (GET /api/items)' })
   @IsString()
   @MaxLength(40)
   item: string;
 
-  @ApiProperty({ example: 450, description: 'Arrived and accepted into stock, whole units; at most what was dispatched' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_UNITS,
+    example: 450,
+    description: 'Arrived and accepted into stock, whole units; at most what was dispatched',
+  })
   @IsUnits(0)
   received: number;
 
   @ApiPropertyOptional({
-    example: '50 respirators arrived with torn packaging and were sent back',
-    description: 'Required when received differs from dispatched',
+    minLength: 1,
+    maxLength: 500,
+    description: 'Why received differs from dispatched (e.g. “50 respirators arrived with torn packaging”); required then',
   })
   @IsOptional()
   @Transform(trimmed)
@@ -42,12 +51,15 @@ export class DeliveryReceiptLineDto {
 }
 
 export class ReceiveDeliveryDto {
-  @ApiPropertyOptional({ example: '2026-03-05T09:30:00+01:00', description: 'When the goods arrived (business time, with offset); now when omitted' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the goods arrived (business time, e.g. 2026-03-05T09:30:00+01:00); now when omitted',
+  })
   @IsOptional()
   @IsInstant()
   receivedAt?: string;
 
-  @ApiProperty({ type: [DeliveryReceiptLineDto], description: 'One answer per dispatched item' })
+  @ApiProperty({ type: [DeliveryReceiptLineDto], minItems: 1, maxItems: 100, description: 'One answer per dispatched item' })
   @ValidateNested({ each: true })
   @Type(() => DeliveryReceiptLineDto)
   @ArrayMinSize(1)
@@ -55,9 +67,12 @@ export class ReceiveDeliveryDto {
   lines: DeliveryReceiptLineDto[];
 }
 
-export interface ReceiveDeliveryResult {
-  readonly deliveryId: string;
-  readonly position: string;
+export class ReceiveDeliveryResult {
+  @ApiUuid()
+  deliveryId: string;
+
+  @ApiLogPosition()
+  position: string;
 }
 
 export class ReceiveDelivery extends Command<ReceiveDeliveryResult> {
@@ -112,13 +127,14 @@ export class ReceiveDeliveryController {
   @Post(':id/receipt')
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'receiveDelivery',
     summary: 'Confirm what arrived of a delivery: per dispatched item, what was accepted, and why any difference',
     description:
       'By the receiving municipality, or the warehouse staff of its county on its behalf. Once per delivery (409 ' +
       '`DELIVERY.ALREADY_RECEIVED`). What was dispatched but not accepted is recorded as rejected.',
   })
-  @ApiParam({ name: 'id', description: 'The delivery id the dispatch answered', example: '0b7e5f0c-6f8a-4c1e-9d51-3c2f1a7e9b40' })
-  @ApiCreatedResponse({ schema: { example: { deliveryId: '0b7e5f0c-6f8a-4c1e-9d51-3c2f1a7e9b40', position: '751000004' } } })
+  @ApiParam(DELIVERY_ID)
+  @ApiCreatedResponse({ type: ReceiveDeliveryResult })
   receive(@Param('id') id: string, @Body() body: ReceiveDeliveryDto, @Context() context: CommandContext) {
     return this.commands.execute(new ReceiveDelivery(id, body, context));
   }

@@ -1,6 +1,16 @@
 import { Controller, Get, Injectable, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { UUID } from '../../shared/ids.js';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -9,6 +19,8 @@ import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { ExportLimits } from '../../http/export-limits.js';
+import { type SheetColumn, spreadsheet, XLSX } from '../../http/spreadsheet.js';
+import { DELIVERY_ID, DeliveryDispatchDto, DeliveryDto, DeliveryReceiptDto, DeliveryRecordDto } from '../delivery.dto.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
 import { ReferenceData } from '../../reference/reference-data.js';
@@ -49,34 +61,42 @@ export const stockholmMidnight = (date: string): Date => {
 const instantOf = (value: string): Date => (DATE.test(value) ? stockholmMidnight(value) : new Date(value));
 
 export class DeliveriesQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ example: '0115', description: 'Only deliveries to this municipality' })
+  @ApiPropertyOptional({ pattern: '^\\d{4}$', description: 'Only deliveries to this municipality (code, e.g. 0115)' })
   @IsOptional()
   @Matches(/^\d{4}$/, { message: 'municipality must be a municipality code' })
   municipality?: string;
 
-  @ApiPropertyOptional({ example: '01', description: 'Only deliveries within this county' })
+  @ApiPropertyOptional({ pattern: '^\\d{2}$', description: 'Only deliveries within this county (code, e.g. 01)' })
   @IsOptional()
   @Matches(/^\d{2}$/, { message: 'county must be a county code' })
   county?: string;
 
-  @ApiPropertyOptional({ example: '2026-03-02', description: 'Dispatched at or after (a date is its midnight in Stockholm)' })
+  @ApiPropertyOptional({
+    pattern: DATE_OR_DATE_TIME.source,
+    description: 'Dispatched at or after: a date (its midnight in Stockholm, e.g. 2026-03-02) or a date-time with an offset',
+  })
   @IsOptional()
   @Matches(DATE_OR_DATE_TIME, { message: `from ${PERIOD_MESSAGE}` })
   @IsISO8601({ strict: true }, { message: `from ${PERIOD_MESSAGE}` })
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-03-09', description: 'Dispatched before (exclusive)' })
+  @ApiPropertyOptional({ pattern: DATE_OR_DATE_TIME.source, description: 'Dispatched before (exclusive); a date or a date-time, as `from`' })
   @IsOptional()
   @Matches(DATE_OR_DATE_TIME, { message: `to ${PERIOD_MESSAGE}` })
   @IsISO8601({ strict: true }, { message: `to ${PERIOD_MESSAGE}` })
   to?: string;
 
-  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, example: 'received-with-discrepancy' })
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' })
   @IsOptional()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ example: 100, description: `Deliveries per page, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}; a CSV export has every row unless set)` })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_LIMIT,
+    description: `Deliveries per page (default ${DEFAULT_LIMIT}; a CSV or Excel export has every row unless set)`,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -84,13 +104,38 @@ export class DeliveriesQueryDto extends ReadQueryDto {
   @Max(MAX_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ example: 0, description: 'Deliveries to skip (the `nextOffset` of the previous page)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100_000_000, description: 'Deliveries to skip (the `nextOffset` of the previous page)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(100_000_000)
   offset?: number;
+}
+
+export class DeliveryPageInfoDto {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 100 })
+  limit: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
+  offset: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Deliveries on this page' })
+  returned: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Deliveries matching the filter' })
+  total: number;
+
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, example: null, description: 'The `offset` of the next page; null on the last' })
+  nextOffset: number | null;
+}
+
+export class DeliveryPageDto {
+  @ApiProperty({ type: () => [DeliveryDto], description: 'In the order the goods left, then by id' })
+  deliveries: DeliveryDto[];
+
+  @ApiProperty({ type: () => DeliveryPageInfoDto })
+  page: DeliveryPageInfoDto;
 }
 
 interface HistoryRow {
@@ -129,39 +174,8 @@ interface LineRow {
   reason: string | null;
 }
 
-export interface DeliveryRecord {
-  readonly deliveryId: string;
-  readonly status: DeliveryStatus;
-  readonly warehouseId: string | null;
-  readonly municipality: string;
-  readonly county: string;
-  readonly allocationId: string | null;
-  readonly vehicle: string | null;
-  readonly dispatchedAt: string | null;
-  readonly dispatch: {
-    readonly recordedAt: string;
-    readonly recordedBy: { readonly sub: string; readonly name: string | null; readonly role: string };
-    readonly eventId: string;
-    readonly position: string;
-  } | null;
-  readonly lines: readonly {
-    readonly item: string;
-    readonly quantity: number | null;
-    readonly lots: readonly DispatchedLot[];
-    readonly accepted: number | null;
-    readonly rejected: number | null;
-    readonly reason: string | null;
-  }[];
-  readonly receipt: {
-    readonly receivedAt: string;
-    readonly recordedAt: string;
-    readonly confirmedBy: { readonly sub: string; readonly name: string | null; readonly role: string };
-    readonly discrepancy: boolean;
-    readonly eventId: string;
-    readonly position: string;
-  } | null;
-  readonly anomalies?: readonly string[];
-}
+/** The response shape is the source of truth: the read's rows are mapped onto it. */
+type DeliveryRecord = DeliveryRecordDto;
 
 const toRecord = (row: HistoryRow, lines: readonly LineRow[]): DeliveryRecord => ({
   deliveryId: row.delivery_id,
@@ -393,37 +407,99 @@ const csvRows = (d: DeliveryRecord, municipalityName: string | undefined): strin
   );
 };
 
-const EXAMPLE: DeliveryRecord & { municipalityName: string } = {
-  deliveryId: '0b7e5f0c-6f8a-4c1e-9d51-3c2f1a7e9b40',
-  status: 'received-with-discrepancy',
-  warehouseId: '01-central',
-  municipality: '0115',
-  municipalityName: 'Vallentuna',
-  county: '01',
-  allocationId: '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10',
-  vehicle: 'ABC 123',
-  dispatchedAt: '2026-03-05T06:30:00.000Z',
-  dispatch: {
-    recordedAt: '2026-03-05T06:31:12.000Z',
-    recordedBy: { sub: 'u-31', name: 'Lars Ek', role: 'warehouse' },
-    eventId: '8c6d1e2f-3a4b-4c5d-9e6f-7a8b9c0d1e2f',
-    position: '751000003',
-  },
-  lines: [
-    { item: 'FFP2', quantity: 500, lots: [{ lot: 'L-2291', expiresOn: '2027-01-31', quantity: 500 }], accepted: 450, rejected: 50, reason: 'torn packaging' },
-  ],
-  receipt: {
-    receivedAt: '2026-03-05T09:30:00.000Z',
-    recordedAt: '2026-03-05T09:41:02.000Z',
-    confirmedBy: { sub: 'u-17', name: 'Anna Berg', role: 'municipality' },
-    discrepancy: true,
-    eventId: '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b',
-    position: '751000009',
-  },
+const STATUS_SV: Record<DeliveryStatus, string> = {
+  'in-transit': 'På väg',
+  received: 'Mottagen',
+  'received-with-discrepancy': 'Mottagen med avvikelse',
 };
+
+/**
+ * A moment as a Stockholm wall-clock time: Excel's dates have no zone, and the people reading the
+ * sheet mean Swedish time (the CSV keeps the UTC instants, for machines).
+ */
+const stockholmTime = (iso: string | null | undefined): Date | undefined => {
+  if (!iso) return undefined;
+  const instant = new Date(iso);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: TIME_ZONE,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!, instant.getUTCMilliseconds()));
+};
+
+interface SheetRow {
+  readonly delivery: DeliveryRecord;
+  readonly municipalityName: string | undefined;
+  readonly line: DeliveryRecord['lines'][number] | undefined;
+  readonly itemName: string | undefined;
+}
+
+const TIME = 'yyyy-mm-dd hh:mm';
+const UNITS = '#,##0';
+
+/** The Excel export's columns: the CSV's, with Swedish headings and Stockholm times. */
+const SHEET_COLUMNS: readonly SheetColumn<SheetRow>[] = [
+  { header: 'Leverans', value: (r) => r.delivery.deliveryId, width: 38 },
+  { header: 'Status', value: (r) => STATUS_SV[r.delivery.status], width: 24 },
+  { header: 'Lager', value: (r) => r.delivery.warehouseId, width: 14 },
+  { header: 'Län', value: (r) => r.delivery.county, width: 6 },
+  { header: 'Kommunkod', value: (r) => r.delivery.municipality, width: 11 },
+  { header: 'Kommun', value: (r) => r.municipalityName, width: 20 },
+  { header: 'Allokering', value: (r) => r.delivery.allocationId, width: 38 },
+  { header: 'Fordon', value: (r) => r.delivery.vehicle, width: 14 },
+  { header: 'Avsänd', value: (r) => stockholmTime(r.delivery.dispatchedAt), format: TIME },
+  { header: 'Avsändning registrerad', value: (r) => stockholmTime(r.delivery.dispatch?.recordedAt), format: TIME },
+  { header: 'Avsänd av', value: (r) => r.delivery.dispatch && (r.delivery.dispatch.recordedBy.name ?? r.delivery.dispatch.recordedBy.sub), width: 20 },
+  { header: 'Artikel', value: (r) => r.line?.item, width: 18 },
+  { header: 'Benämning', value: (r) => r.itemName, width: 28 },
+  { header: 'Antal', value: (r) => r.line?.quantity, width: 10, format: UNITS },
+  { header: 'Partier', value: (r) => r.line && lotsText(r.line.lots), width: 40 },
+  { header: 'Mottagen', value: (r) => stockholmTime(r.delivery.receipt?.receivedAt), format: TIME },
+  { header: 'Mottagning registrerad', value: (r) => stockholmTime(r.delivery.receipt?.recordedAt), format: TIME },
+  { header: 'Mottagen av', value: (r) => r.delivery.receipt && (r.delivery.receipt.confirmedBy.name ?? r.delivery.receipt.confirmedBy.sub), width: 20 },
+  { header: 'Godkänt', value: (r) => r.line?.accepted, width: 10, format: UNITS },
+  { header: 'Avvisat', value: (r) => r.line?.rejected, width: 10, format: UNITS },
+  { header: 'Orsak', value: (r) => r.line?.reason, width: 30 },
+  { header: 'Avvikelse', value: (r) => r.delivery.receipt?.discrepancy, width: 10 },
+  { header: 'Händelse (avsändning)', value: (r) => r.delivery.dispatch?.eventId, width: 38 },
+  { header: 'Händelse (mottagning)', value: (r) => r.delivery.receipt?.eventId, width: 38 },
+];
+
+/**
+ * At most this many sheet rows (delivery lines) in one Excel export: the workbook is built in
+ * memory, and a sheet holds about a million rows. Past it, the CSV streams any number, or a
+ * narrower period or `limit` fits.
+ */
+export const MAX_SHEET_ROWS = 100_000;
+
+const EXPORT_DESCRIPTION =
+  'Within the caller’s scope: a municipality sees its own deliveries, county-scoped users their county’s, unscoped ' +
+  'auditors all. Ordered by dispatch time.\n\n' +
+  'Three representations, chosen by `Accept`:\n' +
+  '- `application/json` (the default): a page of deliveries (`limit`, `offset`).\n' +
+  '- `text/csv`: every matching delivery (or `limit` of them) as an attachment `deliveries.csv`, UTF-8 with a byte ' +
+  'order mark, one row per delivery line (a delivery without lines still has its row). Columns: ' +
+  `${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Times are UTC instants (ISO 8601); \`lots\` lists ` +
+  '`lot exp expiry: quantity` separated by `; `; text a spreadsheet would run as a formula starts with an apostrophe.\n' +
+  `- \`${XLSX}\`: the same rows as an Excel workbook \`leveranser-<date>.xlsx\` with Swedish headings ` +
+  `(${SHEET_COLUMNS.map((c) => c.header).join(', ')}); times are Stockholm time, quantities numbers. At most ` +
+  `${MAX_SHEET_ROWS.toLocaleString('en')} rows: more is refused with 400 \`DELIVERY.EXPORT_TOO_LARGE\` (narrow the ` +
+  'period, set `limit`, or take the CSV).\n\n' +
+  'Exports share a few slots: when all are busy, 503 with `Retry-After`.';
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
+@ApiExtraModels(DeliveryPageDto, DeliveryDispatchDto, DeliveryReceiptDto)
 @Controller('deliveries')
 export class DeliveryHistoryController {
   constructor(
@@ -434,31 +510,30 @@ export class DeliveryHistoryController {
 
   @Get()
   @ReadsFrom(DELIVERY_HISTORY)
-  @ApiProduces('application/json', 'text/csv')
   @ApiOperation({
+    operationId: 'listDeliveries',
     summary: 'The delivery history: every dispatch, its confirmation and discrepancies, and the events that recorded them',
-    description:
-      'Within the caller’s scope: a municipality sees its own deliveries, county-scoped users their county’s, unscoped ' +
-      'auditors all. Ordered by dispatch time. With `Accept: text/csv`, the same rows as CSV, one row per delivery line.',
+    description: EXPORT_DESCRIPTION,
   })
   @ApiOkResponse({
+    description: 'The deliveries: a page (JSON), or every matching one as a file (CSV, Excel)',
     content: {
-      'application/json': {
-        example: { deliveries: [EXAMPLE], page: { limit: 100, offset: 0, returned: 1, total: 1, nextOffset: null } },
-      },
-      'text/csv': {
-        example:
-          `${CSV_COLUMNS.join(',')}\r\n` +
-          '0b7e5f0c-…,received-with-discrepancy,01-central,01,0115,Vallentuna,5d2f8a61-…,ABC 123,2026-03-05T06:30:00.000Z,' +
-          '2026-03-05T06:31:12.000Z,u-31,Lars Ek,warehouse,8c6d1e2f-…,751000003,FFP2,500,L-2291 exp 2027-01-31: 500,' +
-          '2026-03-05T09:30:00.000Z,2026-03-05T09:41:02.000Z,u-17,Anna Berg,municipality,450,50,torn packaging,true,1f2e3d4c-…,751000009\r\n',
-      },
+      'application/json': { schema: { $ref: getSchemaPath(DeliveryPageDto) } },
+      'text/csv': { schema: { type: 'string', description: 'RFC 4180, UTF-8 with a byte order mark; columns as described above' } },
+      [XLSX]: { schema: { type: 'string', format: 'binary', description: 'An Excel workbook of one sheet, Swedish headings' } },
     },
   })
-  async list(@Query() query: DeliveriesQueryDto, @CurrentActor() actor: Actor, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async list(
+    @Query() query: DeliveriesQueryDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeliveryPageDto | StreamableFile> {
     const filter = this.filterFor(actor, query);
     const offset = query.offset ?? 0;
-    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') return this.csv(filter, query.limit, offset, response);
+    const wanted = request.accepts(['application/json', 'text/csv', XLSX]);
+    if (wanted === 'text/csv') return this.csv(filter, query.limit, offset, response);
+    if (wanted === XLSX) return this.xlsx(filter, query.limit, offset);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const { deliveries, total } = await this.history.page(filter, limit, offset);
     const next = offset + deliveries.length;
@@ -470,10 +545,10 @@ export class DeliveryHistoryController {
 
   @Get(':id')
   @ReadsFrom(DELIVERY_HISTORY)
-  @ApiOperation({ summary: 'One delivery: what left, who recorded it and when, and its confirmation' })
-  @ApiParam({ name: 'id', example: EXAMPLE.deliveryId })
-  @ApiOkResponse({ schema: { example: EXAMPLE } })
-  async one(@Param('id') id: string, @CurrentActor() actor: Actor) {
+  @ApiOperation({ operationId: 'getDelivery', summary: 'One delivery: what left, who recorded it and when, and its confirmation' })
+  @ApiParam(DELIVERY_ID)
+  @ApiOkResponse({ type: DeliveryDto })
+  async one(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<DeliveryDto> {
     const delivery = UUID.test(id) ? await this.history.byId(id) : undefined;
     if (!delivery) throw new DomainError('DELIVERY.NOT_FOUND', `no delivery ${id}`, 'not-found');
     assertInScope(actor, { county: delivery.county, municipality: delivery.municipality });
@@ -502,8 +577,46 @@ export class DeliveryHistoryController {
     };
   }
 
-  private named(delivery: DeliveryRecord) {
+  private named(delivery: DeliveryRecord): DeliveryDto {
     return { ...delivery, municipalityName: this.reference.municipality(delivery.municipality)?.name ?? null };
+  }
+
+  /**
+   * The Excel export: the CSV's rows, read the same way (a slot, one snapshot), then built in memory
+   * and sent whole. The connection and the slot are given back before the file is sent, so a client
+   * that reads slowly holds neither.
+   */
+  private async xlsx(filter: DeliveryFilter, limit: number | undefined, offset: number): Promise<StreamableFile> {
+    const free = await this.exports.acquire();
+    const rows: SheetRow[] = [];
+    try {
+      const pages = await this.history.exportPages(filter, limit, offset);
+      try {
+        for await (const page of pages) {
+          for (const delivery of page) {
+            const municipalityName = this.reference.municipality(delivery.municipality)?.name;
+            for (const line of delivery.lines.length > 0 ? delivery.lines : [undefined]) {
+              rows.push({ delivery, municipalityName, line, itemName: line && this.reference.item(line.item)?.nameSv });
+            }
+          }
+          if (rows.length > MAX_SHEET_ROWS) {
+            throw new DomainError(
+              'DELIVERY.EXPORT_TOO_LARGE',
+              `more than ${MAX_SHEET_ROWS} rows for one Excel file: narrow the period, set limit, or export CSV`,
+              'invalid',
+              { field: 'limit', maxRows: MAX_SHEET_ROWS },
+            );
+          }
+        }
+      } finally {
+        await pages.close();
+      }
+    } finally {
+      free();
+    }
+    const workbook = await spreadsheet('Leveranser', SHEET_COLUMNS, rows);
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE }).format(new Date());
+    return new StreamableFile(workbook, { type: XLSX, disposition: `attachment; filename="leveranser-${today}.xlsx"` });
   }
 
   private async csv(filter: DeliveryFilter, limit: number | undefined, offset: number, response: Response): Promise<StreamableFile> {

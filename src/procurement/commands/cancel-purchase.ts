@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import type { CommandContext } from '../../shared/command-context.js';
@@ -9,17 +10,25 @@ import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { IsText } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
-import { loadPurchaseInScope } from '../load-purchase.js';
+import { loadPurchaseInScope, PURCHASE_ID } from '../load-purchase.js';
 
 export class CancelPurchaseDto {
-  @ApiProperty({ example: 'The supplier cannot deliver the gloves before May', description: 'Why the rest of the order is not coming' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 1000,
+    example: 'The supplier cannot deliver the gloves before May',
+    description: 'Why the rest of the order is not coming',
+  })
   @IsText(1000)
   reason: string;
 }
 
-export interface CancelPurchaseResult {
-  readonly purchaseId: string;
-  readonly position: string;
+export class CancelPurchaseResult {
+  @ApiUuid()
+  purchaseId: string;
+
+  @ApiLogPosition()
+  position: string;
 }
 
 export class CancelPurchase extends Command<CancelPurchaseResult> {
@@ -52,7 +61,7 @@ export class CancelPurchaseHandler implements ICommandHandler<CancelPurchase, Ca
   }
 }
 
-@ApiTags('purchases')
+@ApiTags('procurement')
 @ApiBearerAuth()
 @Controller('purchases/:id/cancellation')
 export class CancelPurchaseController {
@@ -61,12 +70,14 @@ export class CancelPurchaseController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'cancelPurchase',
     summary: 'Cancel what is still outstanding on a purchase order',
     description:
       'By the region, with a reason. What was received stays received; nothing more can be received afterwards. ' +
       'Refused (409) once the order is received in full, and a second time.',
   })
-  @ApiCreatedResponse({ schema: { example: { purchaseId: '0d6f3c1e-6a4b-4c1f-9b0e-2b7c8a1d9e01', position: '751000009' } } })
+  @ApiParam(PURCHASE_ID)
+  @ApiCreatedResponse({ type: CancelPurchaseResult })
   cancel(@Param('id') id: string, @Body() body: CancelPurchaseDto, @Context() context: CommandContext) {
     return this.commands.execute(new CancelPurchase(id, body, context));
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
 import { IsOptional, IsString, Length } from 'class-validator';
 import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
@@ -14,7 +15,7 @@ import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
 
 export class OrderLineDto {
-  @ApiProperty({ example: 'FFP2', description: 'Item code from GET /api/items; each item once per order' })
+  @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items; each item once per order' })
   @IsString()
   @Length(1, 40)
   item: string;
@@ -25,17 +26,24 @@ export class OrderLineDto {
 }
 
 export class OrderPurchaseDto {
-  @ApiProperty({ example: 'Medisupply Nordic AB' })
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Medisupply Nordic AB' })
   @IsText(200)
   supplier: string;
 
-  @ApiProperty({ example: '01-central', description: 'The warehouse the goods are delivered to: the purchase belongs to its county' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 40,
+    example: '01-central',
+    description: 'The warehouse the goods are delivered to: the purchase belongs to its county',
+  })
   @IsString()
   @Length(1, 40)
   warehouseId: string;
 
   @ApiProperty({
     type: [OrderLineDto],
+    minItems: 1,
+    maxItems: 100,
     example: [
       { item: 'FFP2', quantity: 20000 },
       { item: 'GLOVE-NITRILE-M', quantity: 50000 },
@@ -45,6 +53,7 @@ export class OrderPurchaseDto {
   lines: OrderLineDto[];
 
   @ApiPropertyOptional({
+    format: 'date-time',
     example: '2026-03-12T10:00:00+01:00',
     description: 'When the supplier promised delivery (a promise about the future, so not refused for being ahead)',
   })
@@ -53,9 +62,12 @@ export class OrderPurchaseDto {
   expectedAt?: string;
 }
 
-export interface OrderPurchaseResult {
-  readonly purchaseId: string;
-  readonly position: string;
+export class OrderPurchaseResult {
+  @ApiUuid({ description: 'The purchase’s id: receipts and the cancellation name it' })
+  purchaseId: string;
+
+  @ApiLogPosition()
+  position: string;
 }
 
 export class OrderPurchase extends Command<OrderPurchaseResult> {
@@ -107,7 +119,7 @@ export class OrderPurchaseHandler implements ICommandHandler<OrderPurchase, Orde
   }
 }
 
-@ApiTags('purchases')
+@ApiTags('procurement')
 @ApiBearerAuth()
 @Controller('purchases')
 export class OrderPurchaseController {
@@ -116,12 +128,13 @@ export class OrderPurchaseController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'orderPurchase',
     summary: 'Record a purchase order of the region',
     description:
       'By the region’s purchasing staff, for the central warehouse of their own county (another county’s: 403). ' +
       'Goods are then received against the order at POST /api/purchases/{id}/receipts.',
   })
-  @ApiCreatedResponse({ schema: { example: { purchaseId: '0d6f3c1e-6a4b-4c1f-9b0e-2b7c8a1d9e01', position: '751000001' } } })
+  @ApiCreatedResponse({ type: OrderPurchaseResult })
   order(@Body() body: OrderPurchaseDto, @Context() context: CommandContext) {
     return this.commands.execute(new OrderPurchase(body, context));
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition, type NewEvent } from '../../event-store/event-store.js';
@@ -14,11 +15,13 @@ import { ReceivedLineDto } from '../../warehouse/received-line.dto.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
-import { loadPurchaseInScope } from '../load-purchase.js';
+import { loadPurchaseInScope, PURCHASE_ID } from '../load-purchase.js';
 
 export class ReceivePurchaseDto {
   @ApiProperty({
     type: [ReceivedLineDto],
+    minItems: 1,
+    maxItems: 100,
     description: 'One line per item and lot; an item may come on several lines (one per lot)',
     example: [
       { item: 'FFP2', quantity: 12000, lot: 'LOT-2026-0412', expiresOn: '2028-03-31' },
@@ -36,15 +39,21 @@ export class ReceivePurchaseDto {
   @IsBoolean()
   acceptOverDelivery?: boolean;
 
-  @ApiPropertyOptional({ example: '2026-03-11T14:20:00+01:00', description: 'When the goods arrived (business time); default now' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-03-11T14:20:00+01:00', description: 'When the goods arrived (business time); default now' })
   @IsOptional()
   @IsInstant()
   receivedAt?: string;
 }
 
-export interface ReceivePurchaseResult {
-  readonly receiptId: string;
-  readonly position: string;
+export class ReceivePurchaseResult {
+  @ApiUuid()
+  receiptId: string;
+
+  @ApiLogPosition({
+    description:
+      'Log position of the stock entry the receipt made (of the receipt itself if that entry was deferred): read the warehouse’s stock with `?waitFor=` it',
+  })
+  position: string;
 }
 
 export class ReceivePurchase extends Command<ReceivePurchaseResult> {
@@ -96,7 +105,7 @@ export class ReceivePurchaseHandler implements ICommandHandler<ReceivePurchase, 
   }
 }
 
-@ApiTags('purchases')
+@ApiTags('procurement')
 @ApiBearerAuth()
 @Controller('purchases/:id/receipts')
 export class ReceivePurchaseController {
@@ -105,6 +114,7 @@ export class ReceivePurchaseController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'receivePurchase',
     summary: 'Record goods received against a purchase order',
     description:
       'By the warehouse or the region, in the purchase’s county. Partial receipts add up per item; more than ordered is ' +
@@ -112,7 +122,8 @@ export class ReceivePurchaseController {
       'order. The goods enter the warehouse’s stock at once; `position` is that of the stock entry, so ' +
       '`GET /api/warehouses/{id}/stock?waitFor=<position>` shows them.',
   })
-  @ApiCreatedResponse({ schema: { example: { receiptId: '7a1e2c3d-4b5f-4a6b-8c7d-9e0f1a2b3c4d', position: '751000004' } } })
+  @ApiParam(PURCHASE_ID)
+  @ApiCreatedResponse({ type: ReceivePurchaseResult })
   receive(@Param('id') id: string, @Body() body: ReceivePurchaseDto, @Context() context: CommandContext) {
     return this.commands.execute(new ReceivePurchase(id, body, context));
   }

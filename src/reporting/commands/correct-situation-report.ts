@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
 import { IsString, Length } from 'class-validator';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
@@ -11,16 +12,26 @@ import { municipalityStream } from '../domain/situation-report.events.js';
 import { ReportFiguresDto } from '../report-figures.dto.js';
 
 export class CorrectSituationReportDto extends ReportFiguresDto {
-  @ApiProperty({ example: 'Två boenden räknades dubbelt / two care homes were counted twice', description: 'Why the figures change' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 1000,
+    example: 'Två boenden räknades dubbelt / two care homes were counted twice',
+    description: 'Why the figures change',
+  })
   @IsString()
   @Length(1, 1000)
   reason: string;
 }
 
-export interface CorrectSituationReportResult {
-  readonly correctionId: string;
-  readonly corrects: string;
-  readonly position: string;
+export class CorrectSituationReportResult {
+  @ApiUuid()
+  correctionId: string;
+
+  @ApiUuid({ description: 'The report corrected' })
+  corrects: string;
+
+  @ApiLogPosition()
+  position: string;
 }
 
 export class CorrectSituationReport extends Command<CorrectSituationReportResult> {
@@ -65,7 +76,7 @@ export class CorrectSituationReportHandler implements ICommandHandler<CorrectSit
   }
 }
 
-@ApiTags('situation reports')
+@ApiTags('reporting')
 @ApiBearerAuth()
 @Controller('municipalities/:code/reports/:reportId/corrections')
 export class CorrectSituationReportController {
@@ -74,10 +85,17 @@ export class CorrectSituationReportController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'correctSituationReport',
     summary: 'Correct an earlier report: new figures and the reason; the original stays in the log',
     description: 'Balances are put right for the time the corrected report describes.',
   })
-  @ApiCreatedResponse({ schema: { example: { correctionId: '0d9e…', corrects: '6f1c…', position: '752000001' } } })
+  @ApiParam({ name: 'code', description: 'Municipality code (GET /api/municipalities)', example: '0115' })
+  @ApiParam({
+    name: 'reportId',
+    format: 'uuid',
+    description: 'A report of the municipality: `reportId` of GET /api/municipalities/{code}/reports',
+  })
+  @ApiCreatedResponse({ type: CorrectSituationReportResult })
   correct(
     @Param('code') code: string,
     @Param('reportId', new ParseUUIDPipe({ version: undefined })) reportId: string,

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
 import { IsInstant } from '../../http/request-fields.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
@@ -11,15 +12,20 @@ import { municipalityStream } from '../domain/situation-report.events.js';
 import { ReportFiguresDto } from '../report-figures.dto.js';
 
 export class ReportSituationDto extends ReportFiguresDto {
-  @ApiProperty({ example: '2026-03-04T08:00:00+01:00', description: 'When the figures were counted (business time)' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-04T08:00:00+01:00', description: 'When the figures were counted (business time)' })
   @IsInstant()
   reportedAt: string;
 }
 
-export interface ReportSituationResult {
-  readonly reportId: string;
-  readonly period: string;
-  readonly position: string;
+export class ReportSituationResult {
+  @ApiUuid({ description: 'The report’s id: corrections name it' })
+  reportId: string;
+
+  @ApiProperty({ pattern: '^\\d{4}-W\\d{2}$', example: '2026-W10', description: 'The ISO week the report counts for' })
+  period: string;
+
+  @ApiLogPosition()
+  position: string;
 }
 
 export class ReportSituation extends Command<ReportSituationResult> {
@@ -59,7 +65,7 @@ export class ReportSituationHandler implements ICommandHandler<ReportSituation, 
   }
 }
 
-@ApiTags('situation reports')
+@ApiTags('reporting')
 @ApiBearerAuth()
 @Controller('municipalities/:code/reports')
 export class ReportSituationController {
@@ -68,10 +74,12 @@ export class ReportSituationController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'reportSituation',
     summary: 'Report a municipality’s situation: infections in care homes, stock on hand, use and requests per item',
     description: 'By the municipality itself or the county board. Reports describe moments in order; to change an earlier one, correct it.',
   })
-  @ApiCreatedResponse({ schema: { example: { reportId: '6f1c…', period: '2026-W10', position: '751000001' } } })
+  @ApiParam({ name: 'code', description: 'Municipality code (GET /api/municipalities)', example: '0115' })
+  @ApiCreatedResponse({ type: ReportSituationResult })
   report(@Param('code') code: string, @Body() body: ReportSituationDto, @Context() context: CommandContext) {
     return this.commands.execute(new ReportSituation(code, body, context));
   }

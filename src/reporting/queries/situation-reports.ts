@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -8,6 +8,8 @@ import { ReadsFrom } from '../../projections/wait-for.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { periodDue, periodOf } from '../domain/reporting-period.js';
 import { SITUATION_REPORTS } from '../projections/situation-reports.projector.js';
+import { ReportLineDto } from '../report-figures.dto.js';
+import { ApiInstant, ApiLogPosition, ApiUuid, RecordedByDto } from '../../http/api-properties.js';
 
 interface ReportRow {
   report_id: string;
@@ -20,13 +22,59 @@ interface ReportRow {
   reported_by_name: string | null;
   reported_by_role: string;
   infections: number;
-  lines: unknown;
+  lines: ReportLineDto[];
   corrections: number;
   last_corrected_at: Date | null;
   last_correction_reason: string | null;
 }
 
-const toReport = (row: ReportRow) => ({
+export class SituationReportDto {
+  @ApiUuid()
+  reportId: string;
+
+  @ApiProperty({ pattern: '^\\d{4}$', example: '0115' })
+  municipality: string;
+
+  @ApiProperty({ pattern: '^\\d{4}-W\\d{2}$', example: '2026-W10', description: 'The ISO week the report counts for' })
+  period: string;
+
+  @ApiInstant({ description: 'When the figures were counted (business time)' })
+  reportedAt: string;
+
+  @ApiInstant({ description: 'When the service recorded the report' })
+  recordedAt: string;
+
+  @ApiProperty({ type: () => RecordedByDto })
+  reportedBy: RecordedByDto;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 7, description: 'Infections, as last corrected' })
+  infections: number;
+
+  @ApiProperty({ type: () => [ReportLineDto], description: 'The figures per item, as last corrected' })
+  lines: ReportLineDto[];
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'How many times the report was corrected' })
+  corrections: number;
+
+  @ApiInstant({ nullable: true, description: 'When the last correction was recorded; null if never corrected' })
+  lastCorrectedAt: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'two care homes counted twice' })
+  lastCorrectionReason: string | null;
+
+  @ApiLogPosition({ description: 'Log position of the report' })
+  position: string;
+}
+
+export class MunicipalityReportsDto {
+  @ApiProperty({ pattern: '^\\d{4}$', example: '0115' })
+  municipality: string;
+
+  @ApiProperty({ type: () => [SituationReportDto], description: 'Newest first, at most 500' })
+  reports: SituationReportDto[];
+}
+
+const toReport = (row: ReportRow): SituationReportDto => ({
   reportId: row.report_id,
   municipality: row.municipality,
   period: row.period,
@@ -41,27 +89,101 @@ const toReport = (row: ReportRow) => ({
   position: row.position,
 });
 
+const COMPLETENESS_STATUSES = ['reported', 'late', 'missing', 'pending'] as const;
+type CompletenessStatus = (typeof COMPLETENESS_STATUSES)[number];
+
+export class CompletenessSummaryDto implements Record<CompletenessStatus | 'corrected', number> {
+  @ApiProperty({ type: 'integer', minimum: 0, example: 24, description: 'Municipalities that reported in time' })
+  reported: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
+  late: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
+  missing: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
+  pending: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 2, description: 'Municipalities with a corrected report' })
+  corrected: number;
+}
+
+export class CompletenessReportDto {
+  @ApiUuid()
+  reportId: string;
+
+  @ApiInstant()
+  reportedAt: string;
+
+  @ApiInstant()
+  recordedAt: string;
+
+  @ApiProperty({ description: 'Recorded after the period’s due time' })
+  late: boolean;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  corrections: number;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  lastCorrectionReason: string | null;
+}
+
+export class MunicipalityCompletenessDto {
+  @ApiProperty({ pattern: '^\\d{4}$', example: '0115' })
+  code: string;
+
+  @ApiProperty({ example: 'Vallentuna' })
+  name: string;
+
+  @ApiProperty({ enum: COMPLETENESS_STATUSES, example: 'reported' })
+  status: CompletenessStatus;
+
+  @ApiProperty({ description: 'One of its reports of the period was corrected' })
+  corrected: boolean;
+
+  @ApiProperty({ type: () => [CompletenessReportDto], description: 'Its reports of the period, in the order recorded' })
+  reports: CompletenessReportDto[];
+}
+
+export class CompletenessDto {
+  @ApiProperty({ pattern: '^\\d{2}$', example: '01' })
+  county: string;
+
+  @ApiProperty({ pattern: '^\\d{4}-W\\d{2}$', example: '2026-W10' })
+  period: string;
+
+  @ApiInstant({ description: 'When the period’s reports were due' })
+  dueAt: string;
+
+  @ApiProperty({ type: () => CompletenessSummaryDto })
+  summary: CompletenessSummaryDto;
+
+  @ApiProperty({ type: () => [MunicipalityCompletenessDto], description: 'Every municipality of the county' })
+  municipalities: MunicipalityCompletenessDto[];
+}
+
 const PERIOD = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;
 
 export class ReportsQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ example: '2026-W10', description: 'Only this ISO week' })
+  @ApiPropertyOptional({ pattern: PERIOD.source, description: 'Only this ISO week, e.g. 2026-W10' })
   @IsOptional()
   @Matches(PERIOD, { message: 'period must be an ISO week such as 2026-W10' })
   period?: string;
 }
 
 export class CompletenessQueryDto extends ReadQueryDto {
-  @ApiProperty({ example: '01', description: 'County code' })
+  @ApiProperty({ pattern: '^\\d{2}$', example: '01', description: 'County code (GET /api/municipalities)' })
   @Matches(/^\d{2}$/, { message: 'county must be a county code' })
   county: string;
 
-  @ApiPropertyOptional({ example: '2026-W10', description: 'ISO week; the current one when omitted' })
+  @ApiPropertyOptional({ pattern: PERIOD.source, description: 'ISO week, e.g. 2026-W10; the current one when omitted' })
   @IsOptional()
   @Matches(PERIOD, { message: 'period must be an ISO week such as 2026-W10' })
   period?: string;
 }
 
-@ApiTags('situation reports')
+@ApiTags('reporting')
 @ApiBearerAuth()
 @Controller()
 export class SituationReportsController {
@@ -73,30 +195,10 @@ export class SituationReportsController {
 
   @Get('municipalities/:code/reports')
   @ReadsFrom(SITUATION_REPORTS)
-  @ApiOperation({ summary: 'A municipality’s reports, newest first, with their current figures and corrections' })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        municipality: '0115',
-        reports: [
-          {
-            reportId: '6f1c…',
-            period: '2026-W10',
-            reportedAt: '2026-03-04T07:00:00.000Z',
-            recordedAt: '2026-03-04T07:02:11.000Z',
-            reportedBy: { sub: 'u-17', name: 'Anna Berg', role: 'municipality' },
-            infections: 7,
-            lines: [{ item: 'FFP2', onHand: 420, usedSinceLastReport: 180, requested: 300 }],
-            corrections: 1,
-            lastCorrectedAt: '2026-03-06T09:00:00.000Z',
-            lastCorrectionReason: 'two care homes counted twice',
-            position: '751000001',
-          },
-        ],
-      },
-    },
-  })
-  async reports(@Param('code') code: string, @Query() query: ReportsQueryDto) {
+  @ApiOperation({ operationId: 'listSituationReports', summary: 'A municipality’s reports, newest first, with their current figures and corrections' })
+  @ApiParam({ name: 'code', description: 'Municipality code (GET /api/municipalities)', example: '0115' })
+  @ApiOkResponse({ type: MunicipalityReportsDto })
+  async reports(@Param('code') code: string, @Query() query: ReportsQueryDto): Promise<MunicipalityReportsDto> {
     const rows: ReportRow[] = await this.db.query(
       `SELECT * FROM situation_reports WHERE municipality = $1 AND ($2::text IS NULL OR period = $2)
         ORDER BY reported_at DESC LIMIT 500`,
@@ -108,23 +210,14 @@ export class SituationReportsController {
   @Get('reporting/completeness')
   @ReadsFrom(SITUATION_REPORTS)
   @ApiOperation({
+    operationId: 'getReportingCompleteness',
     summary: 'Reporting discipline for a period: who has reported, who is late or missing, which reports were corrected',
     description:
       'A report is due REPORT_DUE_HOURS (default 36) after its ISO week starts (Monday 00:00 Stockholm time). ' +
       '`late`: the first report of the period was recorded after that; `missing`: none and the time is past; `pending`: none yet.',
   })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        county: '01',
-        period: '2026-W10',
-        dueAt: '2026-03-03T11:00:00.000Z',
-        summary: { reported: 24, late: 1, missing: 1, pending: 0, corrected: 2 },
-        municipalities: [{ code: '0115', name: 'Vallentuna', status: 'reported', corrected: false, reports: [] }],
-      },
-    },
-  })
-  async completeness(@Query() query: CompletenessQueryDto) {
+  @ApiOkResponse({ type: CompletenessDto })
+  async completeness(@Query() query: CompletenessQueryDto): Promise<CompletenessDto> {
     const now = new Date();
     const period = query.period ?? periodOf(now);
     const dueAt = periodDue(period, this.config.REPORT_DUE_HOURS);
@@ -133,9 +226,9 @@ export class SituationReportsController {
       period,
     ]);
     const summary = { reported: 0, late: 0, missing: 0, pending: 0, corrected: 0 };
-    const municipalities = this.reference.municipalitiesOf(query.county).map((m) => {
+    const municipalities = this.reference.municipalitiesOf(query.county).map((m): MunicipalityCompletenessDto => {
       const reports = rows.filter((r) => r.municipality === m.code);
-      const status = reports.length === 0 ? (now > dueAt ? 'missing' : 'pending') : reports[0]!.recorded_at > dueAt ? 'late' : 'reported';
+      const status: CompletenessStatus = reports.length === 0 ? (now > dueAt ? 'missing' : 'pending') : reports[0]!.recorded_at > dueAt ? 'late' : 'reported';
       const corrected = reports.some((r) => r.corrections > 0);
       summary[status]++;
       if (corrected) summary.corrected++;

@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiDate, ApiLogPosition, ApiUnits, ApiUuid } from '../../http/api-properties.js';
+import { WAREHOUSE_ID } from '../warehouse.dto.js';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { type CommandContext, newEntityId } from '../../shared/command-context.js';
@@ -11,12 +13,14 @@ import { ADJUSTMENT_REASONS, type AdjustmentReason, type StockAdjustedData, ware
 import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 
 export class AdjustmentLineDto {
-  @ApiProperty({ example: 'FFP2' })
+  @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items' })
   @IsString()
   @Length(1, 40)
   item: string;
 
   @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 60,
     example: 'LOT-2026-0412',
     description: 'The lot concerned; without it the line concerns the whole item (removals earliest expiry first)',
   })
@@ -41,7 +45,7 @@ export class AdjustmentLineDto {
   @IsUnits(0)
   counted?: number;
 
-  @ApiPropertyOptional({ example: -40, description: '`other`: signed change in units, never zero', type: 'integer' })
+  @ApiPropertyOptional({ example: -40, description: '`other`: signed change in units, never zero', type: 'integer', minimum: -MAX_UNITS, maximum: MAX_UNITS })
   @IsOptional()
   @IsInt({ message: 'change must be a whole number of units' })
   @Min(-MAX_UNITS)
@@ -59,29 +63,66 @@ export class AdjustStockDto {
   @IsIn(ADJUSTMENT_REASONS)
   reason: AdjustmentReason;
 
-  @ApiPropertyOptional({ example: 'Water damage in aisle 4', description: 'Required for reason `other`' })
+  @ApiPropertyOptional({ maxLength: 1000, example: 'Water damage in aisle 4', description: 'Required for reason `other`' })
   @IsOptional()
   @IsText(1000)
   note?: string;
 
-  @ApiProperty({ type: [AdjustmentLineDto], example: [{ item: 'FFP2', lot: 'LOT-2026-0412', quantity: 120 }] })
+  @ApiProperty({ type: [AdjustmentLineDto], minItems: 1, maxItems: 100, example: [{ item: 'FFP2', quantity: 10 }] })
   @IsListOf(AdjustmentLineDto, { max: 100 })
   lines: AdjustmentLineDto[];
 
   @ApiPropertyOptional({
-    example: '2026-03-10T16:00:00+01:00',
-    description: 'When the goods were counted or found (business time); default now',
+    format: 'date-time',
+    description: 'When the goods were counted or found (business time, e.g. 2026-03-10T16:00:00+01:00); now when omitted',
   })
   @IsOptional()
   @IsInstant()
   adjustedAt?: string;
 }
 
-export interface AdjustStockResult {
-  readonly adjustmentId: string;
-  readonly position: string;
-  /** What was recorded per line: for a count, the difference it made; and the lots it touched. */
-  readonly lines: StockAdjustedData['lines'];
+type AdjustedLine = StockAdjustedData['lines'][number];
+type AdjustedLotShape = AdjustedLine['lots'][number];
+
+/** A lot an adjustment changed. */
+export class AdjustedLotDto implements AdjustedLotShape {
+  @ApiProperty({ type: 'string', nullable: true, example: 'LOT-2026-0412', description: 'null: stock received without a lot' })
+  lot: string | null;
+
+  @ApiDate({ nullable: true, example: '2028-03-31' })
+  expiresOn: string | null;
+
+  @ApiUnits({ example: -120, description: 'Signed change in units, never zero' })
+  change: number;
+}
+
+/** What was recorded for a line: for a count, the difference it made; and the lots it touched. */
+export class AdjustedLineDto implements Omit<AdjustedLine, 'lots'> {
+  @ApiProperty({ example: 'FFP2' })
+  item: string;
+
+  @ApiPropertyOptional({ example: 'LOT-2026-0412', description: 'The lot the request named' })
+  lot?: string;
+
+  @ApiUnits({ example: -120, description: 'Signed change in units; for a count, counted less what the ledger held (0: confirmed)' })
+  change: number;
+
+  @ApiUnits({ required: false, minimum: 0, example: 11880, description: 'For a count: the units counted' })
+  counted?: number;
+
+  @ApiProperty({ type: () => [AdjustedLotDto], description: 'Where the change landed (removals earliest expiry first)' })
+  lots: AdjustedLotDto[];
+}
+
+export class AdjustStockResult {
+  @ApiUuid()
+  adjustmentId: string;
+
+  @ApiLogPosition()
+  position: string;
+
+  @ApiProperty({ type: () => [AdjustedLineDto] })
+  lines: AdjustedLineDto[];
 }
 
 export class AdjustStock extends Command<AdjustStockResult> {
@@ -133,21 +174,15 @@ export class AdjustStockController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'adjustStock',
     summary: 'Record damaged or expired stock written off, a count, or another adjustment',
     description:
       'By the warehouse’s staff. Each line gives the one field its reason needs. Stock never goes below zero (409 ' +
       'WAREHOUSE.INSUFFICIENT_STOCK). A count records the difference to the ledger, zero included. The answer says per line ' +
       'the change recorded and the lots it touched.',
   })
-  @ApiCreatedResponse({
-    schema: {
-      example: {
-        adjustmentId: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a',
-        position: '751000015',
-        lines: [{ item: 'FFP2', counted: 11880, change: -120, lots: [{ lot: 'LOT-2026-0412', expiresOn: '2028-03-31', change: -120 }] }],
-      },
-    },
-  })
+  @ApiParam(WAREHOUSE_ID)
+  @ApiCreatedResponse({ type: AdjustStockResult })
   adjust(@Param('id') id: string, @Body() body: AdjustStockDto, @Context() context: CommandContext) {
     return this.commands.execute(new AdjustStock(id, body, context));
   }

@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
+import { DispatchedLineDto, WAREHOUSE_ID } from '../warehouse.dto.js';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ReactionsService } from '../../projections/reaction.js';
 import { type Municipality, ReferenceData } from '../../reference/reference-data.js';
@@ -9,20 +11,20 @@ import { Context } from '../../http/command-context.decorator.js';
 import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
-import { type DeliveryDispatchedData, warehouseStream } from '../domain/warehouse.events.js';
+import { warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 
 export class DispatchLineDto {
-  @ApiProperty({ example: 'FFP2' })
+  @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items' })
   @IsString()
   @Length(1, 40)
   item: string;
 
-  @ApiProperty({ example: 600, description: 'Whole units sent', type: 'integer', minimum: 1, maximum: MAX_UNITS })
+  @ApiProperty({ example: 100, description: 'Whole units sent', type: 'integer', minimum: 1, maximum: MAX_UNITS })
   @IsUnits(1)
   quantity: number;
 
-  @ApiPropertyOptional({ example: 'LOT-2026-0412', description: 'Take from this lot only; without it, earliest expiry first' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 60, description: 'Take from this lot only (e.g. LOT-2026-0412); without it, earliest expiry first' })
   @IsOptional()
   @IsString()
   @Length(1, 60)
@@ -30,45 +32,62 @@ export class DispatchLineDto {
 }
 
 export class DispatchDeliveryDto {
-  @ApiProperty({ example: '0115', description: 'Municipality code; must be served by this warehouse (same county)' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 10,
+    example: '0115',
+    description: 'Municipality code (GET /api/municipalities); must be served by this warehouse (same county)',
+  })
   @IsString()
   @Length(1, 10)
   municipality: string;
 
   @ApiProperty({
     type: [DispatchLineDto],
+    minItems: 1,
+    maxItems: 100,
     example: [
-      { item: 'FFP2', quantity: 600 },
-      { item: 'GLOVE-NITRILE-M', quantity: 2000 },
+      { item: 'FFP2', quantity: 100 },
+      { item: 'GLOVE-NITRILE-M', quantity: 200 },
     ],
   })
   @IsListOf(DispatchLineDto, { max: 100 })
   lines: DispatchLineDto[];
 
+  // No example: Swagger's "Try it out" sends every example, and a made-up allocation is refused (409).
   @ApiPropertyOptional({
-    example: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a',
-    description: 'The approved allocation this delivery carries out; it draws down what the allocation holds for the municipality',
+    format: 'uuid',
+    description:
+      'The approved allocation this delivery carries out (`allocationId` of GET /api/allocation-rounds); it draws down what ' +
+      'the allocation holds for the municipality',
   })
   @IsOptional()
   @IsUUID()
   allocationId?: string;
 
-  @ApiPropertyOptional({ example: 'Bil 3 (ABC 123)' })
+  @ApiPropertyOptional({ maxLength: 100, example: 'Bil 3 (ABC 123)' })
   @IsOptional()
   @IsText(100)
   vehicle?: string;
 
-  @ApiPropertyOptional({ example: '2026-03-04T07:30:00+01:00', description: 'When the delivery left (business time); default now' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the delivery left (business time, e.g. 2026-03-04T07:30:00+01:00); now when omitted',
+  })
   @IsOptional()
   @IsInstant()
   dispatchedAt?: string;
 }
 
-export interface DispatchDeliveryResult {
-  readonly deliveryId: string;
-  readonly position: string;
-  /** The picking list: per line, the lots to take it from. */
-  readonly lines: DeliveryDispatchedData['lines'];
+export class DispatchDeliveryResult {
+  @ApiUuid({ description: 'The delivery’s id: the municipality confirms it at POST /api/deliveries/{id}/receipt' })
+  deliveryId: string;
+
+  @ApiLogPosition()
+  position: string;
+
+  @ApiProperty({ type: () => [DispatchedLineDto], description: 'The picking list: per line, the lots to take it from' })
+  lines: DispatchedLineDto[];
 }
 
 export class DispatchDelivery extends Command<DispatchDeliveryResult> {
@@ -148,6 +167,7 @@ export class DispatchDeliveryController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'dispatchDelivery',
     summary: 'Record a delivery leaving the warehouse for a municipality',
     description:
       'By the warehouse’s staff, for a municipality of the warehouse’s county (another county’s: 403). A line without a lot ' +
@@ -159,24 +179,8 @@ export class DispatchDeliveryController {
       'only take what no allocation holds (409 WAREHOUSE.INSUFFICIENT_STOCK). The municipality confirms the delivery at ' +
       'POST /api/deliveries/{deliveryId}/receipt.',
   })
-  @ApiCreatedResponse({
-    schema: {
-      example: {
-        deliveryId: '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9',
-        position: '751000020',
-        lines: [
-          {
-            item: 'FFP2',
-            quantity: 600,
-            lots: [
-              { lot: 'LOT-2026-0101', expiresOn: '2026-12-31', quantity: 400 },
-              { lot: 'LOT-2026-0412', expiresOn: '2028-03-31', quantity: 200 },
-            ],
-          },
-        ],
-      },
-    },
-  })
+  @ApiParam(WAREHOUSE_ID)
+  @ApiCreatedResponse({ type: DispatchDeliveryResult })
   dispatch(@Param('id') id: string, @Body() body: DispatchDeliveryDto, @Context() context: CommandContext) {
     return this.commands.execute(new DispatchDelivery(id, body, context));
   }

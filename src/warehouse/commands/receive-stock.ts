@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
+import { WAREHOUSE_ID } from '../warehouse.dto.js';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
@@ -29,12 +31,18 @@ export class ReceiveStockDto {
   @IsIn(OTHER_SOURCES, { message: `source must be one of ${OTHER_SOURCES.join(', ')} (purchases are received against their order)` })
   source: Exclude<StockSource, 'purchase'>;
 
-  @ApiProperty({ example: 'Byggbolaget i Solna AB', description: 'Donor, national board, stockpile or returning municipality, in words' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 200,
+    example: 'Byggbolaget i Solna AB',
+    description: 'Donor, national board, stockpile or returning municipality, in words',
+  })
   @IsText(200)
   from: string;
 
+  // No example: a made-up request is refused.
   @ApiPropertyOptional({
-    example: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b',
+    format: 'uuid',
     description:
       'For a national allocation: the national request it answers, which must be one of the warehouse’s county ' +
       '(400 NATIONAL_REQUEST.UNKNOWN naming the field otherwise)',
@@ -45,6 +53,8 @@ export class ReceiveStockDto {
 
   @ApiProperty({
     type: [ReceivedLineDto],
+    minItems: 1,
+    maxItems: 100,
     example: [
       { item: 'FFP2', quantity: 2000, lot: 'DON-7', expiresOn: '2027-10-31' },
       { item: 'SANITIZER-500', quantity: 240 },
@@ -53,15 +63,18 @@ export class ReceiveStockDto {
   @IsListOf(ReceivedLineDto, { max: 100 })
   lines: ReceivedLineDto[];
 
-  @ApiPropertyOptional({ example: '2026-03-09T09:45:00+01:00', description: 'When the goods arrived (business time); default now' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the goods arrived (business time, e.g. 2026-03-09T09:45:00+01:00); now when omitted' })
   @IsOptional()
   @IsInstant()
   receivedAt?: string;
 }
 
-export interface ReceiveStockResult {
-  readonly receiptId: string;
-  readonly position: string;
+export class ReceiveStockResult {
+  @ApiUuid()
+  receiptId: string;
+
+  @ApiLogPosition()
+  position: string;
 }
 
 export class ReceiveStock extends Command<ReceiveStockResult> {
@@ -134,10 +147,12 @@ export class ReceiveStockController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'receiveStock',
     summary: 'Record stock received from a donation, a national allocation, an emergency stockpile or a return',
     description: 'By the warehouse’s staff. Lines may carry a lot and its expiry; stock without a lot is kept apart as “no lot”.',
   })
-  @ApiCreatedResponse({ schema: { example: { receiptId: '2c4e6a8b-0d1f-4a3c-9e5b-7d9f1b3d5f70', position: '751000012' } } })
+  @ApiParam(WAREHOUSE_ID)
+  @ApiCreatedResponse({ type: ReceiveStockResult })
   receive(@Param('id') id: string, @Body() body: ReceiveStockDto, @Context() context: CommandContext) {
     return this.commands.execute(new ReceiveStock(id, body, context));
   }

@@ -1,20 +1,50 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiDate, ApiUnits } from '../../http/api-properties.js';
+import { WAREHOUSE_ID } from '../warehouse.dto.js';
 import { DataSource } from 'typeorm';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { WAREHOUSE_STOCK } from '../projections/warehouse-stock.projector.js';
 
-export interface WarehouseStockItem {
-  readonly item: string;
-  readonly onHand: number;
-  /** Approved for municipalities, not dispatched yet. */
-  readonly allocated: number;
-  /** What can still be allocated, or dispatched without an allocation: on hand less allocated. */
-  readonly available: number;
-  /** Earliest expiry first, as stock leaves; `lot: null` is stock received without a lot. */
-  readonly lots: { readonly lot: string | null; readonly expiresOn: string | null; readonly onHand: number }[];
+export class WarehouseLotDto {
+  @ApiProperty({ type: 'string', nullable: true, example: 'LOT-2026-0412', description: 'null: stock received without a lot' })
+  lot: string | null;
+
+  @ApiDate({ nullable: true, example: '2028-03-31' })
+  expiresOn: string | null;
+
+  @ApiUnits({ minimum: 0, example: 8000 })
+  onHand: number;
+}
+
+export class WarehouseStockItem {
+  @ApiProperty({ example: 'FFP2' })
+  item: string;
+
+  @ApiUnits({ minimum: 0, example: 11400 })
+  onHand: number;
+
+  @ApiUnits({ minimum: 0, example: 0, description: 'Approved for municipalities, not dispatched yet' })
+  allocated: number;
+
+  @ApiUnits({ example: 11400, description: 'What can still be allocated, or dispatched without an allocation: on hand less allocated' })
+  available: number;
+
+  @ApiProperty({ type: () => [WarehouseLotDto], description: 'Earliest expiry first, as stock leaves; `lot: null` is stock received without a lot' })
+  lots: WarehouseLotDto[];
+}
+
+export class WarehouseStockDto {
+  @ApiProperty({ example: '01-central' })
+  warehouseId: string;
+
+  @ApiProperty({ pattern: '^\\d{2}$', example: '01' })
+  county: string;
+
+  @ApiProperty({ type: () => [WarehouseStockItem], description: 'Per item, by code' })
+  items: WarehouseStockItem[];
 }
 
 /** The stock of one warehouse now, per item, with its lots. */
@@ -59,31 +89,13 @@ export class WarehouseStockController {
   @Get()
   @ReadsFrom(WAREHOUSE_STOCK)
   @ApiOperation({
+    operationId: 'getWarehouseStock',
     summary: 'A warehouse’s stock now: on hand, allocated, available, and by lot and expiry',
     description: 'For the warehouse’s staff, the county board of its county and auditors.',
   })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        warehouseId: '01-central',
-        county: '01',
-        items: [
-          {
-            item: 'FFP2',
-            onHand: 11400,
-            allocated: 0,
-            available: 11400,
-            lots: [
-              { lot: 'LOT-2026-0101', expiresOn: '2026-12-31', onHand: 2400 },
-              { lot: 'LOT-2026-0412', expiresOn: '2028-03-31', onHand: 8000 },
-              { lot: null, expiresOn: null, onHand: 1000 },
-            ],
-          },
-        ],
-      },
-    },
-  })
-  async stock(@Param('id') id: string, @Query() _query: ReadQueryDto) {
+  @ApiParam(WAREHOUSE_ID)
+  @ApiOkResponse({ type: WarehouseStockDto })
+  async stock(@Param('id') id: string, @Query() _query: ReadQueryDto): Promise<WarehouseStockDto> {
     return { warehouseId: id, county: this.reference.warehouse(id)!.countyCode, items: await warehouseStock(this.dataSource, id) };
   }
 }

@@ -3332,17 +3332,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token’s role or scope does not allow this */
-            403: {
-                headers: {
-                    /** @description The request’s correlation id: quote it when reporting a problem */
-                    "X-Correlation-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
@@ -3392,17 +3381,6 @@ export interface operations {
             };
             /** @description No token, or one that is not valid */
             401: {
-                headers: {
-                    /** @description The request’s correlation id: quote it when reporting a problem */
-                    "X-Correlation-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The token’s role or scope does not allow this */
-            403: {
                 headers: {
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
@@ -5202,17 +5180,6 @@ export interface operations {
             };
             /** @description No token, or one that is not valid */
             401: {
-                headers: {
-                    /** @description The request’s correlation id: quote it when reporting a problem */
-                    "X-Correlation-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The token’s role or scope does not allow this */
-            403: {
                 headers: {
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;

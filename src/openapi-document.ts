@@ -8,7 +8,7 @@ import {
   type SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { ACCESS_POLICY } from './auth/access-policy.js';
+import { ACCESS_POLICY, type RouteAccess } from './auth/access-policy.js';
 
 /**
  * The service's OpenAPI document, built in one place for the running service (`/api/docs-json`),
@@ -118,10 +118,12 @@ const idempotencyKey: ParameterObject = {
 };
 
 /** Which error statuses an operation can answer, from what it is. */
-const errorStatusesOf = (method: string, path: string, operation: OperationObject, isPublic: boolean): string[] => {
+const errorStatusesOf = (method: string, path: string, operation: OperationObject, access: RouteAccess | undefined): string[] => {
   const statuses = new Set<string>(['429', '503']);
   const parameters = (operation.parameters ?? []) as ParameterObject[];
-  if (!isPublic) ['401', '403'].forEach((s) => statuses.add(s));
+  // Any valid token may call an `any-role` route: it can be unauthenticated, never forbidden.
+  if (access?.roles !== 'public') statuses.add('401');
+  if (access?.roles !== 'public' && access?.roles !== 'any-role') statuses.add('403');
   if (parameters.some((p) => p.in === 'query' || p.in === 'path') || method === 'post') statuses.add('400');
   if (/\{[^}]+\}/.test(path)) statuses.add('404');
   if (method === 'post') ['409', '413', '415', '422'].forEach((s) => statuses.add(s));
@@ -168,8 +170,8 @@ export const completeDocument = (document: OpenAPIObject): OpenAPIObject => {
     for (const method of ['get', 'post'] as const) {
       const operation = item[method];
       if (!operation) continue;
-      const isPublic = ACCESS_POLICY[`${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`]?.roles === 'public';
-      if (isPublic) operation.security = [];
+      const access = ACCESS_POLICY[`${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`];
+      if (access?.roles === 'public') operation.security = [];
       if (method === 'post' && !((operation.parameters ?? []) as ParameterObject[]).some((p) => p.name === 'Idempotency-Key')) {
         operation.parameters = [...(operation.parameters ?? []), idempotencyKey];
       }
@@ -182,7 +184,7 @@ export const completeDocument = (document: OpenAPIObject): OpenAPIObject => {
           ...r.headers,
         };
       }
-      for (const status of errorStatusesOf(method, path, operation, isPublic)) {
+      for (const status of errorStatusesOf(method, path, operation, access)) {
         operation.responses[status] ??= problemResponse(status);
       }
     }

@@ -30,7 +30,7 @@ export interface WeekPlayed {
 }
 
 /** Throws with the problem's code and detail when the call did not succeed. */
-const ok = <T>(result: { data?: T; error?: Problem | unknown; response: Response }): T => {
+const ok = <T>(result: { data?: T; error?: unknown; response: Response }): T => {
   if (result.data === undefined) {
     const problem = result.error as Problem | undefined;
     throw new Error(`${result.response.status} ${problem?.code ?? ''}: ${problem?.detail ?? ''}`);

@@ -39,8 +39,11 @@ export class AnswerNationalRequestDto {
   note?: string;
 }
 
-export interface AnswerNationalRequestResult {
+export class AnswerNationalRequestResult {
+  @ApiProperty({ format: 'uuid' })
   readonly requestId: string;
+
+  @ApiProperty({ pattern: '^[0-9]{1,19}$', description: 'The event’s log position: `waitFor` it to read the request back' })
   readonly position: string;
 }
 
@@ -80,7 +83,7 @@ export class AnswerNationalRequestHandler implements ICommandHandler<AnswerNatio
   }
 }
 
-@ApiTags('national requests')
+@ApiTags('national-requests')
 @ApiBearerAuth()
 @Controller('national-requests/:id/answer')
 export class AnswerNationalRequestController {
@@ -89,12 +92,13 @@ export class AnswerNationalRequestController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'answerNationalRequest',
     summary: 'Record the national board’s answer to a request',
     description: 'By an operator, once per request: `granted` or `partly-granted` with the lines granted, `refused` without lines.',
   })
-  @ApiParam({ name: 'id', example: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b' })
-  @ApiCreatedResponse({ schema: { example: { requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b', position: '751000034' } } })
-  answer(@Param('id') id: string, @Body() body: AnswerNationalRequestDto, @Context() context: CommandContext) {
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The request’s `requestId`' })
+  @ApiCreatedResponse({ type: AnswerNationalRequestResult })
+  answer(@Param('id') id: string, @Body() body: AnswerNationalRequestDto, @Context() context: CommandContext): Promise<AnswerNationalRequestResult> {
     return this.commands.execute(new AnswerNationalRequest(id, body, context));
   }
 }

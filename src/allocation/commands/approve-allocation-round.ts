@@ -21,18 +21,19 @@ import { loadRoundInScope } from '../load-round.js';
 import { AmendmentRecordDto, PlannedLineDto, POSITION_PATTERN } from '../allocation-round.dto.js';
 
 export class AmendmentDto {
-  @ApiProperty({ example: '0117', description: 'A municipality of the round' })
+  @ApiProperty({ example: '0117', pattern: '^[0-9]{4}$', description: 'A municipality of the round' })
   @IsString()
   @Matches(/^\d{4}$/, { message: 'municipality must be a municipality code' })
   municipality: string;
 
-  @ApiProperty({ example: 'FFP2', description: 'An item of the round' })
+  @ApiProperty({ example: 'FFP2', pattern: '^[A-Z0-9-]{2,40}$', description: 'An item of the round' })
   @IsString()
   @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'item must be an item code from the catalogue' })
   item: string;
 
   @ApiProperty({
     example: 300,
+    type: 'integer',
     description: 'The quantity approved instead of the proposed one (whole units, 0 drops the line)',
     minimum: 0,
     maximum: MAX_UNITS,
@@ -40,7 +41,7 @@ export class AmendmentDto {
   @IsUnits(0)
   quantity: number;
 
-  @ApiProperty({ example: 'Österåker har ett nytt utbrott på två boenden / a new outbreak in two care homes' })
+  @ApiProperty({ example: 'Österåker har ett nytt utbrott på två boenden / a new outbreak in two care homes', maxLength: 1000 })
   @IsText(1000)
   reason: string;
 }
@@ -48,8 +49,10 @@ export class AmendmentDto {
 export class ApproveAllocationRoundDto extends DecisionDto {
   @ApiPropertyOptional({
     type: [AmendmentDto],
+    maxItems: 1000,
     description: 'Quantities the meeting changed, each with its reason; the total per item may not exceed what the round had available',
-    example: [{ municipality: '0117', item: 'FFP2', quantity: 300, reason: 'Nytt utbrott på två boenden / a new outbreak in two care homes' }],
+    // None by default: an amendment is the meeting's, and a made-up one may name a line the round has not got.
+    example: [],
   })
   @IsOptional()
   @IsListOf(AmendmentDto, { min: 0, max: 1000 })

@@ -40,17 +40,27 @@ const HEAD_WAIT_MS = 3_000;
 const POLICY_NAMES = [...new Set(knownPolicies().flatMap((id) => [id, id.split('/')[0]!]))];
 
 export class PolicyParametersDto {
-  @ApiPropertyOptional({ example: 14, description: 'Days of use a municipality’s need covers (1–365; default 14)' })
+  @ApiPropertyOptional({ example: 14, minimum: 1, maximum: 365, description: 'Days of use a municipality’s need covers (1–365; default 14)' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   horizonDays?: number;
 
-  @ApiPropertyOptional({ example: 3, description: 'Under this many days of supply a shortage is acute and served first (0–horizonDays; default 3)' })
+  @ApiPropertyOptional({
+    example: 3,
+    minimum: 0,
+    maximum: 365,
+    description: 'Under this many days of supply a shortage is acute and served first (0–horizonDays; default 3)',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   acuteDays?: number;
 
-  @ApiPropertyOptional({ example: 1, description: 'How much infection pressure weighs beside need (0–100; 0: need alone; default 1)' })
+  @ApiPropertyOptional({
+    example: 1,
+    minimum: 0,
+    maximum: 100,
+    description: 'How much infection pressure weighs beside need (0–100; 0: need alone; default 1)',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   infectionWeight?: number;
@@ -62,7 +72,16 @@ export class PolicyParametersDto {
 }
 
 export class OpenAllocationRoundDto {
-  @ApiPropertyOptional({ example: ['FFP2', 'GLOVE-NITRILE-M'], description: 'Only these items (codes from GET /api/items); default every item' })
+  @ApiPropertyOptional({
+    example: ['FFP2', 'GLOVE-NITRILE-M'],
+    type: 'string',
+    isArray: true,
+    minItems: 1,
+    maxItems: 100,
+    uniqueItems: true,
+    pattern: '^[A-Z0-9-]{2,40}$',
+    description: 'Only these items (codes from GET /api/items); default every item',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

@@ -20,12 +20,13 @@ import { NationalRequestLineDto } from '../national-request-line.dto.js';
 const OUTCOMES = ['granted', 'partly-granted', 'refused'] as const;
 
 export class AnswerNationalRequestDto {
-  @ApiProperty({ enum: OUTCOMES, example: 'partly-granted' })
+  @ApiProperty({ enum: OUTCOMES, enumName: 'NationalRequestOutcome', example: 'partly-granted' })
   @IsIn(OUTCOMES, { message: `outcome must be one of ${OUTCOMES.join(', ')}` })
   outcome: NationalRequestOutcome;
 
   @ApiPropertyOptional({
     type: [NationalRequestLineDto],
+    maxItems: 100,
     example: [{ item: 'FFP2', quantity: 3000 }],
     description: 'What the national board will send: required to grant or partly grant, absent for a refusal',
   })
@@ -33,7 +34,7 @@ export class AnswerNationalRequestDto {
   @IsListOf(NationalRequestLineDto, { min: 0, max: 100 })
   lines?: NationalRequestLineDto[];
 
-  @ApiPropertyOptional({ example: 'Gowns cannot be spared this week; respirators leave the national stockpile on Monday' })
+  @ApiPropertyOptional({ example: 'Gowns cannot be spared this week; respirators leave the national stockpile on Monday', maxLength: 2000 })
   @IsOptional()
   @IsText(2000)
   note?: string;

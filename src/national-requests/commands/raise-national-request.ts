@@ -28,6 +28,8 @@ export class RaiseNationalRequestDto {
 
   @ApiProperty({
     type: [NationalRequestLineDto],
+    minItems: 1,
+    maxItems: 100,
     example: [
       { item: 'FFP2', quantity: 4000 },
       { item: 'GOWN-LS', quantity: 600 },
@@ -36,7 +38,7 @@ export class RaiseNationalRequestDto {
   @IsListOf(NationalRequestLineDto, { max: 100 })
   lines: NationalRequestLineDto[];
 
-  @ApiPropertyOptional({ example: 'Outbreaks in care homes in Vallentuna and Österåker; respirators last under three days' })
+  @ApiPropertyOptional({ example: 'Outbreaks in care homes in Vallentuna and Österåker; respirators last under three days', maxLength: 2000 })
   @IsOptional()
   @IsText(2000)
   note?: string;

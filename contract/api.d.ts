@@ -11,13 +11,13 @@ export interface paths {
          * A county’s allocation rounds, newest first, with their decisions and plans
          * @description For the county board, the committee and auditors, of their county. Each round with its policy, parameters, the log position and time its inputs were read at, its outputs and unmet need, who proposed it, its decision and who entered it, its plan drawn down by dispatches, and any drift. The inputs figures are in the round’s own detail.
          */
-        get: operations["AllocationRounds_list"];
+        get: operations["listAllocationRounds"];
         put?: never;
         /**
          * Open an allocation round: propose how the county’s warehouse stock is shared out
          * @description By the county board, for the county in its token. Reads the inputs — the warehouse’s available stock per item, and each municipality’s projected stock, daily use, request and infections now — from the event log as it stands at one position, runs the policy (default need-weighted/2; see docs/allocation.md) and records the proposal with every parameter, input and output. The committee then approves or rejects it. Unknown item: 400 naming `items[i]`; a bad parameter: 400 naming `parameters.<name>`.
          */
-        post: operations["OpenAllocationRound_open"];
+        post: operations["openAllocationRound"];
         delete?: never;
         options?: never;
         head?: never;
@@ -35,7 +35,7 @@ export interface paths {
          * One allocation round: every input figure, the outputs, the decision, the plan and its progress
          * @description For the county board, the committee and auditors of the round’s county; an unknown round is a 404.
          */
-        get: operations["AllocationRounds_one"];
+        get: operations["getAllocationRound"];
         put?: never;
         post?: never;
         delete?: never;
@@ -57,7 +57,7 @@ export interface paths {
          * Approve an allocation proposal, as proposed or amended
          * @description By the committee (logistics meeting) of the round’s county, once per round (a second decision: 409 ALLOCATION.ALREADY_DECIDED). Each amendment changes one line (or adds one for a municipality and item of the round) and says why; per item the approved total may not exceed what the round had available (409 ALLOCATION.OVER_AVAILABLE) nor what the warehouse can still set aside now (409 ALLOCATION.STOCK_NO_LONGER_AVAILABLE). The approved plan is reserved in the warehouse at once; `position` is that of the reservation, so `GET /api/warehouses/{id}/stock?waitFor=<position>` shows it as allocated.
          */
-        post: operations["ApproveAllocationRound_approve"];
+        post: operations["approveAllocationRound"];
         delete?: never;
         options?: never;
         head?: never;
@@ -77,7 +77,7 @@ export interface paths {
          * Reject an allocation proposal
          * @description By the committee (logistics meeting) of the round’s county, once per round (a second decision: 409 ALLOCATION.ALREADY_DECIDED). Nothing is reserved; the county board may open a new round.
          */
-        post: operations["RejectAllocationRound_reject"];
+        post: operations["rejectAllocationRound"];
         delete?: never;
         options?: never;
         head?: never;
@@ -95,7 +95,7 @@ export interface paths {
          * Replay an allocation decision from the event log
          * @description Rebuilds the round’s inputs from the log as it stood at the recorded position — reading only the streams the decision depended on, never the stored copy or a read model — reruns the recorded policy version with the recorded parameters, and answers whether inputs and outputs are reproduced, with a diff where they are not. `drift` appears when facts recorded after the decision (a late report, a correction) change inputs it would have seen; the replay itself still reads the log as it stood.
          */
-        get: operations["ReplayRound_replay"];
+        get: operations["replayAllocationRound"];
         put?: never;
         post?: never;
         delete?: never;
@@ -117,7 +117,7 @@ export interface paths {
          * What the round would have given under another policy version or other parameters
          * @description Runs the round’s recorded inputs under the policy and parameters asked for and compares, line by line, with the recorded outputs. Writes nothing. Auditors, and the county board of the round’s county.
          */
-        post: operations["WhatIf_run"];
+        post: operations["whatIfAllocationRound"];
         delete?: never;
         options?: never;
         head?: never;
@@ -132,7 +132,7 @@ export interface paths {
             cookie?: never;
         };
         /** The raw events of a stream with their metadata (auditors) */
-        get: operations["StreamEvents_events"];
+        get: operations["getStreamEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -308,7 +308,7 @@ export interface paths {
          * A municipality’s projected stock per item, now or as of a business time
          * @description Per item with any data: last counted stock and when, delivered since, in transit, estimated use since, projected stock, days of supply and status (out / critical / low / ok; unknown when never counted). `dailyUse` is null until a second report gives a span to measure use over; estimated use then counts as 0. See docs/stock.md.
          */
-        get: operations["StockReads_municipalityStock"];
+        get: operations["getMunicipalityStock"];
         put?: never;
         post?: never;
         delete?: never;
@@ -328,13 +328,13 @@ export interface paths {
          * A county’s national requests, their answers, and what has been received against them
          * @description Newest first. `received` lists the national allocations the warehouse recorded naming the request.
          */
-        get: operations["NationalRequests_list"];
+        get: operations["listNationalRequests"];
         put?: never;
         /**
          * Escalate need the county cannot cover to the national board
          * @description By the county board, for its own county. With `allocationId`, the request escalates that round’s unmet need: the round must be of the caller’s county, and each line at most the unmet need of its item in the round’s proposal (409 naming `lines[i].quantity` otherwise).
          */
-        post: operations["RaiseNationalRequest_raise"];
+        post: operations["raiseNationalRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -354,7 +354,7 @@ export interface paths {
          * Record the national board’s answer to a request
          * @description By an operator, once per request: `granted` or `partly-granted` with the lines granted, `refused` without lines.
          */
-        post: operations["AnswerNationalRequest_answer"];
+        post: operations["answerNationalRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -470,9 +470,9 @@ export interface paths {
         };
         /**
          * The situation picture (lägesbild) of a county, now or as of a past business time
-         * @description Per municipality: confirmed infections (latest report at or before `asOf`), stock status and days of supply per item, unmet need after the latest approved allocation round (need less what was approved), open national requests, and the approved rounds whose inputs have drifted since. County totals. With `Accept: text/csv`, one row per municipality and item.
+         * @description Per municipality: confirmed infections (latest report at or before `asOf`), stock status and days of supply per item, unmet need after the latest approved allocation round (need less what was approved), open national requests, and the approved rounds whose inputs have drifted since. County totals. With `Accept: text/csv` (or `?format=csv`), one row per municipality and item; with `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or `?format=xlsx`), the same rows as an Excel workbook with Swedish column names (Kommun, Smittade, Status, Ej täckt behov …) and times in Swedish time.
          */
-        get: operations["SituationPicture_picture"];
+        get: operations["getSituationPicture"];
         put?: never;
         post?: never;
         delete?: never;
@@ -490,9 +490,9 @@ export interface paths {
         };
         /**
          * Every municipality of a county at a glance: projected stock, days of supply and status per item
-         * @description Each municipality’s status is its worst item’s (out, critical, low, unknown, ok in that order); a municipality that never reported is `unknown`.
+         * @description Each municipality’s status is its worst item’s (out, critical, low, unknown, ok in that order); a municipality that never reported is `unknown`. Without `county`, the county of the caller’s token (a token without one: 400 naming `county`).
          */
-        get: operations["StockReads_countyStock"];
+        get: operations["getCountyStock"];
         put?: never;
         post?: never;
         delete?: never;
@@ -704,6 +704,42 @@ export interface components {
              */
             position: string;
         };
+        AllocationLineDto: {
+            /** @description Under the acute threshold of days of supply: served first */
+            acute: boolean;
+            /** @example FFP2 */
+            item: string;
+            /** @example 0115 */
+            municipality: string;
+            /** @description What the policy judged it needs */
+            need: number;
+            quantity: number;
+            unmet: number;
+        };
+        AllocationRoundsDto: {
+            /** @example 01 */
+            county: string;
+            /** @description Newest first */
+            rounds: components["schemas"]["AllocationRoundWithDriftDto"][];
+        };
+        AllocationRoundWithDriftDto: {
+            /** Format: uuid */
+            allocationId: string;
+            /** @description Approved and every plan line fully dispatched */
+            closed: boolean;
+            /** @example 01 */
+            county: string;
+            /** @description Null while proposed */
+            decision: components["schemas"]["RoundDecisionDto"] | (never | null);
+            /** @description What changed in its inputs since the decision; null when nothing did */
+            drift: components["schemas"]["DriftDto"] | (never | null);
+            /** @description Per municipality and item, once approved; empty otherwise */
+            plan: components["schemas"]["PlanLineDto"][];
+            proposal: components["schemas"]["ProposalDto"];
+            status: components["schemas"]["RoundStatus"];
+            /** @example 01-central */
+            warehouseId: string;
+        };
         AmendmentDto: {
             /**
              * @description An item of the round
@@ -723,6 +759,28 @@ export interface components {
             /** @example Österåker har ett nytt utbrott på två boenden / a new outbreak in two care homes */
             reason: string;
         };
+        AmendmentRecordDto: {
+            /** @description The quantity the meeting approved instead */
+            approved: number;
+            /** @example FFP2 */
+            item: string;
+            /** @example 0117 */
+            municipality: string;
+            /** @description The proposal’s quantity */
+            proposed: number;
+            reason: string;
+        };
+        AnswerDto: {
+            /** Format: date-time */
+            at: string;
+            by: components["schemas"]["ByDto"];
+            /** @description What the national board will send; empty for a refusal */
+            lines: components["schemas"]["ItemQuantityDto"][];
+            note: string | null;
+            /** @enum {string} */
+            outcome: "granted" | "partly-granted" | "refused";
+            position: string;
+        };
         AnswerNationalRequestDto: {
             /**
              * @description What the national board will send: required to grant or partly grant, absent for a refusal
@@ -736,28 +794,24 @@ export interface components {
             lines?: components["schemas"]["NationalRequestLineDto"][];
             /** @example Gowns cannot be spared this week; respirators leave the national stockpile on Monday */
             note?: string;
-            /**
-             * @example partly-granted
-             * @enum {string}
-             */
-            outcome: "granted" | "partly-granted" | "refused";
+            /** @example partly-granted */
+            outcome: components["schemas"]["NationalRequestOutcome"];
+        };
+        AnswerNationalRequestResult: {
+            /** @description The event’s log position: `waitFor` it to read the request back */
+            position: string;
+            /** Format: uuid */
+            requestId: string;
         };
         ApproveAllocationRoundDto: {
             /**
              * @description Quantities the meeting changed, each with its reason; the total per item may not exceed what the round had available
-             * @example [
-             *       {
-             *         "municipality": "0117",
-             *         "item": "FFP2",
-             *         "quantity": 300,
-             *         "reason": "Nytt utbrott på två boenden / a new outbreak in two care homes"
-             *       }
-             *     ]
+             * @example []
              */
             amendments?: components["schemas"]["AmendmentDto"][];
             /**
-             * @description When the meeting decided (business time); default now
-             * @example 2026-03-09T10:30:00+01:00
+             * Format: date-time
+             * @description When the meeting decided (business time, with its offset); default now
              */
             decidedAt?: string;
             /**
@@ -771,6 +825,20 @@ export interface components {
             decidedBy: string[];
             /** @example Beslut vid logistikberedningen 9 mars / decided at the logistics meeting of 9 March */
             note: string;
+        };
+        ApproveAllocationRoundResult: {
+            /** Format: uuid */
+            allocationId: string;
+            amendments: components["schemas"]["AmendmentRecordDto"][];
+            /** @description What is to be delivered: the proposal with the amendments applied */
+            plan: components["schemas"]["PlannedLineDto"][];
+            /** @description The reservation’s log position when the plan reserved anything, else the approval’s */
+            position: string;
+        };
+        ByDto: {
+            name: string | null;
+            /** @description The token’s subject */
+            sub: string;
         };
         CancelPurchaseDto: {
             /**
@@ -868,6 +936,51 @@ export interface components {
             code: string;
             /** @example Stockholms län */
             name: string;
+        };
+        CountyItemStockDto: {
+            /** @example 8 */
+            daysOfSupply: number | null;
+            /** @example FFP2 */
+            item: string;
+            /** @example 800 */
+            projected: number;
+            status: components["schemas"]["StockStatus"];
+        };
+        CountyMunicipalityStockDto: {
+            /** @example 0115 */
+            code: string;
+            /** @description Confirmed infections of its latest report */
+            infections: number | null;
+            items: components["schemas"]["CountyItemStockDto"][];
+            /**
+             * Format: date-time
+             * @description Its latest report’s business time; null when it never reported
+             */
+            lastReportedAt: string | null;
+            /** @example Vallentuna */
+            name: string;
+            /** @description Its worst item’s status; `unknown` when it never reported */
+            status: components["schemas"]["StockStatus"];
+        };
+        CountyRefDto: {
+            /** @example 01 */
+            code: string;
+            /** @example Stockholms län */
+            name: string;
+        };
+        CountyStockDto: {
+            /**
+             * Format: date-time
+             * @description The business time the stock is projected to
+             */
+            asOf: string;
+            county: components["schemas"]["CountyRefDto"];
+            /** @description The log position asked for with `knownAt`; null when everything recorded counts */
+            knownAt: string | null;
+            municipalities: components["schemas"]["CountyMunicipalityStockDto"][];
+            /** @description How many municipalities are in each status */
+            summary: components["schemas"]["StatusSummaryDto"];
+            thresholds: components["schemas"]["StockThresholdsDto"];
         };
         DeliveryDispatchDto: {
             /**
@@ -1020,6 +1133,21 @@ export interface components {
         };
         /** @enum {string} */
         DeliveryStatus: "in-transit" | "received" | "received-with-discrepancy";
+        DiffEntryDto: {
+            /**
+             * @description What differs, each level named by its key
+             * @example outputs.lines[0115][FFP2].quantity
+             */
+            path: string;
+            /** @description As recorded: a figure, a flag, a revision, a whole record, or null */
+            recorded: number | boolean | string | {
+                [key: string]: unknown;
+            } | (never | null);
+            /** @description As the replay computed it */
+            replayed: number | boolean | string | {
+                [key: string]: unknown;
+            } | (never | null);
+        };
         DispatchDeliveryDto: {
             /**
              * Format: uuid
@@ -1102,6 +1230,64 @@ export interface components {
              */
             quantity: number;
         };
+        DriftCauseDto: {
+            /** Format: uuid */
+            eventId: string;
+            position: string;
+            /** @example municipality-0115 */
+            streamId: string;
+            /**
+             * @description The late fact’s event type
+             * @example SituationReportCorrected
+             */
+            type: string;
+        };
+        DriftDto: {
+            /** @description The latest late fact that left a difference */
+            causedBy: components["schemas"]["DriftCauseDto"];
+            /**
+             * Format: date-time
+             * @description When drift was last detected (recording time)
+             */
+            detectedAt: string;
+            differences: components["schemas"]["InputDifferenceDto"][];
+            /** @enum {boolean} */
+            drifted: true;
+        };
+        EnteredByDto: {
+            /** @description The token’s subject */
+            actor: string;
+            /** @description The token’s name, when it had one */
+            name: string | null;
+            /** @example county */
+            role: string;
+        };
+        EventMetadataDto: {
+            /**
+             * @description The acting user’s subject, or a system actor such as `system:seed`
+             * @example u-17
+             */
+            actor: string;
+            /** @example Karin Ek */
+            actorName?: string;
+            /** @description What caused it: the command’s correlation id, or the event a reaction answered */
+            causationId: string;
+            /** @description The request (or process) that wrote it */
+            correlationId: string;
+            /** Format: uuid */
+            eventId: string;
+            /** @description Idempotency key of the command that wrote it, when there was one */
+            idempotencyKey?: string;
+            /**
+             * Format: date-time
+             * @description Business time the event describes; may differ from `recordedAt`
+             */
+            occurredAt: string;
+            /** @example municipality */
+            role: string;
+            /** @description The version of its type’s schema `data` was written in */
+            schemaVersion: number;
+        };
         FieldError: {
             /**
              * @description Stable machine code, e.g. `FIELD.NOT_INTEGER`
@@ -1116,6 +1302,32 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        InputDifferenceDto: {
+            /**
+             * @example projectedStock
+             * @enum {string}
+             */
+            field: "reported" | "infections" | "projectedStock" | "dailyUse" | "requested";
+            /**
+             * @description Absent for a difference of the municipality as a whole (infections, whether it had reported)
+             * @example FFP2
+             */
+            item?: string;
+            /** @example 0115 */
+            municipality: string;
+            /** @description As the log knows it now */
+            now: number | boolean | (never | null);
+            /** @description As the round recorded it (`reported`: whether it was there) */
+            recorded: number | boolean | (never | null);
+        };
+        ItemComparisonDto: {
+            /** @example FFP2 */
+            item: string;
+            recordedAllocated: number;
+            recordedUnmet: number;
+            whatIfAllocated: number;
+            whatIfUnmet: number;
         };
         ItemDto: {
             /**
@@ -1138,8 +1350,148 @@ export interface components {
              */
             unit: string;
         };
+        ItemOutcomeDto: {
+            allocated: number;
+            available: number;
+            /** @example FFP2 */
+            item: string;
+            unmet: number;
+        };
+        ItemQuantityDto: {
+            /** @example FFP2 */
+            item: string;
+            /** @example 3000 */
+            quantity: number;
+        };
         ItemsDto: {
             items: components["schemas"]["ItemDto"][];
+        };
+        ItemStockDto: {
+            /**
+             * @description Units a day (two decimals) over the span the last report covers; null until a second report gives one
+             * @example 100
+             */
+            dailyUse: number | null;
+            /**
+             * @description Days the projected stock lasts, rounded down to a tenth; null when daily use is unknown or zero
+             * @example 8
+             */
+            daysOfSupply: number | null;
+            /**
+             * @description Accepted from deliveries received after the count
+             * @example 450
+             */
+            deliveredSince: number;
+            /**
+             * @description Estimated use since the count, whole units (0 while daily use is unknown)
+             * @example 250
+             */
+            estimatedUseSince: number;
+            /**
+             * @description Dispatched and not yet received
+             * @example 0
+             */
+            inTransit: number;
+            /**
+             * @description Item code
+             * @example FFP2
+             */
+            item: string;
+            /** @description The latest count at `asOf`; null when never counted */
+            lastCounted: components["schemas"]["LastCountedDto"] | (never | null);
+            /** @description Caveats of the figures, e.g. that daily use is not known yet */
+            notes?: string[];
+            /**
+             * @description Counted + delivered since − estimated use since, never below 0
+             * @example 800
+             */
+            projected: number;
+            /**
+             * @description What the latest report asked for; null when never counted
+             * @example 300
+             */
+            requested: number | null;
+            /** @example ok */
+            status: components["schemas"]["StockStatus"];
+        };
+        ItemSupplyDto: {
+            /** @description Units the warehouse could give (on hand − already allocated) */
+            available: number;
+            /** @example FFP2 */
+            item: string;
+            /** @description Units in one pack */
+            packSize: number;
+        };
+        ItemUnitsDto: {
+            /** @example FFP2 */
+            item: string;
+            units: number;
+        };
+        LastCountedDto: {
+            /**
+             * Format: date-time
+             * @description When the count was made (the report’s business time)
+             * @example 2026-03-04T07:00:00.000Z
+             */
+            countedAt: string;
+            /**
+             * @description Units on hand the report counted
+             * @example 600
+             */
+            onHand: number;
+            /**
+             * Format: uuid
+             * @description The report that counted it
+             */
+            reportId: string;
+        };
+        LastReportDto: {
+            /** @description Its figures are a correction’s, not the original report’s */
+            corrected: boolean;
+            /**
+             * @description Confirmed infections in its care homes
+             * @example 7
+             */
+            infections: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-04T07:00:00.000Z
+             */
+            reportedAt: string;
+            /** Format: uuid */
+            reportId: string;
+        };
+        LatestRoundDto: {
+            /** Format: uuid */
+            allocationId: string;
+            /**
+             * Format: date-time
+             * @description The business time its inputs were projected to
+             */
+            asOf: string;
+            /**
+             * Format: date-time
+             * @description When the meeting decided
+             */
+            decidedAt: string;
+        };
+        LineComparisonDto: {
+            /** @description What-if quantity less the recorded one */
+            change: number;
+            /** @example FFP2 */
+            item: string;
+            /** @example 0115 */
+            municipality: string;
+            recorded: components["schemas"]["LineFiguresDto"];
+            whatIf: components["schemas"]["LineFiguresDto"];
+        };
+        LineFiguresDto: {
+            /** @description Null when the run had no such line */
+            need: number | null;
+            /** @description 0 when the run had no such line */
+            quantity: number;
+            /** @description Null when the run had no such line */
+            unmet: number | null;
         };
         MunicipalitiesDto: {
             counties: components["schemas"]["CountyDto"][];
@@ -1171,11 +1523,67 @@ export interface components {
             /** @example Vallentuna */
             name: string;
         };
+        MunicipalityInputDto: {
+            /** @description Confirmed infections (latest report) */
+            infections: number;
+            items: components["schemas"]["MunicipalityItemInputDto"][];
+            /** @example 0115 */
+            municipality: string;
+        };
+        MunicipalityItemInputDto: {
+            /** @description Units a day; null while unknown */
+            dailyUse: number | null;
+            /** @example FFP2 */
+            item: string;
+            projectedStock: number;
+            /** @description What its latest report asked for */
+            requested: number;
+        };
+        MunicipalityRefDto: {
+            /** @example 0115 */
+            code: string;
+            /**
+             * @description County code
+             * @example 01
+             */
+            county: string;
+            /** @example Vallentuna */
+            name: string;
+        };
         MunicipalityReportsDto: {
             /** @example 0115 */
             municipality: string;
             /** @description Newest first, at most 500 */
             reports: components["schemas"]["SituationReportDto"][];
+        };
+        MunicipalityStockDto: {
+            /**
+             * Format: date-time
+             * @description The business time the stock is projected to
+             */
+            asOf: string;
+            /** @description Per item with any data, in catalogue order */
+            items: components["schemas"]["ItemStockDto"][];
+            /** @description The log position asked for with `knownAt`; null when everything recorded counts */
+            knownAt: string | null;
+            /** @description Its latest report at `asOf`; null when it never reported */
+            lastReport: components["schemas"]["LastReportDto"] | (never | null);
+            municipality: components["schemas"]["MunicipalityRefDto"];
+            /** @description The worst item’s status; `unknown` when nothing is known */
+            status: components["schemas"]["StockStatus"];
+            thresholds: components["schemas"]["StockThresholdsDto"];
+        };
+        NationalReceiptDto: {
+            /** @example FFP2 */
+            item: string;
+            position: string;
+            quantity: number;
+            /** Format: uuid */
+            receiptId: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @example 01-central */
+            warehouseId: string;
         };
         NationalRequestLineDto: {
             /**
@@ -1189,6 +1597,35 @@ export interface components {
              */
             quantity: number;
         };
+        /** @enum {string} */
+        NationalRequestOutcome: "granted" | "partly-granted" | "refused";
+        NationalRequestRecord: {
+            /**
+             * Format: uuid
+             * @description The allocation round whose unmet need it escalates
+             */
+            allocationId: string | null;
+            /** @description Null while open */
+            answer: components["schemas"]["AnswerDto"] | (never | null);
+            /** @example 01 */
+            county: string;
+            lines: components["schemas"]["RequestLineDto"][];
+            note: string | null;
+            raised: components["schemas"]["RaisedDto"];
+            /** @description National allocations the warehouse recorded naming the request */
+            received: components["schemas"]["NationalReceiptDto"][];
+            /** Format: uuid */
+            requestId: string;
+            status: components["schemas"]["NationalRequestStatus"];
+        };
+        NationalRequestsDto: {
+            /** @example 01 */
+            county: string;
+            /** @description Newest first */
+            requests: components["schemas"]["NationalRequestRecord"][];
+        };
+        /** @enum {string} */
+        NationalRequestStatus: "open" | "answered";
         OpenAllocationRoundDto: {
             /**
              * @description Only these items (codes from GET /api/items); default every item
@@ -1213,6 +1650,41 @@ export interface components {
              * @enum {string}
              */
             policy?: "need-weighted/1" | "need-weighted" | "need-weighted/2";
+        };
+        OpenAllocationRoundResult: {
+            /** Format: uuid */
+            allocationId: string;
+            /** @example 01 */
+            county: string;
+            /** @description Where the inputs were read (their figures are in the round’s detail) */
+            inputs: components["schemas"]["RoundInputsDto"];
+            outputs: components["schemas"]["RoundOutputsDto"];
+            /**
+             * @description Every parameter the policy ran with, defaults included
+             * @example {
+             *       "horizonDays": 14,
+             *       "acuteDays": 3,
+             *       "infectionWeight": 1,
+             *       "wholePacks": false
+             *     }
+             */
+            parameters: {
+                [key: string]: number | boolean;
+            };
+            policy: components["schemas"]["PolicyRefDto"];
+            /** @description The proposal’s log position: `waitFor` it to read the round back */
+            position: string;
+            /** @example 01-central */
+            warehouseId: string;
+        };
+        OpenNationalRequestDto: {
+            /** Format: uuid */
+            allocationId: string | null;
+            lines: components["schemas"]["SituationRequestLineDto"][];
+            /** Format: date-time */
+            raisedAt: string;
+            /** Format: uuid */
+            requestId: string;
         };
         OrderLineDto: {
             /**
@@ -1266,6 +1738,26 @@ export interface components {
              */
             purchaseId: string;
         };
+        PlanLineDto: {
+            /** @description Fully dispatched */
+            closed: boolean;
+            /** @description Dispatched against the round so far */
+            dispatched: number;
+            /** @example FFP2 */
+            item: string;
+            /** @example 0117 */
+            municipality: string;
+            /** @description Approved for it, amendments included */
+            planned: number;
+            remaining: number;
+        };
+        PlannedLineDto: {
+            /** @example FFP2 */
+            item: string;
+            /** @example 0117 */
+            municipality: string;
+            quantity: number;
+        };
         PolicyParametersDto: {
             /**
              * @description Under this many days of supply a shortage is acute and served first (0–horizonDays; default 3)
@@ -1287,6 +1779,31 @@ export interface components {
              * @example false
              */
             wholePacks?: boolean;
+        };
+        PolicyRefDto: {
+            /** @example need-weighted */
+            name: string;
+            /** @example 2 */
+            version: number;
+        };
+        PolicyRunDto: {
+            /**
+             * @description Every parameter it ran with
+             * @example {
+             *       "horizonDays": 14,
+             *       "acuteDays": 3,
+             *       "infectionWeight": 1,
+             *       "wholePacks": false
+             *     }
+             */
+            parameters: {
+                [key: string]: number | boolean;
+            };
+            /**
+             * @description Policy and version
+             * @example need-weighted/2
+             */
+            policy: string;
         };
         /** @description RFC 9457 problem details. `code` is stable and machine-readable; `title` and `detail` are for people (English, or Swedish with `Accept-Language: sv`). */
         ProblemDetails: {
@@ -1313,6 +1830,35 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        ProposalDto: {
+            /** Format: uuid */
+            eventId: string;
+            /** @description In the list: the position and business time only; in a round’s detail: every input figure too */
+            inputs: components["schemas"]["RoundInputsDto"];
+            outputs: components["schemas"]["RoundOutputsDto"];
+            /**
+             * @description Every parameter the policy ran with, defaults included
+             * @example {
+             *       "horizonDays": 14,
+             *       "acuteDays": 3,
+             *       "infectionWeight": 1,
+             *       "wholePacks": false
+             *     }
+             */
+            parameters: {
+                [key: string]: number | boolean;
+            };
+            policy: components["schemas"]["PolicyRefDto"];
+            position: string;
+            /**
+             * Format: date-time
+             * @description When the proposal was recorded
+             */
+            proposedAt: string;
+            proposedBy: components["schemas"]["EnteredByDto"];
+            /** @description The need the round could not meet, per municipality and item (lines with none left out) */
+            unmet: components["schemas"]["UnmetLineDto"][];
         };
         PurchaseActorDto: {
             /**
@@ -1408,10 +1954,16 @@ export interface components {
             recordedAt: string;
             recordedBy: components["schemas"]["PurchaseActorDto"];
         };
+        RaisedDto: {
+            /** Format: date-time */
+            at: string;
+            by: components["schemas"]["ByDto"];
+            position: string;
+        };
         RaiseNationalRequestDto: {
             /**
+             * Format: uuid
              * @description The allocation round whose unmet need this escalates: no line may ask for more than the round left unmet of its item
-             * @example 5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10
              */
             allocationId?: string;
             /**
@@ -1429,6 +1981,12 @@ export interface components {
             lines: components["schemas"]["NationalRequestLineDto"][];
             /** @example Outbreaks in care homes in Vallentuna and Österåker; respirators last under three days */
             note?: string;
+        };
+        RaiseNationalRequestResult: {
+            /** @description The event’s log position: `waitFor` it to read the request back */
+            position: string;
+            /** Format: uuid */
+            requestId: string;
         };
         ReceiveDeliveryDto: {
             /** @description One answer per dispatched item */
@@ -1572,8 +2130,8 @@ export interface components {
         };
         RejectAllocationRoundDto: {
             /**
-             * @description When the meeting decided (business time); default now
-             * @example 2026-03-09T10:30:00+01:00
+             * Format: date-time
+             * @description When the meeting decided (business time, with its offset); default now
              */
             decidedAt?: string;
             /**
@@ -1587,6 +2145,58 @@ export interface components {
             decidedBy: string[];
             /** @example Beslut vid logistikberedningen 9 mars / decided at the logistics meeting of 9 March */
             note: string;
+        };
+        RejectAllocationRoundResult: {
+            /** Format: uuid */
+            allocationId: string;
+            /** @description The rejection’s log position */
+            position: string;
+        };
+        ReplayReadDto: {
+            /** @description Events read in all */
+            events: number;
+            /** @description Only these streams were read, as they stood at `position` */
+            streams: components["schemas"]["StreamReadDto"][];
+        };
+        ReplayWithDriftDto: {
+            /** Format: uuid */
+            allocationId: string;
+            /**
+             * Format: date-time
+             * @description The business time the stock was projected to
+             */
+            asOf: string;
+            /** @example 01 */
+            county: string;
+            /** @description Where inputs or outputs were not reproduced; empty when both were */
+            diff: components["schemas"]["DiffEntryDto"][];
+            /** @description Present when facts recorded after the decision change inputs it would have seen */
+            drift?: components["schemas"]["DriftDto"];
+            inputsReproduced: boolean;
+            outputsReproduced: boolean;
+            /**
+             * @description The recorded parameters
+             * @example {
+             *       "horizonDays": 14,
+             *       "acuteDays": 3,
+             *       "infectionWeight": 1,
+             *       "wholePacks": false
+             *     }
+             */
+            parameters: {
+                [key: string]: number | boolean;
+            };
+            /**
+             * @description The recorded policy and version
+             * @example need-weighted/2
+             */
+            policy: string;
+            /** @description The log position the inputs were read at */
+            position: string;
+            read: components["schemas"]["ReplayReadDto"];
+            status: components["schemas"]["RoundStatus"];
+            /** @example 01-central */
+            warehouseId: string;
         };
         ReportLineDto: {
             /**
@@ -1642,8 +2252,115 @@ export interface components {
              */
             reportId: string;
         };
+        RequestLineDto: {
+            /** @description Granted by the answer; null while unanswered */
+            granted: number | null;
+            /** @example FFP2 */
+            item: string;
+            /** @description Asked for (0 for an item only received, never asked for) */
+            quantity: number;
+            /** @description Received against the request so far */
+            received: number;
+        };
         /** @enum {string} */
         Role: "municipality" | "region" | "warehouse" | "county" | "committee" | "auditor" | "admin";
+        RoundDecisionDto: {
+            /** @description Empty for a rejection or an approval as proposed */
+            amendments: components["schemas"]["AmendmentRecordDto"][];
+            /**
+             * Format: date-time
+             * @description When the meeting decided (business time)
+             */
+            decidedAt: string;
+            /** @description The members of the meeting who took it */
+            decidedBy: string[];
+            /** @description Who entered the decision (from the token), as against the members who took it */
+            enteredBy: components["schemas"]["EnteredByDto"];
+            /** Format: uuid */
+            eventId: string;
+            note: string;
+            /** @enum {string} */
+            outcome: "approved" | "rejected";
+            position: string;
+            /**
+             * Format: date-time
+             * @description When the decision was recorded
+             */
+            recordedAt: string;
+        };
+        RoundDriftDto: {
+            /** Format: uuid */
+            allocationId: string;
+            /** @description The latest late fact that left a difference */
+            causedBy: components["schemas"]["DriftCauseDto"];
+            /**
+             * Format: date-time
+             * @description When drift was last detected (recording time)
+             */
+            detectedAt: string;
+            differences: components["schemas"]["InputDifferenceDto"][];
+            /** @enum {boolean} */
+            drifted: true;
+        };
+        RoundInputsDto: {
+            /**
+             * Format: date-time
+             * @description The business time the stock was projected to
+             */
+            asOf: string;
+            /** @description In a round’s detail: each municipality that had reported, with its figures per item */
+            municipalities?: components["schemas"]["MunicipalityInputDto"][];
+            /** @description The log position the inputs were read at: nothing recorded after it was seen */
+            position: string;
+            /** @description In a round’s detail: the warehouse’s supply per item */
+            supply?: components["schemas"]["ItemSupplyDto"][];
+        };
+        RoundOutputsDto: {
+            /** @description Per item: available, allocated and unmet in all */
+            items: components["schemas"]["ItemOutcomeDto"][];
+            /** @description Per municipality and item */
+            lines: components["schemas"]["AllocationLineDto"][];
+        };
+        /** @enum {string} */
+        RoundStatus: "proposed" | "approved" | "rejected";
+        SituationItemDto: {
+            daysOfSupply: number | null;
+            /** @example FFP2 */
+            item: string;
+            /** @description Projected stock; null for an item it has unmet need of but no stock figures */
+            projected: number | null;
+            status: components["schemas"]["StockStatus"];
+            /** @description Need left unmet by the latest approved round (need less what was approved) */
+            unmetNeed: number;
+        };
+        SituationMunicipalityDto: {
+            /** @example 0115 */
+            code: string;
+            /** @description Approved rounds whose inputs of this municipality have drifted */
+            driftedRounds: string[];
+            /** @description Confirmed infections of its latest report at `asOf` */
+            infections: number | null;
+            items: components["schemas"]["SituationItemDto"][];
+            /** Format: date-time */
+            lastReportedAt: string | null;
+            /** @example Vallentuna */
+            name: string;
+            status: components["schemas"]["StockStatus"];
+        };
+        SituationPictureDto: {
+            /** Format: date-time */
+            asOf: string;
+            county: components["schemas"]["CountyRefDto"];
+            /** @description Approved rounds whose inputs have drifted since */
+            drift: components["schemas"]["RoundDriftDto"][];
+            municipalities: components["schemas"]["SituationMunicipalityDto"][];
+            /** @description National requests still open at `asOf` */
+            nationalRequests: components["schemas"]["OpenNationalRequestDto"][];
+            /** @description The latest approved round at `asOf`; null when none */
+            round: components["schemas"]["LatestRoundDto"] | (never | null);
+            thresholds: components["schemas"]["StockThresholdsDto"];
+            totals: components["schemas"]["SituationTotalsDto"];
+        };
         SituationReportDto: {
             /**
              * @description How many times the report was corrected
@@ -1689,6 +2406,82 @@ export interface components {
             reportedBy: components["schemas"]["RecordedByDto"];
             /** Format: uuid */
             reportId: string;
+        };
+        SituationRequestLineDto: {
+            /** @example FFP2 */
+            item: string;
+            quantity: number;
+        };
+        SituationTotalsDto: {
+            infections: number;
+            /** @description How many municipalities are in each status */
+            municipalities: components["schemas"]["StatusSummaryDto"];
+            openNationalRequests: number;
+            unmetNeed: components["schemas"]["ItemUnitsDto"][];
+        };
+        StatusSummaryDto: {
+            critical: number;
+            low: number;
+            ok: number;
+            out: number;
+            unknown: number;
+        };
+        /**
+         * @description The worst item’s status; `unknown` when nothing is known
+         * @enum {string}
+         */
+        StockStatus: "out" | "critical" | "low" | "unknown" | "ok";
+        StockThresholdsDto: {
+            /**
+             * @description Under this many days of supply an item is critical
+             * @example 3
+             */
+            criticalDays: number;
+            /**
+             * @description Under this many days of supply an item is low
+             * @example 7
+             */
+            lowDays: number;
+        };
+        StreamEventDto: {
+            /** @description The event’s data exactly as recorded, in the schema version `metadata.schemaVersion` of its type (see each context’s `domain/*.events.ts`): not upcast */
+            data: {
+                [key: string]: unknown;
+            };
+            metadata: components["schemas"]["EventMetadataDto"];
+            /** @description Its place in the log (what `waitFor` and `knownAt` take) */
+            position: string;
+            /**
+             * Format: date-time
+             * @description When the store recorded it
+             */
+            recordedAt: string;
+            /** @description Its place in the stream, from 0 */
+            revision: string;
+            /**
+             * @description The event type: a stable name, never a class name
+             * @example SituationReported
+             */
+            type: string;
+        };
+        StreamEventsDto: {
+            /** @description In revision order */
+            events: components["schemas"]["StreamEventDto"][];
+            /** @example municipality-0115 */
+            streamId: string;
+        };
+        StreamReadDto: {
+            /** @description Revision of its last event at the position; -1 when it had none */
+            revision: string;
+            /** @example warehouse-01-central */
+            streamId: string;
+        };
+        UnmetLineDto: {
+            /** @example FFP2 */
+            item: string;
+            /** @example 0117 */
+            municipality: string;
+            unmet: number;
         };
         WarehouseDto: {
             /** @example 01 */
@@ -1754,12 +2547,27 @@ export interface components {
              *       "acuteDays": 5
              *     }
              */
-            parameters?: Record<string, never>;
+            parameters?: {
+                [key: string]: number | boolean;
+            };
             /**
              * @description Policy and version (a bare name means its latest); the recorded one when omitted. Known: need-weighted/1, need-weighted/2
              * @example need-weighted/1
              */
             policy?: string;
+        };
+        WhatIfReport: {
+            /** Format: uuid */
+            allocationId: string;
+            items: components["schemas"]["ItemComparisonDto"][];
+            /** @description Per municipality and item of either run */
+            lines: components["schemas"]["LineComparisonDto"][];
+            /** @description This run’s outputs */
+            outputs: components["schemas"]["RoundOutputsDto"];
+            /** @description The policy and parameters the round recorded */
+            recorded: components["schemas"]["PolicyRunDto"];
+            /** @description The policy and parameters of this run */
+            whatIf: components["schemas"]["PolicyRunDto"];
         };
     };
     responses: never;
@@ -1770,14 +2578,15 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AllocationRounds_list: {
+    listAllocationRounds: {
         parameters: {
-            query?: {
-                /** @description The county (required; the guard checks it is the caller’s) */
-                county?: string;
+            query: {
+                /** @description The county (the guard checks it is the caller’s) */
+                county: string;
                 /** @description Rounds to answer, newest first, 1–500 (default 50) */
                 limit?: number;
-                status?: "proposed" | "approved" | "rejected";
+                /** @description Only rounds in this status */
+                status?: components["schemas"]["RoundStatus"];
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
                 waitFor?: string;
             };
@@ -1794,7 +2603,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AllocationRoundsDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -1858,7 +2667,7 @@ export interface operations {
             };
         };
     };
-    OpenAllocationRound_open: {
+    openAllocationRound: {
         parameters: {
             query?: never;
             header?: {
@@ -1883,7 +2692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OpenAllocationRoundResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -1991,7 +2800,7 @@ export interface operations {
             };
         };
     };
-    AllocationRounds_one: {
+    getAllocationRound: {
         parameters: {
             query?: {
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
@@ -1999,6 +2808,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The round’s `allocationId` */
                 id: string;
             };
             cookie?: never;
@@ -2012,7 +2822,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AllocationRoundWithDriftDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2087,7 +2897,7 @@ export interface operations {
             };
         };
     };
-    ApproveAllocationRound_approve: {
+    approveAllocationRound: {
         parameters: {
             query?: never;
             header?: {
@@ -2095,6 +2905,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description The round’s `allocationId` */
                 id: string;
             };
             cookie?: never;
@@ -2114,7 +2925,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ApproveAllocationRoundResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2233,7 +3044,7 @@ export interface operations {
             };
         };
     };
-    RejectAllocationRound_reject: {
+    rejectAllocationRound: {
         parameters: {
             query?: never;
             header?: {
@@ -2241,6 +3052,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description The round’s `allocationId` */
                 id: string;
             };
             cookie?: never;
@@ -2260,7 +3072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RejectAllocationRoundResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2379,7 +3191,7 @@ export interface operations {
             };
         };
     };
-    ReplayRound_replay: {
+    replayAllocationRound: {
         parameters: {
             query?: {
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
@@ -2387,6 +3199,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The round’s `allocationId` */
                 id: string;
             };
             cookie?: never;
@@ -2400,7 +3213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReplayWithDriftDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2475,7 +3288,7 @@ export interface operations {
             };
         };
     };
-    WhatIf_run: {
+    whatIfAllocationRound: {
         parameters: {
             query?: never;
             header?: {
@@ -2483,6 +3296,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description The round’s `allocationId` */
                 id: string;
             };
             cookie?: never;
@@ -2502,7 +3316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["WhatIfReport"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -2621,16 +3435,17 @@ export interface operations {
             };
         };
     };
-    StreamEvents_events: {
+    getStreamEvents: {
         parameters: {
             query?: {
-                /** @description First revision to return, 0 to 9223372036854775807 */
+                /** @description First revision to return (a decimal string, 0 to 9223372036854775807); 0 when omitted */
                 fromRevision?: string;
                 /** @description At most this many events (1–10000, default 1000) */
                 limit?: number;
             };
             header?: never;
             path: {
+                /** @description A stream: `municipality-{code}`, `warehouse-{id}`, `allocation-{id}`, `delivery-{id}`, `purchase-{id}`, `national-request-{id}` … */
                 streamId: string;
             };
             cookie?: never;
@@ -2644,7 +3459,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StreamEventsDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -3813,12 +4628,12 @@ export interface operations {
             };
         };
     };
-    StockReads_municipalityStock: {
+    getMunicipalityStock: {
         parameters: {
             query?: {
-                /** @description Business time to project the stock at; now when omitted */
+                /** @description Business time to project the stock at, with its offset; now when omitted */
                 asOf?: string;
-                /** @description Audit: only what the log held at this position (a write’s `position`), e.g. what an allocation decided at that position saw */
+                /** @description Audit: only what the log held at this position (a write’s `position`, a decimal string), e.g. what an allocation decided at that position saw; everything recorded when omitted */
                 knownAt?: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
                 waitFor?: string;
@@ -3839,7 +4654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MunicipalityStockDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -3914,12 +4729,13 @@ export interface operations {
             };
         };
     };
-    NationalRequests_list: {
+    listNationalRequests: {
         parameters: {
             query: {
                 /** @description County code */
                 county: string;
-                status?: "open" | "answered";
+                /** @description Only requests in this status */
+                status?: components["schemas"]["NationalRequestStatus"];
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
                 waitFor?: string;
             };
@@ -3936,7 +4752,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["NationalRequestsDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4000,7 +4816,7 @@ export interface operations {
             };
         };
     };
-    RaiseNationalRequest_raise: {
+    raiseNationalRequest: {
         parameters: {
             query?: never;
             header?: {
@@ -4025,7 +4841,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RaiseNationalRequestResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4133,7 +4949,7 @@ export interface operations {
             };
         };
     };
-    AnswerNationalRequest_answer: {
+    answerNationalRequest: {
         parameters: {
             query?: never;
             header?: {
@@ -4141,6 +4957,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description The request’s `requestId` */
                 id: string;
             };
             cookie?: never;
@@ -4160,7 +4977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AnswerNationalRequestResult"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -4887,13 +5704,15 @@ export interface operations {
             };
         };
     };
-    SituationPicture_picture: {
+    getSituationPicture: {
         parameters: {
             query: {
-                /** @description Business time the picture describes; now when omitted */
+                /** @description Business time the picture describes, with its offset; now when omitted */
                 asOf?: string;
                 /** @description County code */
                 county: string;
+                /** @description The answer’s form, for a link that cannot set `Accept`: `json`, `csv` or `xlsx` (an Excel workbook). Wins over `Accept` when both are given. */
+                format?: "json" | "csv" | "xlsx";
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
                 waitFor?: string;
             };
@@ -4903,6 +5722,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The picture; as CSV or an Excel workbook when asked for (a file to save: `Content-Disposition: attachment`) */
             200: {
                 headers: {
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4910,103 +5730,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "county": {
-                     *         "code": "01",
-                     *         "name": "Stockholms län"
-                     *       },
-                     *       "asOf": "2026-03-06T11:00:00.000Z",
-                     *       "thresholds": {
-                     *         "criticalDays": 3,
-                     *         "lowDays": 7
-                     *       },
-                     *       "round": {
-                     *         "allocationId": "5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10",
-                     *         "decidedAt": "2026-03-05T14:00:00.000Z",
-                     *         "asOf": "2026-03-05T09:00:00.000Z"
-                     *       },
-                     *       "municipalities": [
-                     *         {
-                     *           "code": "0115",
-                     *           "name": "Vallentuna",
-                     *           "infections": 7,
-                     *           "lastReportedAt": "2026-03-04T07:00:00.000Z",
-                     *           "status": "critical",
-                     *           "items": [
-                     *             {
-                     *               "item": "FFP2",
-                     *               "projected": 200,
-                     *               "daysOfSupply": 2,
-                     *               "status": "critical",
-                     *               "unmetNeed": 1200
-                     *             }
-                     *           ],
-                     *           "driftedRounds": [
-                     *             "5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10"
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "nationalRequests": [
-                     *         {
-                     *           "requestId": "5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b",
-                     *           "allocationId": null,
-                     *           "raisedAt": "2026-03-05T15:00:00.000Z",
-                     *           "lines": [
-                     *             {
-                     *               "item": "FFP2",
-                     *               "quantity": 1200
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "drift": [
-                     *         {
-                     *           "allocationId": "5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10",
-                     *           "drifted": true,
-                     *           "detectedAt": "2026-03-06T08:00:00.000Z",
-                     *           "causedBy": {
-                     *             "eventId": "1f2e…",
-                     *             "position": "751000052",
-                     *             "type": "SituationReportCorrected",
-                     *             "streamId": "municipality-0115"
-                     *           },
-                     *           "differences": [
-                     *             {
-                     *               "municipality": "0115",
-                     *               "item": "FFP2",
-                     *               "field": "projectedStock",
-                     *               "recorded": 650,
-                     *               "now": 600
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "totals": {
-                     *         "infections": 7,
-                     *         "municipalities": {
-                     *           "out": 0,
-                     *           "critical": 1,
-                     *           "low": 0,
-                     *           "unknown": 25,
-                     *           "ok": 0
-                     *         },
-                     *         "unmetNeed": [
-                     *           {
-                     *             "item": "FFP2",
-                     *             "units": 1200
-                     *           }
-                     *         ],
-                     *         "openNationalRequests": 1
-                     *       }
-                     *     }
-                     */
-                    "application/json": unknown;
-                    /**
-                     * @example county,as_of,municipality,municipality_name,infections,last_reported_at,municipality_status,item,projected,days_of_supply,item_status,unmet_need,drifted_rounds
-                     *     01,2026-03-06T11:00:00.000Z,0115,Vallentuna,7,2026-03-04T07:00:00.000Z,critical,FFP2,200,2,critical,1200,5d2f8a61-…
-                     */
-                    "text/csv": unknown;
+                    "application/json": components["schemas"]["SituationPictureDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: `errors` names each offending field */
@@ -5070,14 +5796,14 @@ export interface operations {
             };
         };
     };
-    StockReads_countyStock: {
+    getCountyStock: {
         parameters: {
-            query: {
-                /** @description Business time to project the stock at; now when omitted */
+            query?: {
+                /** @description Business time to project the stock at, with its offset; now when omitted */
                 asOf?: string;
-                /** @description County code */
-                county: string;
-                /** @description Audit: only what the log held at this position (a write’s `position`), e.g. what an allocation decided at that position saw */
+                /** @description County code; the county of the caller’s token when omitted (required for a token without a county) */
+                county?: string;
+                /** @description Audit: only what the log held at this position (a write’s `position`, a decimal string), e.g. what an allocation decided at that position saw; everything recorded when omitted */
                 knownAt?: string;
                 /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
                 waitFor?: string;
@@ -5095,7 +5821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CountyStockDto"];
                 };
             };
             /** @description Invalid input: `errors` names each offending field */

@@ -7,6 +7,12 @@ export class DecisionDto {
   @ApiProperty({
     example: ['Anna Lind (Länsstyrelsen)', 'Erik Berg (Region Stockholm)', 'Sara Nilsson (Stockholms stad)'],
     description: 'The members of the logistics meeting who took the decision (1–30 names); who entered it comes from the token',
+    type: 'string',
+    isArray: true,
+    minItems: 1,
+    maxItems: 30,
+    uniqueItems: true,
+    maxLength: 200,
   })
   @IsArray()
   @ArrayMinSize(1)
@@ -17,11 +23,12 @@ export class DecisionDto {
   @MaxLength(200, { each: true })
   decidedBy: string[];
 
-  @ApiProperty({ example: 'Beslut vid logistikberedningen 9 mars / decided at the logistics meeting of 9 March' })
+  @ApiProperty({ example: 'Beslut vid logistikberedningen 9 mars / decided at the logistics meeting of 9 March', maxLength: 2000 })
   @IsText(2000)
   note: string;
 
-  @ApiPropertyOptional({ example: '2026-03-09T10:30:00+01:00', description: 'When the meeting decided (business time); default now' })
+  // No example: Try it out would record a decision dated then.
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the meeting decided (business time, with its offset); default now' })
   @IsOptional()
   @IsInstant()
   decidedAt?: string;

@@ -9,14 +9,15 @@ import type { Role } from '../shared/actor.js';
  * scope (own municipality, own county; unscoped auditors and admins reach everything):
  *  - `none`: nothing scoped (reference data);
  *  - `municipality-param` / `warehouse-param`: a path parameter;
- *  - `county-query` / `municipality-query`: a query parameter (county required for county reads);
+ *  - `county-query` / `municipality-query`: a query parameter (county required for county reads, unless
+ *    `orToken`: then a token with a county stands for it when it is omitted);
  *  - `resource`: known only once the record is loaded; the handler checks it (`assertInScope`).
  */
 export type AccessTarget =
   | { readonly kind: 'none' }
   | { readonly kind: 'municipality-param'; readonly param: string }
   | { readonly kind: 'warehouse-param'; readonly param: string }
-  | { readonly kind: 'county-query'; readonly param: string }
+  | { readonly kind: 'county-query'; readonly param: string; readonly orToken?: boolean }
   | { readonly kind: 'municipality-query'; readonly param: string }
   | { readonly kind: 'resource' };
 
@@ -30,6 +31,7 @@ const resource = { kind: 'resource' } as const;
 const municipalityParam = { kind: 'municipality-param', param: 'code' } as const;
 const warehouseParam = { kind: 'warehouse-param', param: 'id' } as const;
 const countyQuery = { kind: 'county-query', param: 'county' } as const;
+const countyQueryOrToken = { kind: 'county-query', param: 'county', orToken: true } as const;
 const municipalityQuery = { kind: 'municipality-query', param: 'municipality' } as const;
 
 export const ACCESS_POLICY: Readonly<Record<string, RouteAccess>> = {
@@ -59,7 +61,7 @@ export const ACCESS_POLICY: Readonly<Record<string, RouteAccess>> = {
   'GET /api/deliveries/:id': { roles: ['municipality', 'warehouse', 'county', 'auditor'], target: resource },
 
   'GET /api/municipalities/:code/stock': { roles: ['municipality', 'county', 'auditor'], target: municipalityParam },
-  'GET /api/stock': { roles: ['county', 'auditor'], target: countyQuery },
+  'GET /api/stock': { roles: ['county', 'auditor'], target: countyQueryOrToken },
 
   'GET /api/audit/streams/:streamId': { roles: ['auditor'], target: resource },
 

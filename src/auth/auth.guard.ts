@@ -60,12 +60,12 @@ export class AuthGuard implements CanActivate {
     if (access.roles !== 'any-role' && !access.roles.includes(actor.role)) {
       throw forbidden(`the ${actor.role} role may not call ${key}`);
     }
-    const target = this.targetOf(access.target, request);
+    const target = this.targetOf(access.target, request, actor);
     if (target) assertInScope(actor, target);
     return true;
   }
 
-  private targetOf(target: AccessTarget, request: Request): ScopeTarget | undefined {
+  private targetOf(target: AccessTarget, request: Request, actor: Actor): ScopeTarget | undefined {
     switch (target.kind) {
       case 'none':
       case 'resource':
@@ -83,7 +83,9 @@ export class AuthGuard implements CanActivate {
         return { county: warehouse.countyCode };
       }
       case 'county-query': {
-        const county = request.query[target.param];
+        const given = request.query[target.param];
+        // Omitted, the token's county stands for it where the route allows (the handler reads it there too).
+        const county = given === undefined && target.orToken ? actor.county : given;
         if (typeof county !== 'string' || !this.reference.county(county)) {
           throw new DomainError('REFERENCE.UNKNOWN_COUNTY', `query parameter ${target.param} must name a county`, 'invalid', {
             field: target.param,

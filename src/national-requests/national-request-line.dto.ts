@@ -4,7 +4,7 @@ import { IsUnits, MAX_UNITS } from '../http/request-fields.js';
 
 /** An item and a quantity asked of, or granted by, the national board. */
 export class NationalRequestLineDto {
-  @ApiProperty({ example: 'FFP2', description: 'Item code from GET /api/items; each item once' })
+  @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items; each item once' })
   @IsString()
   @Length(1, 40)
   item: string;

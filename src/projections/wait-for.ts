@@ -10,7 +10,7 @@ import { ProjectionsService } from './projections.service.js';
 import { MAX_LOG_POSITION } from '../event-store/event-store.js';
 
 const READS_FROM = Symbol('READS_FROM');
-const POSITION = /^\d{1,20}$/;
+const POSITION = /^\d{1,19}$/;
 
 /**
  * Marks a read route with the projections it reads, so `?waitFor=<position>` waits for exactly
@@ -22,11 +22,12 @@ export const ReadsFrom = (...projections: string[]) =>
     ApiQuery({
       name: 'waitFor',
       required: false,
+      // A string, not an integer: positions run to 2^63-1, past what a JSON number holds exactly. No example: Swagger's
+      // "Try it out" would send it, and a made-up position waits for nothing or for a position never reached.
+      schema: { type: 'string', pattern: '^[0-9]{1,19}$' },
       description:
         'A log position (decimal string) returned by a write. The read waits until its read model has reached it; ' +
         '503 `projection-lagging` if it does not within a few seconds.',
-      // No example: "Try it out" would send it, and a position from another log makes the read wait and fail.
-      schema: { type: 'string', pattern: '^\\d{1,20}$' },
     }),
   );
 

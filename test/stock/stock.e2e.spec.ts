@@ -227,6 +227,18 @@ describeOnBothEventStores('municipality stock', (start) => {
     expect(await status('/api/stock?county=01')).toBe(401);
   });
 
+  it('answers the county of the caller’s token when the county is omitted', async () => {
+    const own = await call(t, 'GET', '/api/stock', { as: county01 });
+    expect(own.status).toBe(200);
+    expect(own.body.county.code).toBe('01');
+    const other = await call(t, 'GET', '/api/stock', { as: await t.token('county', { county: '18' }) });
+    expect(other.status).toBe(200);
+    expect(other.body.county.code).toBe('18');
+    expect(other.body.municipalities.every((m: { code: string }) => m.code.startsWith('18'))).toBe(true);
+    // Named, it is checked against the token as before; an auditor without a county must name one (below).
+    expect((await call(t, 'GET', '/api/stock?county=18', { as: county01 })).status).toBe(403);
+  });
+
   it.each([
     ['/api/municipalities/0115/stock?asOf=yesterday', 'asOf'],
     ['/api/municipalities/0115/stock?asOf=2026-03-05', 'asOf'],

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition, type NewEvent } from '../../event-store/event-store.js';
@@ -18,20 +18,22 @@ import { allocationRoundDecider, type Proposal } from '../domain/allocation-roun
 import { allocationStream, type AllocationApprovedData } from '../domain/allocation.events.js';
 import { DecisionDto } from '../decision.dto.js';
 import { loadRoundInScope } from '../load-round.js';
+import { AmendmentRecordDto, PlannedLineDto, POSITION_PATTERN } from '../allocation-round.dto.js';
 
 export class AmendmentDto {
-  @ApiProperty({ example: '0117', description: 'A municipality of the round' })
+  @ApiProperty({ example: '0117', pattern: '^[0-9]{4}$', description: 'A municipality of the round' })
   @IsString()
   @Matches(/^\d{4}$/, { message: 'municipality must be a municipality code' })
   municipality: string;
 
-  @ApiProperty({ example: 'FFP2', description: 'An item of the round' })
+  @ApiProperty({ example: 'FFP2', pattern: '^[A-Z0-9-]{2,40}$', description: 'An item of the round' })
   @IsString()
   @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'item must be an item code from the catalogue' })
   item: string;
 
   @ApiProperty({
     example: 300,
+    type: 'integer',
     description: 'The quantity approved instead of the proposed one (whole units, 0 drops the line)',
     minimum: 0,
     maximum: MAX_UNITS,
@@ -39,7 +41,7 @@ export class AmendmentDto {
   @IsUnits(0)
   quantity: number;
 
-  @ApiProperty({ example: 'Österåker har ett nytt utbrott på två boenden / a new outbreak in two care homes' })
+  @ApiProperty({ example: 'Österåker har ett nytt utbrott på två boenden / a new outbreak in two care homes', maxLength: 1000 })
   @IsText(1000)
   reason: string;
 }
@@ -47,19 +49,28 @@ export class AmendmentDto {
 export class ApproveAllocationRoundDto extends DecisionDto {
   @ApiPropertyOptional({
     type: [AmendmentDto],
+    maxItems: 1000,
     description: 'Quantities the meeting changed, each with its reason; the total per item may not exceed what the round had available',
-    example: [{ municipality: '0117', item: 'FFP2', quantity: 300, reason: 'Nytt utbrott på två boenden / a new outbreak in two care homes' }],
+    // None by default: an amendment is the meeting's, and a made-up one may name a line the round has not got.
+    example: [],
   })
   @IsOptional()
   @IsListOf(AmendmentDto, { min: 0, max: 1000 })
   amendments?: AmendmentDto[];
 }
 
-export interface ApproveAllocationRoundResult {
+export class ApproveAllocationRoundResult {
+  @ApiProperty({ format: 'uuid' })
   readonly allocationId: string;
+
   /** Of the warehouse's reservation when the plan reserved anything, so a stock read waiting on it shows it. */
+  @ApiProperty({ pattern: POSITION_PATTERN, description: 'The reservation’s log position when the plan reserved anything, else the approval’s' })
   readonly position: string;
+
+  @ApiProperty({ type: () => [AmendmentRecordDto] })
   readonly amendments: AllocationApprovedData['amendments'];
+
+  @ApiProperty({ type: () => [PlannedLineDto], description: 'What is to be delivered: the proposal with the amendments applied' })
   readonly plan: AllocationApprovedData['plan'];
 }
 
@@ -149,6 +160,7 @@ export class ApproveAllocationRoundController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'approveAllocationRound',
     summary: 'Approve an allocation proposal, as proposed or amended',
     description:
       'By the committee (logistics meeting) of the round’s county, once per round (a second decision: 409 ' +
@@ -158,21 +170,9 @@ export class ApproveAllocationRoundController {
       'reserved in the warehouse at once; `position` is that of the reservation, so ' +
       '`GET /api/warehouses/{id}/stock?waitFor=<position>` shows it as allocated.',
   })
-  @ApiCreatedResponse({
-    schema: {
-      example: {
-        allocationId: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a',
-        position: '751000040',
-        amendments: [{ municipality: '0117', item: 'FFP2', proposed: 266, approved: 300, reason: 'Nytt utbrott på två boenden' }],
-        plan: [
-          { municipality: '0114', item: 'FFP2', quantity: 292 },
-          { municipality: '0115', item: 'FFP2', quantity: 408 },
-          { municipality: '0117', item: 'FFP2', quantity: 300 },
-        ],
-      },
-    },
-  })
-  approve(@Param('id') id: string, @Body() body: ApproveAllocationRoundDto, @Context() context: CommandContext) {
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The round’s `allocationId`' })
+  @ApiCreatedResponse({ type: ApproveAllocationRoundResult })
+  approve(@Param('id') id: string, @Body() body: ApproveAllocationRoundDto, @Context() context: CommandContext): Promise<ApproveAllocationRoundResult> {
     return this.commands.execute(new ApproveAllocationRound(id, body, context));
   }
 }

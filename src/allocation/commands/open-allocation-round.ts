@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -29,6 +29,7 @@ import { allocationStream, type AllocationProposedData, type RoundInputsData } f
 import { buildRoundInputs, type RoundScope } from '../domain/round-inputs.js';
 import { knownPolicies, parsePolicy } from '../domain/policies/registry.js';
 import { readRoundFacts } from '../round-facts.js';
+import { PARAMETERS, PolicyRefDto, POSITION_PATTERN, RoundInputsDto, RoundOutputsDto } from '../allocation-round.dto.js';
 import { municipalityStream } from '../../reporting/domain/situation-report.events.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
 
@@ -39,17 +40,27 @@ const HEAD_WAIT_MS = 3_000;
 const POLICY_NAMES = [...new Set(knownPolicies().flatMap((id) => [id, id.split('/')[0]!]))];
 
 export class PolicyParametersDto {
-  @ApiPropertyOptional({ example: 14, description: 'Days of use a municipality’s need covers (1–365; default 14)' })
+  @ApiPropertyOptional({ example: 14, minimum: 1, maximum: 365, description: 'Days of use a municipality’s need covers (1–365; default 14)' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   horizonDays?: number;
 
-  @ApiPropertyOptional({ example: 3, description: 'Under this many days of supply a shortage is acute and served first (0–horizonDays; default 3)' })
+  @ApiPropertyOptional({
+    example: 3,
+    minimum: 0,
+    maximum: 365,
+    description: 'Under this many days of supply a shortage is acute and served first (0–horizonDays; default 3)',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   acuteDays?: number;
 
-  @ApiPropertyOptional({ example: 1, description: 'How much infection pressure weighs beside need (0–100; 0: need alone; default 1)' })
+  @ApiPropertyOptional({
+    example: 1,
+    minimum: 0,
+    maximum: 100,
+    description: 'How much infection pressure weighs beside need (0–100; 0: need alone; default 1)',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   infectionWeight?: number;
@@ -61,7 +72,16 @@ export class PolicyParametersDto {
 }
 
 export class OpenAllocationRoundDto {
-  @ApiPropertyOptional({ example: ['FFP2', 'GLOVE-NITRILE-M'], description: 'Only these items (codes from GET /api/items); default every item' })
+  @ApiPropertyOptional({
+    example: ['FFP2', 'GLOVE-NITRILE-M'],
+    type: 'string',
+    isArray: true,
+    minItems: 1,
+    maxItems: 100,
+    uniqueItems: true,
+    pattern: '^[A-Z0-9-]{2,40}$',
+    description: 'Only these items (codes from GET /api/items); default every item',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -88,15 +108,30 @@ export class OpenAllocationRoundDto {
   parameters?: PolicyParametersDto;
 }
 
-export interface OpenAllocationRoundResult {
+export class OpenAllocationRoundResult {
+  @ApiProperty({ format: 'uuid' })
   readonly allocationId: string;
+
+  @ApiProperty({ pattern: POSITION_PATTERN, description: 'The proposal’s log position: `waitFor` it to read the round back' })
   readonly position: string;
+
+  @ApiProperty({ example: '01' })
   readonly county: string;
+
+  @ApiProperty({ example: '01-central' })
   readonly warehouseId: string;
-  readonly policy: AllocationProposedData['policy'];
+
+  @ApiProperty({ type: () => PolicyRefDto })
+  readonly policy: PolicyRefDto;
+
+  @ApiProperty({ ...PARAMETERS, description: 'Every parameter the policy ran with, defaults included' })
   readonly parameters: AllocationProposedData['parameters'];
-  readonly inputs: { readonly position: string; readonly asOf: string };
-  readonly outputs: AllocationProposedData['outputs'];
+
+  @ApiProperty({ type: () => RoundInputsDto, description: 'Where the inputs were read (their figures are in the round’s detail)' })
+  readonly inputs: RoundInputsDto;
+
+  @ApiProperty({ type: () => RoundOutputsDto })
+  readonly outputs: RoundOutputsDto;
 }
 
 export class OpenAllocationRound extends Command<OpenAllocationRoundResult> {
@@ -217,6 +252,7 @@ export class OpenAllocationRoundController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'openAllocationRound',
     summary: 'Open an allocation round: propose how the county’s warehouse stock is shared out',
     description:
       'By the county board, for the county in its token. Reads the inputs — the warehouse’s available stock per item, and ' +
@@ -225,27 +261,8 @@ export class OpenAllocationRoundController {
       'parameter, input and output. The committee then approves or rejects it. Unknown item: 400 naming `items[i]`; a bad ' +
       'parameter: 400 naming `parameters.<name>`.',
   })
-  @ApiCreatedResponse({
-    schema: {
-      example: {
-        allocationId: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a',
-        position: '751000031',
-        county: '01',
-        warehouseId: '01-central',
-        policy: { name: 'need-weighted', version: 2 },
-        parameters: { horizonDays: 14, acuteDays: 3, infectionWeight: 1, wholePacks: false },
-        inputs: { position: '751000030', asOf: '2026-03-09T09:00:00.000Z' },
-        outputs: {
-          lines: [
-            { municipality: '0114', item: 'FFP2', need: 560, acute: true, quantity: 292, unmet: 268 },
-            { municipality: '0115', item: 'FFP2', need: 600, acute: true, quantity: 442, unmet: 158 },
-          ],
-          items: [{ item: 'FFP2', available: 734, allocated: 734, unmet: 426 }],
-        },
-      },
-    },
-  })
-  open(@Body() body: OpenAllocationRoundDto, @Context() context: CommandContext) {
+  @ApiCreatedResponse({ type: OpenAllocationRoundResult })
+  open(@Body() body: OpenAllocationRoundDto, @Context() context: CommandContext): Promise<OpenAllocationRoundResult> {
     return this.commands.execute(new OpenAllocationRound(body, context));
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.js';
 import { businessTime } from '../../http/request-fields.js';
@@ -11,11 +11,15 @@ import { allocationRoundDecider } from '../domain/allocation-round.decider.js';
 import { allocationStream } from '../domain/allocation.events.js';
 import { DecisionDto } from '../decision.dto.js';
 import { loadRoundInScope } from '../load-round.js';
+import { POSITION_PATTERN } from '../allocation-round.dto.js';
 
 export class RejectAllocationRoundDto extends DecisionDto {}
 
-export interface RejectAllocationRoundResult {
+export class RejectAllocationRoundResult {
+  @ApiProperty({ format: 'uuid' })
   readonly allocationId: string;
+
+  @ApiProperty({ pattern: POSITION_PATTERN, description: 'The rejection’s log position' })
   readonly position: string;
 }
 
@@ -60,13 +64,15 @@ export class RejectAllocationRoundController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'rejectAllocationRound',
     summary: 'Reject an allocation proposal',
     description:
       'By the committee (logistics meeting) of the round’s county, once per round (a second decision: 409 ' +
       'ALLOCATION.ALREADY_DECIDED). Nothing is reserved; the county board may open a new round.',
   })
-  @ApiCreatedResponse({ schema: { example: { allocationId: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a', position: '751000040' } } })
-  reject(@Param('id') id: string, @Body() body: RejectAllocationRoundDto, @Context() context: CommandContext) {
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The round’s `allocationId`' })
+  @ApiCreatedResponse({ type: RejectAllocationRoundResult })
+  reject(@Param('id') id: string, @Body() body: RejectAllocationRoundDto, @Context() context: CommandContext): Promise<RejectAllocationRoundResult> {
     return this.commands.execute(new RejectAllocationRound(id, body, context));
   }
 }

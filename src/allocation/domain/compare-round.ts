@@ -18,8 +18,9 @@ export interface InputDifference {
   readonly municipality: string;
   readonly item?: string;
   readonly field: string;
-  readonly recorded: unknown;
-  readonly now: unknown;
+  /** A figure (daily use may be null), or for `reported` whether it was there. */
+  readonly recorded: number | boolean | null;
+  readonly now: number | boolean | null;
 }
 
 const byKey = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T> => new Map(rows.map((r) => [key(r), r]));

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { UUID } from '../../shared/ids.js';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -14,22 +14,29 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { AllocationApprovedData, RoundInputsData, RoundOutputsData } from '../domain/allocation.events.js';
 import { ALLOCATION_ROUNDS, ROUND_STATUSES, type RoundStatus } from '../projections/allocation-rounds.projector.js';
 import { driftFor } from './decision-drift.js';
+import { nullableRef } from '../../http/schema-property.js';
+import { AmendmentRecordDto, DriftDto, PARAMETERS, PolicyRefDto, POSITION_PATTERN, RoundInputsDto, RoundOutputsDto } from '../allocation-round.dto.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 
 export class AllocationRoundsQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ example: '01', description: 'The county (required; the guard checks it is the caller’s)' })
-  @IsOptional()
+  @ApiProperty({ pattern: '^[0-9]{2}$', example: '01', description: 'The county (the guard checks it is the caller’s)' })
   @Matches(/^\d{2}$/, { message: 'county must be a county code' })
-  county?: string;
+  county: string;
 
-  @ApiPropertyOptional({ enum: ROUND_STATUSES, example: 'approved' })
+  @ApiPropertyOptional({ enum: ROUND_STATUSES, enumName: 'RoundStatus', description: 'Only rounds in this status' })
   @IsOptional()
   @IsIn(ROUND_STATUSES)
   status?: RoundStatus;
 
-  @ApiPropertyOptional({ example: 50, description: `Rounds to answer, newest first, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT})` })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_LIMIT,
+    default: DEFAULT_LIMIT,
+    description: `Rounds to answer, newest first, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT})`,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -76,58 +83,118 @@ interface PlanRow {
   dispatched: string;
 }
 
-export interface PlanLine {
+export class PlanLineDto {
+  @ApiProperty({ example: '0117' })
   readonly municipality: string;
+  @ApiProperty({ example: 'FFP2' })
   readonly item: string;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Approved for it, amendments included' })
   readonly planned: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Dispatched against the round so far' })
   readonly dispatched: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
   readonly remaining: number;
-  /** Fully dispatched. */
+  @ApiProperty({ description: 'Fully dispatched' })
   readonly closed: boolean;
 }
 
-export interface AllocationRound {
+export class UnmetLineDto {
+  @ApiProperty({ example: '0117' })
+  readonly municipality: string;
+  @ApiProperty({ example: 'FFP2' })
+  readonly item: string;
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  readonly unmet: number;
+}
+
+export class EnteredByDto {
+  @ApiProperty({ description: 'The token’s subject' })
+  readonly actor: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The token’s name, when it had one' })
+  readonly name: string | null;
+  @ApiProperty({ example: 'county' })
+  readonly role: string;
+}
+
+export class ProposalDto {
+  @ApiProperty({ type: () => PolicyRefDto })
+  readonly policy: PolicyRefDto;
+  @ApiProperty({ ...PARAMETERS, description: 'Every parameter the policy ran with, defaults included' })
+  readonly parameters: Record<string, number | boolean>;
+  @ApiProperty({ type: () => RoundInputsDto, description: 'In the list: the position and business time only; in a round’s detail: every input figure too' })
+  readonly inputs: RoundInputsDto;
+  @ApiProperty({ type: () => RoundOutputsDto })
+  readonly outputs: RoundOutputsDto;
+  @ApiProperty({ type: () => [UnmetLineDto], description: 'The need the round could not meet, per municipality and item (lines with none left out)' })
+  readonly unmet: readonly UnmetLineDto[];
+  @ApiProperty({ type: () => EnteredByDto })
+  readonly proposedBy: EnteredByDto;
+  @ApiProperty({ format: 'date-time', description: 'When the proposal was recorded' })
+  readonly proposedAt: string;
+  @ApiProperty({ format: 'uuid' })
+  readonly eventId: string;
+  @ApiProperty({ pattern: POSITION_PATTERN })
+  readonly position: string;
+}
+
+export class RoundDecisionDto {
+  @ApiProperty({ enum: ['approved', 'rejected'] })
+  readonly outcome: Exclude<RoundStatus, 'proposed'>;
+  @ApiProperty({ type: [String], description: 'The members of the meeting who took it' })
+  readonly decidedBy: readonly string[];
+  @ApiProperty()
+  readonly note: string;
+  @ApiProperty({ type: () => [AmendmentRecordDto], description: 'Empty for a rejection or an approval as proposed' })
+  readonly amendments: readonly AmendmentRecordDto[];
+  @ApiProperty({ type: () => EnteredByDto, description: 'Who entered the decision (from the token), as against the members who took it' })
+  readonly enteredBy: EnteredByDto;
+  @ApiProperty({ format: 'date-time', description: 'When the meeting decided (business time)' })
+  readonly decidedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'When the decision was recorded' })
+  readonly recordedAt: string;
+  @ApiProperty({ format: 'uuid' })
+  readonly eventId: string;
+  @ApiProperty({ pattern: POSITION_PATTERN })
+  readonly position: string;
+}
+
+@ApiExtraModels(RoundDecisionDto, DriftDto)
+export class AllocationRoundDto {
+  @ApiProperty({ format: 'uuid' })
   readonly allocationId: string;
+  @ApiProperty({ example: '01' })
   readonly county: string;
+  @ApiProperty({ example: '01-central' })
   readonly warehouseId: string;
+  @ApiProperty({ enum: ROUND_STATUSES, enumName: 'RoundStatus' })
   readonly status: RoundStatus;
-  readonly proposal: {
-    readonly policy: { readonly name: string; readonly version: number };
-    readonly parameters: Record<string, number | boolean>;
-    /** In the list: the position and business time only; in a round's detail: every input figure too. */
-    readonly inputs: { readonly position: string; readonly asOf: string } & Partial<Pick<RoundInputsData, 'supply' | 'municipalities'>>;
-    readonly outputs: RoundOutputsData;
-    /** The need the round could not meet, per municipality and item (lines with none left out). */
-    readonly unmet: readonly { readonly municipality: string; readonly item: string; readonly unmet: number }[];
-    readonly proposedBy: { readonly actor: string; readonly name: string | null; readonly role: string };
-    /** When the proposal was recorded. */
-    readonly proposedAt: string;
-    readonly eventId: string;
-    readonly position: string;
-  };
-  readonly decision: null | {
-    readonly outcome: Exclude<RoundStatus, 'proposed'>;
-    readonly decidedBy: readonly string[];
-    readonly note: string;
-    readonly amendments: AllocationApprovedData['amendments'];
-    /** Who entered the decision (from the token), as against the meeting members who took it. */
-    readonly enteredBy: { readonly actor: string; readonly name: string | null; readonly role: string };
-    /** When the meeting decided (business time). */
-    readonly decidedAt: string;
-    readonly recordedAt: string;
-    readonly eventId: string;
-    readonly position: string;
-  };
-  /** Per municipality and item, once approved; empty otherwise. */
-  readonly plan: readonly PlanLine[];
-  /** Approved and every plan line fully dispatched. */
+  @ApiProperty({ type: () => ProposalDto })
+  readonly proposal: ProposalDto;
+  @ApiProperty(nullableRef(() => RoundDecisionDto, { description: 'Null while proposed' }))
+  readonly decision: RoundDecisionDto | null;
+  @ApiProperty({ type: () => [PlanLineDto], description: 'Per municipality and item, once approved; empty otherwise' })
+  readonly plan: readonly PlanLineDto[];
+  @ApiProperty({ description: 'Approved and every plan line fully dispatched' })
   readonly closed: boolean;
 }
 
-const toRound = (row: RoundRow, plan: readonly PlanRow[], detail: boolean): AllocationRound => {
+/** A round as the reads answer it: with the drift of its inputs since the decision, if any. */
+export class AllocationRoundWithDriftDto extends AllocationRoundDto {
+  @ApiProperty(nullableRef(() => DriftDto, { description: 'What changed in its inputs since the decision; null when nothing did' }))
+  readonly drift: DriftDto | null;
+}
+
+export class AllocationRoundsDto {
+  @ApiProperty({ example: '01' })
+  readonly county: string;
+  @ApiProperty({ type: () => [AllocationRoundWithDriftDto], description: 'Newest first' })
+  readonly rounds: readonly AllocationRoundWithDriftDto[];
+}
+
+const toRound = (row: RoundRow, plan: readonly PlanRow[], detail: boolean): AllocationRoundDto => {
   const lines = plan
     .filter((p) => p.allocation_id === row.allocation_id)
-    .map((p): PlanLine => {
+    .map((p): PlanLineDto => {
       const planned = Number(p.planned);
       const dispatched = Number(p.dispatched);
       return { municipality: p.municipality, item: p.item, planned, dispatched, remaining: Math.max(0, planned - dispatched), closed: dispatched >= planned };
@@ -184,13 +251,13 @@ const plansOf = async (db: DataSource, ids: readonly string[]): Promise<PlanRow[
   );
 
 /** One round, with every input figure; undefined when unknown. */
-export const allocationRound = async (db: DataSource, allocationId: string): Promise<AllocationRound | undefined> => {
+export const allocationRound = async (db: DataSource, allocationId: string): Promise<AllocationRoundDto | undefined> => {
   const [row] = (await db.query(`SELECT ${ROUND_COLUMNS} FROM allocation_rounds WHERE allocation_id = $1`, [allocationId])) as RoundRow[];
   return row ? toRound(row, await plansOf(db, [row.allocation_id]), true) : undefined;
 };
 
 /** A county's rounds, newest first. */
-export const allocationRounds = async (db: DataSource, filter: { county: string; status?: RoundStatus; limit: number }): Promise<AllocationRound[]> => {
+export const allocationRounds = async (db: DataSource, filter: { county: string; status?: RoundStatus; limit: number }): Promise<AllocationRoundDto[]> => {
   const rows = (await db.query(
     `SELECT ${ROUND_COLUMNS} FROM allocation_rounds
       WHERE county = $1 AND ($2::text IS NULL OR status = $2)
@@ -204,41 +271,6 @@ export const allocationRounds = async (db: DataSource, filter: { county: string;
   return rows.map((r) => toRound(r, plans, false));
 };
 
-const EXAMPLE_ROUND = {
-  allocationId: '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a',
-  county: '01',
-  warehouseId: '01-central',
-  status: 'approved',
-  proposal: {
-    policy: { name: 'need-weighted', version: 2 },
-    parameters: { horizonDays: 14, acuteDays: 3, infectionWeight: 1, wholePacks: false },
-    inputs: { position: '751000030', asOf: '2026-03-09T09:00:00.000Z' },
-    outputs: {
-      lines: [{ municipality: '0117', item: 'FFP2', need: 440, acute: false, quantity: 266, unmet: 174 }],
-      items: [{ item: 'FFP2', available: 1000, allocated: 1000, unmet: 600 }],
-    },
-    unmet: [{ municipality: '0117', item: 'FFP2', unmet: 174 }],
-    proposedBy: { actor: 'u-4711', name: 'Karin Ek', role: 'county' },
-    proposedAt: '2026-03-09T09:00:01.204Z',
-    eventId: '0b7e2d4c-1a3f-4c5d-8e6f-7a8b9c0d1e2f',
-    position: '751000031',
-  },
-  decision: {
-    outcome: 'approved',
-    decidedBy: ['Anna Lind (Länsstyrelsen)', 'Erik Berg (Region Stockholm)'],
-    note: 'Beslut vid logistikberedningen 9 mars',
-    amendments: [{ municipality: '0117', item: 'FFP2', proposed: 266, approved: 300, reason: 'Nytt utbrott på två boenden' }],
-    enteredBy: { actor: 'u-0815', name: 'Per Holm', role: 'committee' },
-    decidedAt: '2026-03-09T09:30:00.000Z',
-    recordedAt: '2026-03-09T10:02:11.530Z',
-    eventId: '1c8f3e5d-2b4a-4d6e-9f70-8b9c0d1e2f3a',
-    position: '751000039',
-  },
-  plan: [{ municipality: '0117', item: 'FFP2', planned: 300, dispatched: 200, remaining: 100, closed: false }],
-  closed: false,
-  drift: null,
-};
-
 @ApiTags('allocation')
 @ApiBearerAuth()
 @Controller('allocation-rounds')
@@ -248,16 +280,17 @@ export class AllocationRoundsController {
   @Get()
   @ReadsFrom(ALLOCATION_ROUNDS, DECISION_DRIFT)
   @ApiOperation({
+    operationId: 'listAllocationRounds',
     summary: 'A county’s allocation rounds, newest first, with their decisions and plans',
     description:
       'For the county board, the committee and auditors, of their county. Each round with its policy, parameters, the log ' +
       'position and time its inputs were read at, its outputs and unmet need, who proposed it, its decision and who entered ' +
       'it, its plan drawn down by dispatches, and any drift. The inputs figures are in the round’s own detail.',
   })
-  @ApiOkResponse({ schema: { example: { county: '01', rounds: [EXAMPLE_ROUND] } } })
-  async list(@Query() query: AllocationRoundsQueryDto) {
+  @ApiOkResponse({ type: AllocationRoundsDto })
+  async list(@Query() query: AllocationRoundsQueryDto): Promise<AllocationRoundsDto> {
     const rounds = await allocationRounds(this.db, {
-      county: query.county!,
+      county: query.county,
       ...(query.status ? { status: query.status } : {}),
       limit: query.limit ?? DEFAULT_LIMIT,
     });
@@ -267,19 +300,21 @@ export class AllocationRoundsController {
   @Get(':id')
   @ReadsFrom(ALLOCATION_ROUNDS, DECISION_DRIFT)
   @ApiOperation({
+    operationId: 'getAllocationRound',
     summary: 'One allocation round: every input figure, the outputs, the decision, the plan and its progress',
     description: 'For the county board, the committee and auditors of the round’s county; an unknown round is a 404.',
   })
-  @ApiOkResponse({ schema: { example: EXAMPLE_ROUND } })
-  async one(@Param('id') id: string, @Query() _query: ReadQueryDto, @CurrentActor() actor: Actor) {
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The round’s `allocationId`' })
+  @ApiOkResponse({ type: AllocationRoundWithDriftDto })
+  async one(@Param('id') id: string, @Query() _query: ReadQueryDto, @CurrentActor() actor: Actor): Promise<AllocationRoundWithDriftDto> {
     const round = UUID.test(id) ? await allocationRound(this.db, id) : undefined;
     if (!round) throw new DomainError('ALLOCATION.NOT_FOUND', `no allocation round with id ${id}`, 'not-found');
     assertInScope(actor, { county: round.county });
     const [withDrift] = await this.withDrift([round]);
-    return withDrift;
+    return withDrift!;
   }
 
-  private async withDrift(rounds: readonly AllocationRound[]) {
+  private async withDrift(rounds: readonly AllocationRoundDto[]): Promise<AllocationRoundWithDriftDto[]> {
     const drift = await driftFor(
       this.db,
       rounds.map((r) => r.allocationId),

@@ -10,13 +10,7 @@ export interface DriftSummary {
   /** The log position of the late fact that caused it. */
   readonly causedBy: { readonly eventId: string; readonly position: string; readonly type: string; readonly streamId: string };
   /** Per input that differs: municipality, item, field, as recorded, as known now. */
-  readonly differences: readonly {
-    readonly municipality: string;
-    readonly item?: string;
-    readonly field: string;
-    readonly recorded: unknown;
-    readonly now: unknown;
-  }[];
+  readonly differences: readonly InputDifference[];
 }
 
 interface DriftRow {

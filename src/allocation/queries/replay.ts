@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
@@ -10,7 +10,8 @@ import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
 import { ReferenceData } from '../../reference/reference-data.js';
 import { allocationStream } from '../domain/allocation.events.js';
-import { diffInputs, diffOutputs, type DiffEntry } from '../domain/compare-round.js';
+import { diffInputs, diffOutputs } from '../domain/compare-round.js';
+import { DiffEntryDto, DriftDto, PARAMETERS, POSITION_PATTERN } from '../allocation-round.dto.js';
 import { policyFor } from '../domain/policies/registry.js';
 import { policyId } from '../domain/policies/policy.js';
 import { buildRoundInputs } from '../domain/round-inputs.js';
@@ -19,23 +20,56 @@ import { DECISION_DRIFT } from '../projections/decision-drift.projector.js';
 import { readRoundFacts } from '../round-facts.js';
 import { driftFor } from './decision-drift.js';
 
-export interface ReplayReport {
+export class StreamReadDto {
+  @ApiProperty({ example: 'warehouse-01-central' })
+  readonly streamId: string;
+
+  @ApiProperty({ pattern: '^-?[0-9]{1,19}$', description: 'Revision of its last event at the position; -1 when it had none' })
+  readonly revision: string;
+}
+
+export class ReplayReadDto {
+  @ApiProperty({ type: () => [StreamReadDto], description: 'Only these streams were read, as they stood at `position`' })
+  readonly streams: readonly StreamReadDto[];
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Events read in all' })
+  readonly events: number;
+}
+
+export class ReplayReport {
+  @ApiProperty({ format: 'uuid' })
   readonly allocationId: string;
+  @ApiProperty({ example: '01' })
   readonly county: string;
+  @ApiProperty({ example: '01-central' })
   readonly warehouseId: string;
+  @ApiProperty({ enum: ['proposed', 'approved', 'rejected'], enumName: 'RoundStatus' })
   readonly status: RoundStatus;
+  @ApiProperty({ example: 'need-weighted/2', description: 'The recorded policy and version' })
   readonly policy: string;
+  @ApiProperty({ ...PARAMETERS, description: 'The recorded parameters' })
   readonly parameters: Record<string, number | boolean>;
+  @ApiProperty({ pattern: POSITION_PATTERN, description: 'The log position the inputs were read at' })
   readonly position: string;
+  @ApiProperty({ format: 'date-time', description: 'The business time the stock was projected to' })
   readonly asOf: string;
+  @ApiProperty()
   readonly inputsReproduced: boolean;
+  @ApiProperty()
   readonly outputsReproduced: boolean;
-  readonly diff: readonly DiffEntry[];
+  @ApiProperty({ type: () => [DiffEntryDto], description: 'Where inputs or outputs were not reproduced; empty when both were' })
+  readonly diff: readonly DiffEntryDto[];
   /** What the replay read: only these streams, as they stood at `position`. */
-  readonly read: {
-    readonly streams: readonly { readonly streamId: string; readonly revision: string }[];
-    readonly events: number;
-  };
+  @ApiProperty({ type: () => ReplayReadDto })
+  readonly read: ReplayReadDto;
+}
+
+export class ReplayWithDriftDto extends ReplayReport {
+  @ApiPropertyOptional({
+    type: () => DriftDto,
+    description: 'Present when facts recorded after the decision change inputs it would have seen',
+  })
+  readonly drift?: DriftDto;
 }
 
 /**
@@ -87,8 +121,6 @@ export const replayRound = async (store: EventStore, registry: EventRegistry, re
   };
 };
 
-const EXAMPLE_ID = '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10';
-
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit/allocation-rounds/:id/replay')
@@ -103,6 +135,7 @@ export class ReplayRoundController {
   @Get()
   @ReadsFrom(DECISION_DRIFT)
   @ApiOperation({
+    operationId: 'replayAllocationRound',
     summary: 'Replay an allocation decision from the event log',
     description:
       'Rebuilds the round’s inputs from the log as it stood at the recorded position — reading only the streams the decision ' +
@@ -111,39 +144,9 @@ export class ReplayRoundController {
       'recorded after the decision (a late report, a correction) change inputs it would have seen; the replay itself still ' +
       'reads the log as it stood.',
   })
-  @ApiParam({ name: 'id', example: EXAMPLE_ID })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        allocationId: EXAMPLE_ID,
-        county: '01',
-        warehouseId: '01-central',
-        status: 'approved',
-        policy: 'need-weighted/2',
-        parameters: { horizonDays: 14, acuteDays: 3, infectionWeight: 1, wholePacks: false },
-        position: '751000020',
-        asOf: '2026-03-06T10:00:00.000Z',
-        inputsReproduced: true,
-        outputsReproduced: false,
-        diff: [{ path: 'outputs.lines[0115][FFP2].quantity', recorded: 900, replayed: 800 }],
-        read: {
-          streams: [
-            { streamId: `allocation-${EXAMPLE_ID}`, revision: '1' },
-            { streamId: 'warehouse-01-central', revision: '12' },
-            { streamId: 'municipality-0115', revision: '3' },
-          ],
-          events: 19,
-        },
-        drift: {
-          drifted: true,
-          detectedAt: '2026-03-08T09:12:00.000Z',
-          causedBy: { eventId: '1f2e…', position: '751000052', type: 'SituationReportCorrected', streamId: 'municipality-0115' },
-          differences: [{ municipality: '0115', item: 'FFP2', field: 'projectedStock', recorded: 650, now: 600 }],
-        },
-      },
-    },
-  })
-  async replay(@Param('id') id: string, @Query() _query: ReadQueryDto, @CurrentActor() actor: Actor) {
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The round’s `allocationId`' })
+  @ApiOkResponse({ type: ReplayWithDriftDto })
+  async replay(@Param('id') id: string, @Query() _query: ReadQueryDto, @CurrentActor() actor: Actor): Promise<ReplayWithDriftDto> {
     const round = await loadRound(this.store, this.registry, id);
     assertInScope(actor, { county: round.proposal.data.county });
     const report = await replayRound(this.store, this.registry, this.reference, id);

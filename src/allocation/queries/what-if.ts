@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsObject, IsOptional, Matches } from 'class-validator';
 import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
@@ -13,10 +13,12 @@ import { compareLines } from '../domain/compare-round.js';
 import { knownPolicies, parsePolicy, policyFor } from '../domain/policies/registry.js';
 import { type AllocationPolicy, type PolicyOutput, policyId } from '../domain/policies/policy.js';
 import { loadRound } from '../load-round.js';
+import { PARAMETERS, RoundOutputsDto } from '../allocation-round.dto.js';
 
 export class WhatIfDto {
   @ApiPropertyOptional({
     example: 'need-weighted/1',
+    pattern: '^[a-z0-9-]{1,60}(/[0-9]{1,6})?$',
     description: `Policy and version (a bare name means its latest); the recorded one when omitted. Known: ${knownPolicies().join(', ')}`,
   })
   @IsOptional()
@@ -24,6 +26,8 @@ export class WhatIfDto {
   policy?: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { anyOf: [{ type: 'number' }, { type: 'boolean' }] },
     example: { infectionWeight: 0, acuteDays: 5 },
     description: 'Parameters to change; the others stay as recorded (or the other policy’s defaults when the policy changes)',
   })
@@ -32,19 +36,62 @@ export class WhatIfDto {
   parameters?: Record<string, unknown>;
 }
 
-export interface WhatIfReport {
+export class PolicyRunDto {
+  @ApiProperty({ example: 'need-weighted/2', description: 'Policy and version' })
+  readonly policy: string;
+
+  @ApiProperty({ ...PARAMETERS, description: 'Every parameter it ran with' })
+  readonly parameters: Record<string, unknown>;
+}
+
+export class LineFiguresDto {
+  @ApiProperty({ type: 'integer', minimum: 0, nullable: true, description: 'Null when the run had no such line' })
+  readonly need: number | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: '0 when the run had no such line' })
+  readonly quantity: number;
+  @ApiProperty({ type: 'integer', minimum: 0, nullable: true, description: 'Null when the run had no such line' })
+  readonly unmet: number | null;
+}
+
+export class LineComparisonDto {
+  @ApiProperty({ example: '0115' })
+  readonly municipality: string;
+  @ApiProperty({ example: 'FFP2' })
+  readonly item: string;
+  @ApiProperty({ type: () => LineFiguresDto })
+  readonly recorded: LineFiguresDto;
+  @ApiProperty({ type: () => LineFiguresDto })
+  readonly whatIf: LineFiguresDto;
+  @ApiProperty({ type: 'integer', description: 'What-if quantity less the recorded one' })
+  readonly change: number;
+}
+
+export class ItemComparisonDto {
+  @ApiProperty({ example: 'FFP2' })
+  readonly item: string;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly recordedAllocated: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly whatIfAllocated: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly recordedUnmet: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly whatIfUnmet: number;
+}
+
+export class WhatIfReport {
+  @ApiProperty({ format: 'uuid' })
   readonly allocationId: string;
-  readonly recorded: { readonly policy: string; readonly parameters: Record<string, unknown> };
-  readonly whatIf: { readonly policy: string; readonly parameters: Record<string, unknown> };
+  @ApiProperty({ type: () => PolicyRunDto, description: 'The policy and parameters the round recorded' })
+  readonly recorded: PolicyRunDto;
+  @ApiProperty({ type: () => PolicyRunDto, description: 'The policy and parameters of this run' })
+  readonly whatIf: PolicyRunDto;
+  @ApiProperty({ type: () => RoundOutputsDto, description: 'This run’s outputs' })
   readonly outputs: PolicyOutput;
-  readonly lines: ReturnType<typeof compareLines>;
-  readonly items: readonly {
-    readonly item: string;
-    readonly recordedAllocated: number;
-    readonly whatIfAllocated: number;
-    readonly recordedUnmet: number;
-    readonly whatIfUnmet: number;
-  }[];
+  @ApiProperty({ type: () => [LineComparisonDto], description: 'Per municipality and item of either run' })
+  readonly lines: readonly LineComparisonDto[];
+  @ApiProperty({ type: () => [ItemComparisonDto] })
+  readonly items: readonly ItemComparisonDto[];
 }
 
 /**
@@ -86,8 +133,6 @@ export const whatIf = (
   };
 };
 
-const EXAMPLE_ID = '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10';
-
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit/allocation-rounds/:id/what-if')
@@ -101,36 +146,15 @@ export class WhatIfController {
   @ReadOnlyPost()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'whatIfAllocationRound',
     summary: 'What the round would have given under another policy version or other parameters',
     description:
       'Runs the round’s recorded inputs under the policy and parameters asked for and compares, line by line, with the ' +
       'recorded outputs. Writes nothing. Auditors, and the county board of the round’s county.',
   })
-  @ApiParam({ name: 'id', example: EXAMPLE_ID })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        allocationId: EXAMPLE_ID,
-        recorded: { policy: 'need-weighted/2', parameters: { horizonDays: 14, acuteDays: 3, infectionWeight: 1, wholePacks: false } },
-        whatIf: { policy: 'need-weighted/2', parameters: { horizonDays: 14, acuteDays: 3, infectionWeight: 0, wholePacks: false } },
-        outputs: {
-          lines: [{ municipality: '0115', item: 'FFP2', need: 1000, acute: false, quantity: 700, unmet: 300 }],
-          items: [{ item: 'FFP2', available: 1500, allocated: 1500, unmet: 500 }],
-        },
-        lines: [
-          {
-            municipality: '0115',
-            item: 'FFP2',
-            recorded: { need: 1000, quantity: 800, unmet: 200 },
-            whatIf: { need: 1000, quantity: 700, unmet: 300 },
-            change: -100,
-          },
-        ],
-        items: [{ item: 'FFP2', recordedAllocated: 1500, whatIfAllocated: 1500, recordedUnmet: 500, whatIfUnmet: 500 }],
-      },
-    },
-  })
-  async run(@Param('id') id: string, @Body() body: WhatIfDto, @CurrentActor() actor: Actor) {
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The round’s `allocationId`' })
+  @ApiOkResponse({ type: WhatIfReport })
+  async run(@Param('id') id: string, @Body() body: WhatIfDto, @CurrentActor() actor: Actor): Promise<WhatIfReport> {
     const round = await loadRound(this.store, this.registry, id);
     assertInScope(actor, { county: round.proposal.data.county });
     return whatIf(round.proposal.data, body);

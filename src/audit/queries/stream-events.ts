@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { StreamNotFoundError } from '../../event-store/errors.js';
-import { EVENT_STORE, type EventStore, MAX_LOG_POSITION, type RecordedEvent } from '../../event-store/event-store.js';
+import { EVENT_STORE, type EventMetadata, type EventStore, MAX_LOG_POSITION, type RecordedEvent } from '../../event-store/event-store.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { IsLogNumber } from '../../http/request-fields.js';
 import { ReferenceData } from '../../reference/reference-data.js';
@@ -15,18 +15,71 @@ import { DomainError } from '../../shared/domain-error.js';
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 
 export class StreamQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ type: String, example: '0', description: `First revision to return, 0 to ${MAX_LOG_POSITION}` })
+  @ApiPropertyOptional({
+    type: 'string',
+    pattern: '^[0-9]{1,19}$',
+    description: `First revision to return (a decimal string, 0 to ${MAX_LOG_POSITION}); 0 when omitted`,
+  })
   @IsOptional()
   @IsLogNumber()
   fromRevision?: string;
 
-  @ApiPropertyOptional({ example: 1000, description: 'At most this many events (1–10000, default 1000)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10_000, default: 1000, description: 'At most this many events (1–10000, default 1000)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(10_000)
   limit?: number;
+}
+
+export class EventMetadataDto implements EventMetadata {
+  @ApiProperty({ format: 'uuid' })
+  readonly eventId: string;
+  @ApiProperty({ description: 'The request (or process) that wrote it' })
+  readonly correlationId: string;
+  @ApiProperty({ description: 'What caused it: the command’s correlation id, or the event a reaction answered' })
+  readonly causationId: string;
+  @ApiProperty({ example: 'u-17', description: 'The acting user’s subject, or a system actor such as `system:seed`' })
+  readonly actor: string;
+  @ApiPropertyOptional({ example: 'Karin Ek' })
+  readonly actorName?: string;
+  @ApiProperty({ example: 'municipality' })
+  readonly role: string;
+  @ApiProperty({ format: 'date-time', description: 'Business time the event describes; may differ from `recordedAt`' })
+  readonly occurredAt: string;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The version of its type’s schema `data` was written in' })
+  readonly schemaVersion: number;
+  @ApiPropertyOptional({ description: 'Idempotency key of the command that wrote it, when there was one' })
+  readonly idempotencyKey?: string;
+}
+
+export class StreamEventDto {
+  @ApiProperty({ pattern: '^[0-9]{1,19}$', description: 'Its place in the stream, from 0' })
+  readonly revision: string;
+  @ApiProperty({ pattern: '^[0-9]{1,19}$', description: 'Its place in the log (what `waitFor` and `knownAt` take)' })
+  readonly position: string;
+  @ApiProperty({ example: 'SituationReported', description: 'The event type: a stable name, never a class name' })
+  readonly type: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The event’s data exactly as recorded, in the schema version `metadata.schemaVersion` of its type (see each ' +
+      'context’s `domain/*.events.ts`): not upcast',
+  })
+  readonly data: unknown;
+  @ApiProperty({ type: () => EventMetadataDto })
+  readonly metadata: EventMetadataDto;
+  @ApiProperty({ format: 'date-time', description: 'When the store recorded it' })
+  readonly recordedAt: string;
+}
+
+export class StreamEventsDto {
+  @ApiProperty({ example: 'municipality-0115' })
+  readonly streamId: string;
+  @ApiProperty({ type: () => [StreamEventDto], description: 'In revision order' })
+  readonly events: readonly StreamEventDto[];
 }
 
 /**
@@ -44,25 +97,15 @@ export class StreamEventsController {
   ) {}
 
   @Get(':streamId')
-  @ApiOperation({ summary: 'The raw events of a stream with their metadata (auditors)' })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        streamId: 'municipality-0115',
-        events: [
-          {
-            revision: '0',
-            position: '751000001',
-            type: 'SituationReported',
-            data: { reportId: '6f1c…', municipality: '0115', reportedAt: '2026-03-04T07:00:00.000Z' },
-            metadata: { eventId: '…', actor: 'u-17', role: 'municipality', occurredAt: '2026-03-04T07:00:00.000Z', schemaVersion: 1 },
-            recordedAt: '2026-03-04T07:02:11.000Z',
-          },
-        ],
-      },
-    },
+  @ApiOperation({ operationId: 'getStreamEvents', summary: 'The raw events of a stream with their metadata (auditors)' })
+  @ApiParam({
+    name: 'streamId',
+    example: 'municipality-0115',
+    description: 'A stream: `municipality-{code}`, `warehouse-{id}`, `allocation-{id}`, `delivery-{id}`, `purchase-{id}`, `national-request-{id}` …',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$' },
   })
-  async events(@Param('streamId') streamId: string, @Query() query: StreamQueryDto, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ type: StreamEventsDto })
+  async events(@Param('streamId') streamId: string, @Query() query: StreamQueryDto, @CurrentActor() actor: Actor): Promise<StreamEventsDto> {
     if (!STREAM_ID.test(streamId)) {
       throw new DomainError('AUDIT.BAD_STREAM_ID', 'not a stream id', 'invalid', { field: 'streamId' });
     }

@@ -20,12 +20,13 @@ import { NationalRequestLineDto } from '../national-request-line.dto.js';
 const OUTCOMES = ['granted', 'partly-granted', 'refused'] as const;
 
 export class AnswerNationalRequestDto {
-  @ApiProperty({ enum: OUTCOMES, example: 'partly-granted' })
+  @ApiProperty({ enum: OUTCOMES, enumName: 'NationalRequestOutcome', example: 'partly-granted' })
   @IsIn(OUTCOMES, { message: `outcome must be one of ${OUTCOMES.join(', ')}` })
   outcome: NationalRequestOutcome;
 
   @ApiPropertyOptional({
     type: [NationalRequestLineDto],
+    maxItems: 100,
     example: [{ item: 'FFP2', quantity: 3000 }],
     description: 'What the national board will send: required to grant or partly grant, absent for a refusal',
   })
@@ -33,14 +34,17 @@ export class AnswerNationalRequestDto {
   @IsListOf(NationalRequestLineDto, { min: 0, max: 100 })
   lines?: NationalRequestLineDto[];
 
-  @ApiPropertyOptional({ example: 'Gowns cannot be spared this week; respirators leave the national stockpile on Monday' })
+  @ApiPropertyOptional({ example: 'Gowns cannot be spared this week; respirators leave the national stockpile on Monday', maxLength: 2000 })
   @IsOptional()
   @IsText(2000)
   note?: string;
 }
 
-export interface AnswerNationalRequestResult {
+export class AnswerNationalRequestResult {
+  @ApiProperty({ format: 'uuid' })
   readonly requestId: string;
+
+  @ApiProperty({ pattern: '^[0-9]{1,19}$', description: 'The event’s log position: `waitFor` it to read the request back' })
   readonly position: string;
 }
 
@@ -80,7 +84,7 @@ export class AnswerNationalRequestHandler implements ICommandHandler<AnswerNatio
   }
 }
 
-@ApiTags('national requests')
+@ApiTags('national-requests')
 @ApiBearerAuth()
 @Controller('national-requests/:id/answer')
 export class AnswerNationalRequestController {
@@ -89,12 +93,13 @@ export class AnswerNationalRequestController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'answerNationalRequest',
     summary: 'Record the national board’s answer to a request',
     description: 'By an operator, once per request: `granted` or `partly-granted` with the lines granted, `refused` without lines.',
   })
-  @ApiParam({ name: 'id', example: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b' })
-  @ApiCreatedResponse({ schema: { example: { requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b', position: '751000034' } } })
-  answer(@Param('id') id: string, @Body() body: AnswerNationalRequestDto, @Context() context: CommandContext) {
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The request’s `requestId`' })
+  @ApiCreatedResponse({ type: AnswerNationalRequestResult })
+  answer(@Param('id') id: string, @Body() body: AnswerNationalRequestDto, @Context() context: CommandContext): Promise<AnswerNationalRequestResult> {
     return this.commands.execute(new AnswerNationalRequest(id, body, context));
   }
 }

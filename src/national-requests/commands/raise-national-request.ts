@@ -17,8 +17,9 @@ import { nationalRequestDecider } from '../domain/national-request.decider.js';
 import { NationalRequestLineDto } from '../national-request-line.dto.js';
 
 export class RaiseNationalRequestDto {
+  // No example: Swagger would send it, and a made-up round is refused.
   @ApiPropertyOptional({
-    example: '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10',
+    format: 'uuid',
     description: 'The allocation round whose unmet need this escalates: no line may ask for more than the round left unmet of its item',
   })
   @IsOptional()
@@ -27,6 +28,8 @@ export class RaiseNationalRequestDto {
 
   @ApiProperty({
     type: [NationalRequestLineDto],
+    minItems: 1,
+    maxItems: 100,
     example: [
       { item: 'FFP2', quantity: 4000 },
       { item: 'GOWN-LS', quantity: 600 },
@@ -35,14 +38,17 @@ export class RaiseNationalRequestDto {
   @IsListOf(NationalRequestLineDto, { max: 100 })
   lines: NationalRequestLineDto[];
 
-  @ApiPropertyOptional({ example: 'Outbreaks in care homes in Vallentuna and Österåker; respirators last under three days' })
+  @ApiPropertyOptional({ example: 'Outbreaks in care homes in Vallentuna and Österåker; respirators last under three days', maxLength: 2000 })
   @IsOptional()
   @IsText(2000)
   note?: string;
 }
 
-export interface RaiseNationalRequestResult {
+export class RaiseNationalRequestResult {
+  @ApiProperty({ format: 'uuid' })
   readonly requestId: string;
+
+  @ApiProperty({ pattern: '^[0-9]{1,19}$', description: 'The event’s log position: `waitFor` it to read the request back' })
   readonly position: string;
 }
 
@@ -99,7 +105,7 @@ export class RaiseNationalRequestHandler implements ICommandHandler<RaiseNationa
   }
 }
 
-@ApiTags('national requests')
+@ApiTags('national-requests')
 @ApiBearerAuth()
 @Controller('national-requests')
 export class RaiseNationalRequestController {
@@ -108,14 +114,15 @@ export class RaiseNationalRequestController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'raiseNationalRequest',
     summary: 'Escalate need the county cannot cover to the national board',
     description:
       'By the county board, for its own county. With `allocationId`, the request escalates that round’s unmet need: the round ' +
       'must be of the caller’s county, and each line at most the unmet need of its item in the round’s proposal (409 naming ' +
       '`lines[i].quantity` otherwise).',
   })
-  @ApiCreatedResponse({ schema: { example: { requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b', position: '751000021' } } })
-  raise(@Body() body: RaiseNationalRequestDto, @Context() context: CommandContext) {
+  @ApiCreatedResponse({ type: RaiseNationalRequestResult })
+  raise(@Body() body: RaiseNationalRequestDto, @Context() context: CommandContext): Promise<RaiseNationalRequestResult> {
     return this.commands.execute(new RaiseNationalRequest(body, context));
   }
 }

@@ -1,20 +1,21 @@
 import { Controller, Get, Injectable, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
+import { nullableRef } from '../../http/schema-property.js';
 import type { NationalRequestAnsweredData } from '../domain/national-request.events.js';
 import { NATIONAL_REQUESTS } from '../projections/national-requests.projector.js';
 
 const STATUSES = ['open', 'answered'] as const;
 
 export class NationalRequestsQueryDto extends ReadQueryDto {
-  @ApiProperty({ example: '01', description: 'County code' })
+  @ApiProperty({ pattern: '^[0-9]{2}$', example: '01', description: 'County code' })
   @Matches(/^\d{2}$/, { message: 'county must be a county code' })
   county: string;
 
-  @ApiPropertyOptional({ enum: STATUSES, example: 'open' })
+  @ApiPropertyOptional({ enum: STATUSES, enumName: 'NationalRequestStatus', description: 'Only requests in this status' })
   @IsOptional()
   @IsIn(STATUSES)
   status?: (typeof STATUSES)[number];
@@ -49,31 +50,98 @@ interface ReceiptRow {
   position: string;
 }
 
-export interface NationalRequestRecord {
+export class ItemQuantityDto {
+  @ApiProperty({ example: 'FFP2' })
+  readonly item: string;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 3000 })
+  readonly quantity: number;
+}
+
+export class RequestLineDto {
+  @ApiProperty({ example: 'FFP2' })
+  readonly item: string;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Asked for (0 for an item only received, never asked for)' })
+  readonly quantity: number;
+  @ApiProperty({ type: 'integer', minimum: 0, nullable: true, description: 'Granted by the answer; null while unanswered' })
+  readonly granted: number | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Received against the request so far' })
+  readonly received: number;
+}
+
+export class ByDto {
+  @ApiProperty({ description: 'The token’s subject' })
+  readonly sub: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  readonly name: string | null;
+}
+
+export class RaisedDto {
+  @ApiProperty({ format: 'date-time' })
+  readonly at: string;
+  @ApiProperty({ type: () => ByDto })
+  readonly by: ByDto;
+  @ApiProperty({ pattern: '^[0-9]{1,19}$' })
+  readonly position: string;
+}
+
+export class AnswerDto {
+  @ApiProperty({ enum: ['granted', 'partly-granted', 'refused'] })
+  readonly outcome: NationalRequestAnsweredData['outcome'];
+  @ApiProperty({ type: () => [ItemQuantityDto], description: 'What the national board will send; empty for a refusal' })
+  readonly lines: readonly ItemQuantityDto[];
+  @ApiProperty({ type: 'string', nullable: true })
+  readonly note: string | null;
+  @ApiProperty({ format: 'date-time' })
+  readonly at: string;
+  @ApiProperty({ type: () => ByDto })
+  readonly by: ByDto;
+  @ApiProperty({ pattern: '^[0-9]{1,19}$' })
+  readonly position: string;
+}
+
+export class NationalReceiptDto {
+  @ApiProperty({ format: 'uuid' })
+  readonly receiptId: string;
+  @ApiProperty({ example: 'FFP2' })
+  readonly item: string;
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  readonly quantity: number;
+  @ApiProperty({ example: '01-central' })
+  readonly warehouseId: string;
+  @ApiProperty({ format: 'date-time' })
+  readonly receivedAt: string;
+  @ApiProperty({ pattern: '^[0-9]{1,19}$' })
+  readonly position: string;
+}
+
+@ApiExtraModels(AnswerDto)
+export class NationalRequestRecord {
+  @ApiProperty({ format: 'uuid' })
   readonly requestId: string;
+  @ApiProperty({ example: '01' })
   readonly county: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The allocation round whose unmet need it escalates' })
   readonly allocationId: string | null;
   /** As of the moment asked: `answered` once the answer's business time has come. */
+  @ApiProperty({ enum: STATUSES, enumName: 'NationalRequestStatus' })
   readonly status: 'open' | 'answered';
-  readonly lines: readonly { readonly item: string; readonly quantity: number; readonly granted: number | null; readonly received: number }[];
+  @ApiProperty({ type: () => [RequestLineDto] })
+  readonly lines: readonly RequestLineDto[];
+  @ApiProperty({ type: 'string', nullable: true })
   readonly note: string | null;
-  readonly raised: { readonly at: string; readonly by: { readonly sub: string; readonly name: string | null }; readonly position: string };
-  readonly answer: {
-    readonly outcome: NationalRequestAnsweredData['outcome'];
-    readonly lines: readonly { readonly item: string; readonly quantity: number }[];
-    readonly note: string | null;
-    readonly at: string;
-    readonly by: { readonly sub: string; readonly name: string | null };
-    readonly position: string;
-  } | null;
-  readonly received: readonly {
-    readonly receiptId: string;
-    readonly item: string;
-    readonly quantity: number;
-    readonly warehouseId: string;
-    readonly receivedAt: string;
-    readonly position: string;
-  }[];
+  @ApiProperty({ type: () => RaisedDto })
+  readonly raised: RaisedDto;
+  @ApiProperty(nullableRef(() => AnswerDto, { description: 'Null while open' }))
+  readonly answer: AnswerDto | null;
+  @ApiProperty({ type: () => [NationalReceiptDto], description: 'National allocations the warehouse recorded naming the request' })
+  readonly received: readonly NationalReceiptDto[];
+}
+
+export class NationalRequestsDto {
+  @ApiProperty({ example: '01' })
+  readonly county: string;
+  @ApiProperty({ type: () => [NationalRequestRecord], description: 'Newest first' })
+  readonly requests: readonly NationalRequestRecord[];
 }
 
 const toRecord = (row: RequestRow, receipts: readonly ReceiptRow[], asOf: Date | undefined): NationalRequestRecord => {
@@ -133,7 +201,7 @@ export class NationalRequestsQuery {
   }
 }
 
-@ApiTags('national requests')
+@ApiTags('national-requests')
 @ApiBearerAuth()
 @Controller('national-requests')
 export class NationalRequestsController {
@@ -142,46 +210,12 @@ export class NationalRequestsController {
   @Get()
   @ReadsFrom(NATIONAL_REQUESTS)
   @ApiOperation({
+    operationId: 'listNationalRequests',
     summary: 'A county’s national requests, their answers, and what has been received against them',
     description: 'Newest first. `received` lists the national allocations the warehouse recorded naming the request.',
   })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        county: '01',
-        requests: [
-          {
-            requestId: '5e2b7c3a-9d1f-4e6a-8b0c-1a2d3e4f5a6b',
-            county: '01',
-            allocationId: '5d2f8a61-0c4e-4b7a-8e19-7a3b6c2d9f10',
-            status: 'answered',
-            lines: [{ item: 'FFP2', quantity: 4000, granted: 3000, received: 3000 }],
-            note: 'Outbreaks in care homes in Vallentuna and Österåker',
-            raised: { at: '2026-03-06T10:00:00.000Z', by: { sub: 'u-4', name: 'Eva Lind' }, position: '751000021' },
-            answer: {
-              outcome: 'partly-granted',
-              lines: [{ item: 'FFP2', quantity: 3000 }],
-              note: null,
-              at: '2026-03-07T09:00:00.000Z',
-              by: { sub: 'u-1', name: 'Operator' },
-              position: '751000034',
-            },
-            received: [
-              {
-                receiptId: '2c4e6a8b-0d1f-4a3c-9e5b-7d9f1b3d5f70',
-                item: 'FFP2',
-                quantity: 3000,
-                warehouseId: '01-central',
-                receivedAt: '2026-03-09T08:45:00.000Z',
-                position: '751000040',
-              },
-            ],
-          },
-        ],
-      },
-    },
-  })
-  async list(@Query() query: NationalRequestsQueryDto) {
+  @ApiOkResponse({ type: NationalRequestsDto })
+  async list(@Query() query: NationalRequestsQueryDto): Promise<NationalRequestsDto> {
     const requests = await this.requests.ofCounty(query.county);
     return { county: query.county, requests: query.status ? requests.filter((r) => r.status === query.status) : requests };
   }

@@ -1,8 +1,11 @@
 import { Controller, Get, Inject, Injectable, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { CurrentActor } from '../../auth/current-actor.js';
 import { IsInstant } from '../../http/request-fields.js';
+import { nullableRef } from '../../http/schema-property.js';
+import type { Actor } from '../../shared/actor.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { EVENT_STORE, type EventStore, MAX_LOG_POSITION } from '../../event-store/event-store.js';
 import { ProjectionLaggingException } from '../../http/problem-details.filter.js';
@@ -15,16 +18,19 @@ import { projectStock, STOCK_STATUSES, type StockStatus, type StockThresholds, w
 import { MUNICIPALITY_STOCK } from '../projections/municipality-stock.projector.js';
 
 const POSITION = /^\d{1,19}$/;
+const POSITION_SCHEMA = { type: 'string', pattern: '^[0-9]{1,19}$' } as const;
 
 export class StockMomentQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ example: '2026-03-06T12:00:00+01:00', description: 'Business time to project the stock at; now when omitted' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Business time to project the stock at, with its offset; now when omitted' })
   @IsOptional()
   @IsInstant()
   asOf?: string;
 
   @ApiPropertyOptional({
-    example: '751000003',
-    description: 'Audit: only what the log held at this position (a write’s `position`), e.g. what an allocation decided at that position saw',
+    ...POSITION_SCHEMA,
+    description:
+      'Audit: only what the log held at this position (a write’s `position`, a decimal string), e.g. what an allocation ' +
+      'decided at that position saw; everything recorded when omitted',
   })
   @IsOptional()
   @Matches(POSITION, { message: 'knownAt must be a log position (a decimal string)' })
@@ -32,25 +38,16 @@ export class StockMomentQueryDto extends ReadQueryDto {
 }
 
 export class CountyStockQueryDto extends StockMomentQueryDto {
-  @ApiProperty({ example: '01', description: 'County code' })
+  @ApiPropertyOptional({
+    pattern: '^[0-9]{2}$',
+    description: 'County code; the county of the caller’s token when omitted (required for a token without a county)',
+  })
+  @IsOptional()
   @Matches(/^\d{2}$/, { message: 'county must be a county code' })
-  county: string;
+  county?: string;
 }
 
-const ITEM_EXAMPLE = {
-  item: 'FFP2',
-  lastCounted: { onHand: 600, countedAt: '2026-03-04T07:00:00.000Z', reportId: '6f1c…' },
-  requested: 300,
-  dailyUse: 100,
-  deliveredSince: 450,
-  inTransit: 0,
-  estimatedUseSince: 250,
-  projected: 800,
-  daysOfSupply: 8,
-  status: 'ok',
-};
-
-const summaryOf = (statuses: readonly StockStatus[]): Record<StockStatus, number> =>
+const summaryOf = (statuses: readonly StockStatus[]): StatusSummaryDto =>
   Object.fromEntries(STOCK_STATUSES.map((s) => [s, statuses.filter((x) => x === s).length])) as Record<StockStatus, number>;
 
 /** The moment a stock is asked for: a business time, and optionally a log position it is known at. */
@@ -60,25 +57,76 @@ export interface StockMoment {
   readonly knownAt?: bigint;
 }
 
-export interface ItemStock {
+export class LastCountedDto {
+  @ApiProperty({ type: 'integer', minimum: 0, example: 600, description: 'Units on hand the report counted' })
+  readonly onHand: number;
+
+  @ApiProperty({ format: 'date-time', example: '2026-03-04T07:00:00.000Z', description: 'When the count was made (the report’s business time)' })
+  readonly countedAt: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The report that counted it' })
+  readonly reportId: string;
+}
+
+export class ItemStockDto {
+  @ApiProperty({ example: 'FFP2', description: 'Item code' })
   readonly item: string;
-  readonly lastCounted: { readonly onHand: number; readonly countedAt: string; readonly reportId: string } | null;
+
+  @ApiProperty(nullableRef(() => LastCountedDto, { description: 'The latest count at `asOf`; null when never counted' }))
+  readonly lastCounted: LastCountedDto | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0, nullable: true, example: 300, description: 'What the latest report asked for; null when never counted' })
   readonly requested: number | null;
+
+  @ApiProperty({
+    type: 'number',
+    minimum: 0,
+    nullable: true,
+    example: 100,
+    description: 'Units a day (two decimals) over the span the last report covers; null until a second report gives one',
+  })
   readonly dailyUse: number | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 450, description: 'Accepted from deliveries received after the count' })
   readonly deliveredSince: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Dispatched and not yet received' })
   readonly inTransit: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 250, description: 'Estimated use since the count, whole units (0 while daily use is unknown)' })
   readonly estimatedUseSince: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 800, description: 'Counted + delivered since − estimated use since, never below 0' })
   readonly projected: number;
+
+  @ApiProperty({
+    type: 'number',
+    minimum: 0,
+    nullable: true,
+    example: 8,
+    description: 'Days the projected stock lasts, rounded down to a tenth; null when daily use is unknown or zero',
+  })
   readonly daysOfSupply: number | null;
+
+  @ApiProperty({ enum: STOCK_STATUSES, enumName: 'StockStatus', example: 'ok' })
   readonly status: StockStatus;
+
+  @ApiPropertyOptional({ type: [String], description: 'Caveats of the figures, e.g. that daily use is not known yet' })
   readonly notes?: readonly string[];
 }
 
-export interface LastReport {
+export class LastReportDto {
+  @ApiProperty({ format: 'uuid' })
   readonly reportId: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-03-04T07:00:00.000Z' })
   readonly reportedAt: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 7, description: 'Confirmed infections in its care homes' })
   readonly infections: number;
+
   /** Its figures are a correction's, not the original report's. */
+  @ApiProperty({ description: 'Its figures are a correction’s, not the original report’s' })
   readonly corrected: boolean;
 }
 
@@ -86,8 +134,108 @@ export interface MunicipalityStock {
   readonly municipality: string;
   /** Worst item status; `unknown` when nothing is known. */
   readonly status: StockStatus;
-  readonly lastReport: LastReport | null;
-  readonly items: readonly ItemStock[];
+  readonly lastReport: LastReportDto | null;
+  readonly items: readonly ItemStockDto[];
+}
+
+export class StockThresholdsDto implements StockThresholds {
+  @ApiProperty({ type: 'number', example: 3, description: 'Under this many days of supply an item is critical' })
+  readonly criticalDays: number;
+
+  @ApiProperty({ type: 'number', example: 7, description: 'Under this many days of supply an item is low' })
+  readonly lowDays: number;
+}
+
+/** How many municipalities are in each status. */
+export class StatusSummaryDto implements Record<StockStatus, number> {
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly out: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly critical: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly low: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly unknown: number;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly ok: number;
+}
+
+/** When a stock answer was computed for, and with which thresholds. */
+export class StockMomentEchoDto {
+  @ApiProperty({ format: 'date-time', description: 'The business time the stock is projected to' })
+  readonly asOf: string;
+
+  @ApiProperty({ ...POSITION_SCHEMA, nullable: true, description: 'The log position asked for with `knownAt`; null when everything recorded counts' })
+  readonly knownAt: string | null;
+
+  @ApiProperty({ type: () => StockThresholdsDto })
+  readonly thresholds: StockThresholdsDto;
+}
+
+export class MunicipalityRefDto {
+  @ApiProperty({ example: '0115' })
+  readonly code: string;
+  @ApiProperty({ example: 'Vallentuna' })
+  readonly name: string;
+  @ApiProperty({ example: '01', description: 'County code' })
+  readonly county: string;
+}
+
+@ApiExtraModels(LastCountedDto, LastReportDto)
+export class MunicipalityStockDto extends StockMomentEchoDto {
+  @ApiProperty({ type: () => MunicipalityRefDto })
+  readonly municipality: MunicipalityRefDto;
+
+  @ApiProperty({ enum: STOCK_STATUSES, enumName: 'StockStatus', description: 'The worst item’s status; `unknown` when nothing is known' })
+  readonly status: StockStatus;
+
+  @ApiProperty(nullableRef(() => LastReportDto, { description: 'Its latest report at `asOf`; null when it never reported' }))
+  readonly lastReport: LastReportDto | null;
+
+  @ApiProperty({ type: () => [ItemStockDto], description: 'Per item with any data, in catalogue order' })
+  readonly items: readonly ItemStockDto[];
+}
+
+export class CountyRefDto {
+  @ApiProperty({ example: '01' })
+  readonly code: string;
+  @ApiProperty({ example: 'Stockholms län' })
+  readonly name: string;
+}
+
+export class CountyItemStockDto implements Pick<ItemStockDto, 'item' | 'projected' | 'daysOfSupply' | 'status'> {
+  @ApiProperty({ example: 'FFP2' })
+  readonly item: string;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 800 })
+  readonly projected: number;
+  @ApiProperty({ type: 'number', minimum: 0, nullable: true, example: 8 })
+  readonly daysOfSupply: number | null;
+  @ApiProperty({ enum: STOCK_STATUSES, enumName: 'StockStatus' })
+  readonly status: StockStatus;
+}
+
+export class CountyMunicipalityStockDto {
+  @ApiProperty({ example: '0115' })
+  readonly code: string;
+  @ApiProperty({ example: 'Vallentuna' })
+  readonly name: string;
+  @ApiProperty({ enum: STOCK_STATUSES, enumName: 'StockStatus', description: 'Its worst item’s status; `unknown` when it never reported' })
+  readonly status: StockStatus;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'Its latest report’s business time; null when it never reported' })
+  readonly lastReportedAt: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, nullable: true, description: 'Confirmed infections of its latest report' })
+  readonly infections: number | null;
+  @ApiProperty({ type: () => [CountyItemStockDto] })
+  readonly items: readonly CountyItemStockDto[];
+}
+
+export class CountyStockDto extends StockMomentEchoDto {
+  @ApiProperty({ type: () => CountyRefDto })
+  readonly county: CountyRefDto;
+  @ApiProperty({ type: () => StatusSummaryDto, description: 'How many municipalities are in each status' })
+  readonly summary: StatusSummaryDto;
+  @ApiProperty({ type: () => [CountyMunicipalityStockDto] })
+  readonly municipalities: readonly CountyMunicipalityStockDto[];
 }
 
 /** A report version, or a line of one, is the newest of its report as known at $3. */
@@ -226,7 +374,7 @@ export class MunicipalityStockQuery {
     return Promise.all([this.db.query<FactsRow[]>(FACTS, [...params]), this.db.query<LastReportRow[]>(LAST_REPORTS, [...params])]);
   }
 
-  private itemStock(row: FactsRow, asOf: Date): ItemStock {
+  private itemStock(row: FactsRow, asOf: Date): ItemStockDto {
     const lastCount =
       row.report_id === null
         ? undefined
@@ -272,27 +420,16 @@ export class StockReadsController {
   @Get('municipalities/:code/stock')
   @ReadsFrom(MUNICIPALITY_STOCK)
   @ApiOperation({
+    operationId: 'getMunicipalityStock',
     summary: 'A municipality’s projected stock per item, now or as of a business time',
     description:
       'Per item with any data: last counted stock and when, delivered since, in transit, estimated use since, projected ' +
       'stock, days of supply and status (out / critical / low / ok; unknown when never counted). `dailyUse` is null until a ' +
       'second report gives a span to measure use over; estimated use then counts as 0. See docs/stock.md.',
   })
-  @ApiParam({ name: 'code', description: 'Municipality code', example: '0115' })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        municipality: { code: '0115', name: 'Vallentuna', county: '01' },
-        asOf: '2026-03-06T11:00:00.000Z',
-        knownAt: null,
-        thresholds: { criticalDays: 3, lowDays: 7 },
-        status: 'ok',
-        lastReport: { reportId: '6f1c…', reportedAt: '2026-03-04T07:00:00.000Z', infections: 7, corrected: true },
-        items: [ITEM_EXAMPLE],
-      },
-    },
-  })
-  async municipalityStock(@Param('code') code: string, @Query() query: StockMomentQueryDto) {
+  @ApiParam({ name: 'code', description: 'Municipality code', example: '0115', schema: { type: 'string', pattern: '^[0-9]{4}$' } })
+  @ApiOkResponse({ type: MunicipalityStockDto })
+  async municipalityStock(@Param('code') code: string, @Query() query: StockMomentQueryDto): Promise<MunicipalityStockDto> {
     const moment = await this.momentOf(query);
     const [stock] = await this.stock.forMunicipalities([code], moment);
     const municipality = this.reference.municipality(code)!;
@@ -308,40 +445,25 @@ export class StockReadsController {
   @Get('stock')
   @ReadsFrom(MUNICIPALITY_STOCK)
   @ApiOperation({
+    operationId: 'getCountyStock',
     summary: 'Every municipality of a county at a glance: projected stock, days of supply and status per item',
     description:
-      'Each municipality’s status is its worst item’s (out, critical, low, unknown, ok in that order); a municipality that ' + 'never reported is `unknown`.',
+      'Each municipality’s status is its worst item’s (out, critical, low, unknown, ok in that order); a municipality that ' +
+      'never reported is `unknown`. Without `county`, the county of the caller’s token (a token without one: 400 naming ' +
+      '`county`).',
   })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        county: { code: '01', name: 'Stockholms län' },
-        asOf: '2026-03-06T11:00:00.000Z',
-        knownAt: null,
-        thresholds: { criticalDays: 3, lowDays: 7 },
-        summary: { out: 0, critical: 1, low: 3, unknown: 2, ok: 20 },
-        municipalities: [
-          {
-            code: '0115',
-            name: 'Vallentuna',
-            status: 'ok',
-            lastReportedAt: '2026-03-04T07:00:00.000Z',
-            infections: 7,
-            items: [{ item: 'FFP2', projected: 800, daysOfSupply: 8, status: 'ok' }],
-          },
-        ],
-      },
-    },
-  })
-  async countyStock(@Query() query: CountyStockQueryDto) {
+  @ApiOkResponse({ type: CountyStockDto })
+  async countyStock(@Query() query: CountyStockQueryDto, @CurrentActor() actor: Actor): Promise<CountyStockDto> {
+    // The guard has checked `county` against the token, or that the token names one when it is omitted.
+    const county = query.county ?? actor.county!;
     const moment = await this.momentOf(query);
-    const municipalities = this.reference.municipalitiesOf(query.county);
+    const municipalities = this.reference.municipalitiesOf(county);
     const stocks = await this.stock.forMunicipalities(
       municipalities.map((m) => m.code),
       moment,
     );
     return {
-      county: { code: query.county, name: this.reference.county(query.county)!.name },
+      county: { code: county, name: this.reference.county(county)!.name },
       ...this.echo(moment),
       summary: summaryOf(stocks.map((s) => s.status)),
       municipalities: stocks.map((s, i) => ({
@@ -355,7 +477,7 @@ export class StockReadsController {
     };
   }
 
-  private echo(moment: StockMoment) {
+  private echo(moment: StockMoment): StockMomentEchoDto {
     return {
       asOf: moment.asOf.toISOString(),
       knownAt: moment.knownAt?.toString() ?? null,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { AllocationProposedData } from '../../../src/allocation/domain/allocation.events.js';
 import { EVENT_STORE, type EventStore } from '../../../src/event-store/event-store.js';
+import { XLSX } from '../../../src/http/spreadsheet.js';
 import { ReactionsService } from '../../../src/projections/reaction.js';
 import { call, countEvents } from '../../support/api.js';
 import type { TestApp } from '../../support/app.js';
@@ -442,6 +444,37 @@ describeOnBothEventStores('allocation audit, national requests and the situation
     );
     const vallentunaFfp2 = rows.find((row) => row.includes(',0115,Vallentuna,') && row.includes(',FFP2,'))!;
     expect(vallentunaFfp2.split(',')).toEqual(expect.arrayContaining(['01', '0115', 'Vallentuna', '6', round.allocationId]));
+  });
+
+  it('exports the situation picture as an Excel workbook with Swedish column names, by Accept or by ?format=xlsx', async () => {
+    const byAccept = await call(t, 'GET', `/api/situation?county=01&waitFor=${corrected}`, { as: as.auditor, headers: { accept: XLSX } });
+    expect(byAccept.status).toBe(200);
+    expect(byAccept.headers.get('content-type')).toBe(XLSX);
+    expect(byAccept.headers.get('content-disposition')).toMatch(/^attachment; filename="lagesbild-01-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+    // The link form, for a browser that cannot set Accept; read as bytes to parse the workbook.
+    const response = await fetch(`${t.url}/api/situation?county=01&format=xlsx`, { headers: { authorization: `Bearer ${as.auditor}` } });
+    expect(response.headers.get('content-type')).toBe(XLSX);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    const sheet = workbook.getWorksheet('Lägesbild')!;
+    const headings = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(headings).toEqual(expect.arrayContaining(['Kommun', 'Smittade', 'Status', 'Artikel', 'Ej täckt behov (st)']));
+    const column = (heading: string) => headings.indexOf(heading) + 1;
+    const rows = sheet.getRows(2, sheet.rowCount - 1)!;
+    const vallentunaFfp2 = rows.find((row) => row.getCell(column('Kommun')).value === 'Vallentuna' && row.getCell(column('Artikel')).value === 'FFP2')!;
+    // Figures are numbers, not text, so Excel sums them.
+    expect(vallentunaFfp2.getCell(column('Smittade')).value).toBe(6);
+    expect(vallentunaFfp2.getCell(column('Ej täckt behov (st)')).value).toBe(
+      round.outputs.lines.find((l) => l.municipality === '0115' && l.item === 'FFP2')!.unmet,
+    );
+    expect(vallentunaFfp2.getCell(column('Beslut med avvikelser')).value).toBe(round.allocationId);
+    // A municipality that never reported still has its row, its status in Swedish.
+    expect(rows.filter((row) => row.getCell(column('Status')).value === 'okänd').length).toBeGreaterThan(0);
+
+    // ?format= wins over Accept, and csv is there too.
+    const csv = await call(t, 'GET', '/api/situation?county=01&format=csv', { as: as.auditor, headers: { accept: 'application/json' } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expectProblem(await call(t, 'GET', '/api/situation?county=01&format=pdf', { as: as.auditor }), 400, 'format');
   });
 
   it('refuses the situation picture outside scope or with a bad moment', async () => {

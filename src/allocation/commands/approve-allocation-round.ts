@@ -18,6 +18,7 @@ import { allocationRoundDecider, type Proposal } from '../domain/allocation-roun
 import { allocationStream, type AllocationApprovedData } from '../domain/allocation.events.js';
 import { DecisionDto } from '../decision.dto.js';
 import { loadRoundInScope } from '../load-round.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 export class AmendmentDto {
   @ApiProperty({ example: '0117', description: 'A municipality of the round' })
@@ -27,7 +28,7 @@ export class AmendmentDto {
 
   @ApiProperty({ example: 'FFP2', description: 'An item of the round' })
   @IsString()
-  @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'item must be an item code from the catalogue' })
+  @IsItemCode()
   item: string;
 
   @ApiProperty({

@@ -11,11 +11,12 @@ import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { type DeliveryDispatchedData, warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 export class DispatchLineDto {
   @ApiProperty({ example: 'FFP2' })
   @IsString()
-  @Length(1, 40)
+  @IsItemCode()
   item: string;
 
   @ApiProperty({ example: 600, description: 'Whole units sent', type: 'integer', minimum: 1, maximum: MAX_UNITS })

@@ -621,7 +621,7 @@ export interface components {
         };
         AdjustStockDto: {
             /**
-             * @description When the goods were counted or found (business time); default now
+             * @description When the goods were counted or found (business time); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-10T16:00:00+01:00
              */
             adjustedAt?: string;
@@ -699,7 +699,7 @@ export interface components {
              */
             amendments?: components["schemas"]["AmendmentDto"][];
             /**
-             * @description When the meeting decided (business time); default now
+             * @description When the meeting decided (business time); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-09T10:30:00+01:00
              */
             decidedAt?: string;
@@ -759,7 +759,7 @@ export interface components {
              */
             allocationId?: string;
             /**
-             * @description When the delivery left (business time); default now
+             * @description When the delivery left (business time); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-04T07:30:00+01:00
              */
             dispatchedAt?: string;
@@ -798,18 +798,25 @@ export interface components {
              */
             quantity: number;
         };
+        /** @description One per offending field: the first of its problems that applies */
         FieldError: {
             /**
-             * @description Stable machine code, e.g. `FIELD.NOT_INTEGER`
+             * @description Stable machine code, e.g. `FIELD.NOT_INTEGER`, `FIELD.REQUIRED`, `REFERENCE.UNKNOWN_ITEM`
              * @example FIELD.NOT_INTEGER
              */
-            code?: string;
+            code: string;
             /**
              * @description Path of the field in the body, query or path: `lines[2].quantity`
              * @example lines[0].quantity
              */
             field: string;
+            /** @description For people, in the language of the problem */
             message: string;
+            /**
+             * @description For an unknown code: the known one it most likely meant
+             * @example FFP2
+             */
+            suggestion?: string;
         } & {
             [key: string]: unknown;
         };
@@ -864,7 +871,7 @@ export interface components {
         };
         OrderPurchaseDto: {
             /**
-             * @description When the supplier promised delivery (a promise about the future, so not refused for being ahead)
+             * @description When the supplier promised delivery (a promise about the future, so not refused for being ahead). ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-12T10:00:00+01:00
              */
             expectedAt?: string;
@@ -914,10 +921,10 @@ export interface components {
         /** @description RFC 9457 problem details. `code` is stable and machine-readable; `title` and `detail` are for people (English, or Swedish with `Accept-Language: sv`). */
         ProblemDetails: {
             /**
-             * @description Stable machine code, e.g. `WAREHOUSE.INSUFFICIENT_STOCK`
+             * @description Stable machine code, e.g. `WAREHOUSE.INSUFFICIENT_STOCK`, `REQUEST.INVALID`; every text a client shows for it is in the message catalogue (`messages/en.json`, `messages/sv.json`), keyed by this code
              * @example WAREHOUSE.INSUFFICIENT_STOCK
              */
-            code?: string;
+            code: string;
             /** @description The request’s correlation id (also the `X-Correlation-Id` header) */
             correlationId?: string;
             /** @description What went wrong with this request */
@@ -963,7 +970,7 @@ export interface components {
             /** @description One answer per dispatched item */
             lines: components["schemas"]["DeliveryReceiptLineDto"][];
             /**
-             * @description When the goods arrived (business time, with offset); now when omitted
+             * @description When the goods arrived (business time, with offset); now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-05T09:30:00+01:00
              */
             receivedAt?: string;
@@ -1013,7 +1020,7 @@ export interface components {
              */
             lines: components["schemas"]["ReceivedLineDto"][];
             /**
-             * @description When the goods arrived (business time); default now
+             * @description When the goods arrived (business time); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-11T14:20:00+01:00
              */
             receivedAt?: string;
@@ -1045,7 +1052,7 @@ export interface components {
              */
             nationalRequestId?: string;
             /**
-             * @description When the goods arrived (business time); default now
+             * @description When the goods arrived (business time); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-09T09:45:00+01:00
              */
             receivedAt?: string;
@@ -1058,7 +1065,7 @@ export interface components {
         };
         RejectAllocationRoundDto: {
             /**
-             * @description When the meeting decided (business time); default now
+             * @description When the meeting decided (business time); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-09T10:30:00+01:00
              */
             decidedAt?: string;
@@ -1104,7 +1111,7 @@ export interface components {
             infections: number;
             lines: components["schemas"]["ReportLineDto"][];
             /**
-             * @description When the figures were counted (business time)
+             * @description When the figures were counted (business time). ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-04T08:00:00+01:00
              */
             reportedAt: string;
@@ -1163,6 +1170,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1174,6 +1183,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1185,6 +1196,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1196,6 +1209,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1209,6 +1224,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1252,6 +1269,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1263,6 +1282,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1274,6 +1295,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1285,6 +1308,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1296,6 +1321,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1307,6 +1334,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1318,6 +1347,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1329,6 +1360,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1342,6 +1375,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1381,6 +1416,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1392,6 +1429,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1403,6 +1442,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1414,6 +1455,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1425,6 +1468,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1438,6 +1483,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1483,6 +1530,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1494,6 +1543,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1505,6 +1556,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1516,6 +1569,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1527,6 +1582,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1538,6 +1595,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1549,6 +1608,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1560,6 +1621,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1571,6 +1634,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1584,6 +1649,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1629,6 +1696,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1640,6 +1709,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1651,6 +1722,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1662,6 +1735,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1673,6 +1748,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1684,6 +1761,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1695,6 +1774,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1706,6 +1787,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1717,6 +1800,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1730,6 +1815,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1769,6 +1856,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1780,6 +1869,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1791,6 +1882,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1802,6 +1895,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1813,6 +1908,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1826,6 +1923,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1871,6 +1970,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1882,6 +1983,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1893,6 +1996,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1904,6 +2009,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1915,6 +2022,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1926,6 +2035,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1937,6 +2048,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1948,6 +2061,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -1959,6 +2074,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -1972,6 +2089,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2013,6 +2132,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2024,6 +2145,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2035,6 +2158,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2046,6 +2171,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2057,6 +2184,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2070,6 +2199,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2187,6 +2318,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2198,6 +2331,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2209,6 +2344,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2220,6 +2357,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2233,6 +2372,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2272,6 +2413,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2283,6 +2426,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2294,6 +2439,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2305,6 +2452,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2316,6 +2465,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2329,6 +2480,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2375,6 +2528,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2386,6 +2541,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2397,6 +2554,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2408,6 +2567,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2419,6 +2580,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2430,6 +2593,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2441,6 +2606,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2452,6 +2619,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2463,6 +2632,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2476,6 +2647,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2607,6 +2780,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2750,6 +2925,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2761,6 +2938,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2772,6 +2951,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2785,6 +2966,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2819,6 +3002,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2830,6 +3015,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2841,6 +3028,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2854,6 +3043,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2895,6 +3086,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2906,6 +3099,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2917,6 +3112,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2928,6 +3125,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2939,6 +3138,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2952,6 +3153,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2997,6 +3200,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3008,6 +3213,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3019,6 +3226,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3030,6 +3239,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3041,6 +3252,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3052,6 +3265,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3063,6 +3278,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3074,6 +3291,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3085,6 +3304,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3098,6 +3319,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3144,6 +3367,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3155,6 +3380,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3166,6 +3393,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3177,6 +3406,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3188,6 +3419,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3199,6 +3432,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3210,6 +3445,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3221,6 +3458,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3232,6 +3471,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3245,6 +3486,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3260,7 +3503,7 @@ export interface operations {
     StockReads_municipalityStock: {
         parameters: {
             query?: {
-                /** @description Business time to project the stock at; now when omitted */
+                /** @description Business time to project the stock at; now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included). */
                 asOf?: string;
                 /** @description Audit: only what the log held at this position (a write’s `position`), e.g. what an allocation decided at that position saw */
                 knownAt?: string;
@@ -3289,6 +3532,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3300,6 +3545,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3311,6 +3558,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3322,6 +3571,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3333,6 +3584,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3346,6 +3599,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3386,6 +3641,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3397,6 +3654,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3408,6 +3667,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3419,6 +3680,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3432,6 +3695,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3475,6 +3740,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3486,6 +3753,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3497,6 +3766,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3508,6 +3779,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3519,6 +3792,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3530,6 +3805,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3541,6 +3818,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3552,6 +3831,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3565,6 +3846,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3610,6 +3893,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3621,6 +3906,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3632,6 +3919,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3643,6 +3932,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3654,6 +3945,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3665,6 +3958,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3676,6 +3971,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3687,6 +3984,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3698,6 +3997,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3711,6 +4012,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3754,6 +4057,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3765,6 +4070,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3776,6 +4083,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3787,6 +4096,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3798,6 +4109,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3809,6 +4122,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3820,6 +4135,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3831,6 +4148,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3844,6 +4163,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3880,6 +4201,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3891,6 +4214,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3902,6 +4227,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3913,6 +4240,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3924,6 +4253,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3937,6 +4268,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3982,6 +4315,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3993,6 +4328,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4004,6 +4341,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4015,6 +4354,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4026,6 +4367,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4037,6 +4380,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4048,6 +4393,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4059,6 +4406,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4070,6 +4419,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4083,6 +4434,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4128,6 +4481,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4139,6 +4494,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4150,6 +4507,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4161,6 +4520,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4172,6 +4533,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4183,6 +4546,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4194,6 +4559,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4205,6 +4572,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4216,6 +4585,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4229,6 +4600,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4270,6 +4643,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4281,6 +4656,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4292,6 +4669,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4303,6 +4682,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4316,6 +4697,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4331,7 +4714,7 @@ export interface operations {
     SituationPicture_picture: {
         parameters: {
             query: {
-                /** @description Business time the picture describes; now when omitted */
+                /** @description Business time the picture describes; now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included). */
                 asOf?: string;
                 /** @description County code */
                 county: string;
@@ -4453,6 +4836,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4464,6 +4849,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4475,6 +4862,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4486,6 +4875,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4499,6 +4890,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4514,7 +4907,7 @@ export interface operations {
     StockReads_countyStock: {
         parameters: {
             query: {
-                /** @description Business time to project the stock at; now when omitted */
+                /** @description Business time to project the stock at; now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included). */
                 asOf?: string;
                 /** @description County code */
                 county: string;
@@ -4542,6 +4935,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4553,6 +4948,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4564,6 +4961,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4575,6 +4974,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4588,6 +4989,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4622,6 +5025,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4633,6 +5038,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4644,6 +5051,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4657,6 +5066,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4702,6 +5113,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4713,6 +5126,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4724,6 +5139,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4735,6 +5152,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4746,6 +5165,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4757,6 +5178,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4768,6 +5191,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4779,6 +5204,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4790,6 +5217,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4803,6 +5232,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4848,6 +5279,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4859,6 +5292,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4870,6 +5305,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4881,6 +5318,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4892,6 +5331,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4903,6 +5344,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4914,6 +5357,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4925,6 +5370,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4936,6 +5383,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4949,6 +5398,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4994,6 +5445,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5005,6 +5458,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5016,6 +5471,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5027,6 +5484,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5038,6 +5497,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5049,6 +5510,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5060,6 +5523,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5071,6 +5536,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5082,6 +5549,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5095,6 +5564,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5134,6 +5605,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5145,6 +5618,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5156,6 +5631,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5167,6 +5644,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5178,6 +5657,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5191,6 +5672,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */

@@ -16,6 +16,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # Reference data (counties, municipalities, warehouses, items) is read at start from here.
 COPY reference ./reference
+# The message catalogue (error texts in English and Swedish), read at start from here.
+COPY messages ./messages
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

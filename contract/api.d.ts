@@ -670,7 +670,7 @@ export interface components {
         AdjustStockDto: {
             /**
              * Format: date-time
-             * @description When the goods were counted or found (business time, e.g. 2026-03-10T16:00:00+01:00); now when omitted
+             * @description When the goods were counted or found (business time, e.g. 2026-03-10T16:00:00+01:00); now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              */
             adjustedAt?: string;
             /**
@@ -811,7 +811,7 @@ export interface components {
             amendments?: components["schemas"]["AmendmentDto"][];
             /**
              * Format: date-time
-             * @description When the meeting decided (business time, with its offset); default now
+             * @description When the meeting decided (business time, with its offset); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              */
             decidedAt?: string;
             /**
@@ -1156,7 +1156,7 @@ export interface components {
             allocationId?: string;
             /**
              * Format: date-time
-             * @description When the delivery left (business time, e.g. 2026-03-04T07:30:00+01:00); now when omitted
+             * @description When the delivery left (business time, e.g. 2026-03-04T07:30:00+01:00); now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              */
             dispatchedAt?: string;
             /**
@@ -1288,18 +1288,25 @@ export interface components {
             /** @description The version of its type’s schema `data` was written in */
             schemaVersion: number;
         };
+        /** @description One per offending field: the first of its problems that applies */
         FieldError: {
             /**
-             * @description Stable machine code, e.g. `FIELD.NOT_INTEGER`
+             * @description Stable machine code, e.g. `FIELD.NOT_INTEGER`, `FIELD.REQUIRED`, `REFERENCE.UNKNOWN_ITEM`
              * @example FIELD.NOT_INTEGER
              */
-            code?: string;
+            code: string;
             /**
              * @description Path of the field in the body, query or path: `lines[2].quantity`
              * @example lines[0].quantity
              */
             field: string;
+            /** @description For people, in the language of the problem */
             message: string;
+            /**
+             * @description For an unknown code: the known one it most likely meant
+             * @example FFP2
+             */
+            suggestion?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1701,7 +1708,7 @@ export interface components {
         OrderPurchaseDto: {
             /**
              * Format: date-time
-             * @description When the supplier promised delivery (a promise about the future, so not refused for being ahead)
+             * @description When the supplier promised delivery (a promise about the future, so not refused for being ahead). ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-12T10:00:00+01:00
              */
             expectedAt?: string;
@@ -1808,10 +1815,10 @@ export interface components {
         /** @description RFC 9457 problem details. `code` is stable and machine-readable; `title` and `detail` are for people (English, or Swedish with `Accept-Language: sv`). */
         ProblemDetails: {
             /**
-             * @description Stable machine code, e.g. `WAREHOUSE.INSUFFICIENT_STOCK`
+             * @description Stable machine code, e.g. `WAREHOUSE.INSUFFICIENT_STOCK`, `REQUEST.INVALID`; every text a client shows for it is in the message catalogue (`messages/en.json`, `messages/sv.json`), keyed by this code
              * @example WAREHOUSE.INSUFFICIENT_STOCK
              */
-            code?: string;
+            code: string;
             /** @description The request’s correlation id (also the `X-Correlation-Id` header) */
             correlationId?: string;
             /** @description What went wrong with this request */
@@ -1993,7 +2000,7 @@ export interface components {
             lines: components["schemas"]["DeliveryReceiptLineDto"][];
             /**
              * Format: date-time
-             * @description When the goods arrived (business time, e.g. 2026-03-05T09:30:00+01:00); now when omitted
+             * @description When the goods arrived (business time, e.g. 2026-03-05T09:30:00+01:00); now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              */
             receivedAt?: string;
         };
@@ -2053,7 +2060,7 @@ export interface components {
             lines: components["schemas"]["ReceivedLineDto"][];
             /**
              * Format: date-time
-             * @description When the goods arrived (business time); default now
+             * @description When the goods arrived (business time); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-11T14:20:00+01:00
              */
             receivedAt?: string;
@@ -2095,7 +2102,7 @@ export interface components {
             nationalRequestId?: string;
             /**
              * Format: date-time
-             * @description When the goods arrived (business time, e.g. 2026-03-09T09:45:00+01:00); now when omitted
+             * @description When the goods arrived (business time, e.g. 2026-03-09T09:45:00+01:00); now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              */
             receivedAt?: string;
             /**
@@ -2131,7 +2138,7 @@ export interface components {
         RejectAllocationRoundDto: {
             /**
              * Format: date-time
-             * @description When the meeting decided (business time, with its offset); default now
+             * @description When the meeting decided (business time, with its offset); default now. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              */
             decidedAt?: string;
             /**
@@ -2230,7 +2237,7 @@ export interface components {
             lines: components["schemas"]["ReportLineDto"][];
             /**
              * Format: date-time
-             * @description When the figures were counted (business time)
+             * @description When the figures were counted (business time). ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).
              * @example 2026-03-04T08:00:00+01:00
              */
             reportedAt: string;
@@ -2609,6 +2616,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2620,6 +2629,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2631,6 +2642,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2642,6 +2655,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2655,6 +2670,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2698,6 +2715,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2709,6 +2728,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2720,6 +2741,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2731,6 +2754,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2742,6 +2767,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2753,6 +2780,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2764,6 +2793,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2775,6 +2806,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2788,6 +2821,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2828,6 +2863,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2839,6 +2876,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2850,6 +2889,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2861,6 +2902,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2872,6 +2915,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2885,6 +2930,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -2931,6 +2978,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2942,6 +2991,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2953,6 +3004,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2964,6 +3017,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2975,6 +3030,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2986,6 +3043,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -2997,6 +3056,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3008,6 +3069,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3019,6 +3082,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3032,6 +3097,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3078,6 +3145,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3089,6 +3158,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3100,6 +3171,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3111,6 +3184,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3122,6 +3197,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3133,6 +3210,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3144,6 +3223,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3155,6 +3236,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3166,6 +3249,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3179,6 +3264,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3219,6 +3306,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3230,6 +3319,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3241,6 +3332,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3252,6 +3345,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3263,6 +3358,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3276,6 +3373,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3291,10 +3390,7 @@ export interface operations {
     whatIfAllocationRound: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes the write safe to retry: the same key with the same request answers the first answer (`Idempotent-Replayed: true`) and writes nothing new; with another request, 422. Keys belong to the caller; answers are kept a week. */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
                 /** @description The round’s `allocationId` */
                 id: string;
@@ -3309,8 +3405,6 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description `true` when this is the kept answer to an earlier request with the same `Idempotency-Key` */
-                    "Idempotent-Replayed"?: "true";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3322,6 +3416,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3333,6 +3429,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3344,6 +3442,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3355,17 +3455,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
-                    /** @description The request’s correlation id: quote it when reporting a problem */
-                    "X-Correlation-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
-            409: {
-                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3377,6 +3468,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3388,17 +3481,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
-                    /** @description The request’s correlation id: quote it when reporting a problem */
-                    "X-Correlation-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description This `Idempotency-Key` was used for a different request */
-            422: {
-                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3410,6 +3494,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3423,6 +3509,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3465,6 +3553,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3476,6 +3566,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3487,6 +3579,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3498,6 +3592,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3509,6 +3605,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3522,6 +3620,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3575,6 +3675,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3586,6 +3688,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3597,6 +3701,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3608,6 +3714,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3621,6 +3729,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3661,6 +3771,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3672,6 +3784,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3683,6 +3797,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3694,6 +3810,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3705,6 +3823,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3718,6 +3838,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3764,6 +3886,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3775,6 +3899,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3786,6 +3912,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3797,6 +3925,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3808,6 +3938,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3819,6 +3951,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3830,6 +3964,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3841,6 +3977,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -3852,6 +3990,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3865,6 +4005,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -3996,6 +4138,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4139,6 +4283,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4150,6 +4296,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4163,6 +4311,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4197,6 +4347,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4208,6 +4360,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4221,6 +4375,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4263,6 +4419,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4274,6 +4432,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4285,6 +4445,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4296,6 +4458,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4307,6 +4471,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4320,6 +4486,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4366,6 +4534,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4377,6 +4547,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4388,6 +4560,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4399,6 +4573,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4410,6 +4586,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4421,6 +4599,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4432,6 +4612,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4443,6 +4625,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4454,6 +4638,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4467,6 +4653,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4515,6 +4703,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4526,6 +4716,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4537,6 +4729,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4548,6 +4742,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4559,6 +4755,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4570,6 +4768,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4581,6 +4781,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4592,6 +4794,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4603,6 +4807,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4616,6 +4822,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4631,7 +4839,7 @@ export interface operations {
     getMunicipalityStock: {
         parameters: {
             query?: {
-                /** @description Business time to project the stock at, with its offset; now when omitted */
+                /** @description Business time to project the stock at, with its offset; now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included). */
                 asOf?: string;
                 /** @description Audit: only what the log held at this position (a write’s `position`, a decimal string), e.g. what an allocation decided at that position saw; everything recorded when omitted */
                 knownAt?: string;
@@ -4660,6 +4868,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4671,6 +4881,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4682,6 +4894,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4693,6 +4907,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4704,6 +4920,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4717,6 +4935,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4758,6 +4978,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4769,6 +4991,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4780,6 +5004,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4791,6 +5017,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4804,6 +5032,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4847,6 +5077,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4858,6 +5090,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4869,6 +5103,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4880,6 +5116,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4891,6 +5129,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4902,6 +5142,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4913,6 +5155,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4924,6 +5168,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4937,6 +5183,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -4983,6 +5231,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -4994,6 +5244,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5005,6 +5257,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5016,6 +5270,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5027,6 +5283,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5038,6 +5296,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5049,6 +5309,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5060,6 +5322,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5071,6 +5335,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5084,6 +5350,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5127,6 +5395,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5138,6 +5408,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5149,6 +5421,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5160,6 +5434,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5171,6 +5447,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5182,6 +5460,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5193,6 +5473,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5204,6 +5486,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5217,6 +5501,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5254,6 +5540,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5265,6 +5553,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5276,6 +5566,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5287,6 +5579,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5298,6 +5592,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5311,6 +5607,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5357,6 +5655,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5368,6 +5668,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5379,6 +5681,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5390,6 +5694,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5401,6 +5707,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5412,6 +5720,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5423,6 +5733,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5434,6 +5746,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5445,6 +5759,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5458,6 +5774,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5504,6 +5822,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5515,6 +5835,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5526,6 +5848,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5537,6 +5861,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5548,6 +5874,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5559,6 +5887,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5570,6 +5900,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5581,6 +5913,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5592,6 +5926,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5605,6 +5941,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5646,6 +5984,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5657,6 +5997,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5668,6 +6010,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5679,6 +6023,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5692,6 +6038,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5707,7 +6055,7 @@ export interface operations {
     getSituationPicture: {
         parameters: {
             query: {
-                /** @description Business time the picture describes, with its offset; now when omitted */
+                /** @description Business time the picture describes, with its offset; now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included). */
                 asOf?: string;
                 /** @description County code */
                 county: string;
@@ -5738,6 +6086,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5749,6 +6099,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5760,6 +6112,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5771,6 +6125,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5784,6 +6140,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5799,7 +6157,7 @@ export interface operations {
     getCountyStock: {
         parameters: {
             query?: {
-                /** @description Business time to project the stock at, with its offset; now when omitted */
+                /** @description Business time to project the stock at, with its offset; now when omitted. ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included). */
                 asOf?: string;
                 /** @description County code; the county of the caller’s token when omitted (required for a token without a county) */
                 county?: string;
@@ -5827,6 +6185,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5838,6 +6198,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5849,6 +6211,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5860,6 +6224,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5873,6 +6239,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5907,6 +6275,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5918,6 +6288,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5931,6 +6303,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -5977,6 +6351,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5988,6 +6364,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -5999,6 +6377,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6010,6 +6390,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6021,6 +6403,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6032,6 +6416,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6043,6 +6429,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6054,6 +6442,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6065,6 +6455,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -6078,6 +6470,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -6124,6 +6518,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6135,6 +6531,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6146,6 +6544,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6157,6 +6557,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6168,6 +6570,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6179,6 +6583,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6190,6 +6596,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6201,6 +6609,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6212,6 +6622,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -6225,6 +6637,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -6271,6 +6685,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6282,6 +6698,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6293,6 +6711,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6304,6 +6724,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6315,6 +6737,8 @@ export interface operations {
             /** @description A business rule refuses it, or the record changed meanwhile (`code` says which) */
             409: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6326,6 +6750,8 @@ export interface operations {
             /** @description Body larger than the service accepts */
             413: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6337,6 +6763,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6348,6 +6776,8 @@ export interface operations {
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6359,6 +6789,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -6372,6 +6804,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -6412,6 +6846,8 @@ export interface operations {
             /** @description Invalid input: `errors` names each offending field */
             400: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6423,6 +6859,8 @@ export interface operations {
             /** @description No token, or one that is not valid */
             401: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6434,6 +6872,8 @@ export interface operations {
             /** @description The token’s role or scope does not allow this */
             403: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6445,6 +6885,8 @@ export interface operations {
             /** @description No such record */
             404: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description The request’s correlation id: quote it when reporting a problem */
                     "X-Correlation-Id"?: string;
                     [name: string]: unknown;
@@ -6456,6 +6898,8 @@ export interface operations {
             /** @description Too many requests: wait `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */
@@ -6469,6 +6913,8 @@ export interface operations {
             /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
             503: {
                 headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request’s correlation id: quote it when reporting a problem */

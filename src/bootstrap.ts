@@ -47,6 +47,9 @@ export const createApp = async (config: AppConfig, databaseUrl: string): Promise
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
+      // The field errors read the refused value (codes, suggestions) and the checked object's class (a check's
+      // declared bounds); neither is ever sent as it is.
+      validationError: { target: true, value: true },
       exceptionFactory: (errors) => new ValidationFailedException(flattenValidationErrors(errors)),
     }),
   );

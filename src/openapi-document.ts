@@ -9,6 +9,8 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import { ACCESS_POLICY, type RouteAccess } from './auth/access-policy.js';
+import { WRITES_NOTHING } from './http/idempotency.interceptor.js';
+import { INSTANT_FORMAT_NOTE, SWEDISH_TIME_MARK } from './http/request-fields.js';
 
 /**
  * The service's OpenAPI document, built in one place for the running service (`/api/docs-json`),
@@ -44,14 +46,20 @@ const problemDetailsSchema: SchemaObject = {
   description:
     'RFC 9457 problem details. `code` is stable and machine-readable; `title` and `detail` are for people (English, ' +
     'or Swedish with `Accept-Language: sv`).',
-  required: ['type', 'title', 'status'],
+  required: ['type', 'title', 'status', 'code'],
   properties: {
     type: { type: 'string', format: 'uri', description: 'What kind of problem this is' },
     title: { type: 'string', description: 'A short, human summary of the kind of problem' },
     status: { type: 'integer', minimum: 400, maximum: 599 },
     detail: { type: 'string', description: 'What went wrong with this request' },
     instance: { type: 'string', description: 'The path of the request' },
-    code: { type: 'string', description: 'Stable machine code, e.g. `WAREHOUSE.INSUFFICIENT_STOCK`', example: 'WAREHOUSE.INSUFFICIENT_STOCK' },
+    code: {
+      type: 'string',
+      description:
+        'Stable machine code, e.g. `WAREHOUSE.INSUFFICIENT_STOCK`, `REQUEST.INVALID`; every text a client shows for it is in ' +
+        'the message catalogue (`messages/en.json`, `messages/sv.json`), keyed by this code',
+      example: 'WAREHOUSE.INSUFFICIENT_STOCK',
+    },
     correlationId: { type: 'string', description: 'The request’s correlation id (also the `X-Correlation-Id` header)' },
     errors: {
       type: 'array',
@@ -64,11 +72,17 @@ const problemDetailsSchema: SchemaObject = {
 
 const fieldErrorSchema: SchemaObject = {
   type: 'object',
-  required: ['field', 'message'],
+  description: 'One per offending field: the first of its problems that applies',
+  required: ['field', 'code', 'message'],
   properties: {
     field: { type: 'string', description: 'Path of the field in the body, query or path: `lines[2].quantity`', example: 'lines[0].quantity' },
-    code: { type: 'string', description: 'Stable machine code, e.g. `FIELD.NOT_INTEGER`', example: 'FIELD.NOT_INTEGER' },
-    message: { type: 'string' },
+    code: {
+      type: 'string',
+      description: 'Stable machine code, e.g. `FIELD.NOT_INTEGER`, `FIELD.REQUIRED`, `REFERENCE.UNKNOWN_ITEM`',
+      example: 'FIELD.NOT_INTEGER',
+    },
+    message: { type: 'string', description: 'For people, in the language of the problem' },
+    suggestion: { type: 'string', description: 'For an unknown code: the known one it most likely meant', example: 'FFP2' },
   },
   additionalProperties: true,
 };
@@ -81,6 +95,7 @@ const HEADERS = {
     enum: ['true'],
   }),
   retryAfter: header('Seconds to wait before trying again', { type: 'integer', minimum: 0 }),
+  contentLanguage: header('The language of `title`, `detail` and the field messages', { type: 'string', enum: ['en', 'sv'] }),
 };
 
 /** Why each error status can happen, as the docs page says it. */
@@ -102,6 +117,7 @@ const problemResponse = (status: string): ResponseObject => ({
   description: ERROR_STATUSES[status]!,
   headers: {
     'X-Correlation-Id': HEADERS.correlation,
+    'Content-Language': HEADERS.contentLanguage,
     ...(status === '429' || status === '503' ? { 'Retry-After': HEADERS.retryAfter } : {}),
   },
   content: { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
@@ -117,6 +133,10 @@ const idempotencyKey: ParameterObject = {
   schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,200}$', minLength: 1, maxLength: 200 },
 };
 
+/** A POST that records something: it takes an `Idempotency-Key`, and can conflict. A what-if does not. */
+const writes = (method: string, operation: OperationObject): boolean =>
+  method === 'post' && (operation as unknown as Record<string, unknown>)[WRITES_NOTHING] !== true;
+
 /** Which error statuses an operation can answer, from what it is. */
 const errorStatusesOf = (method: string, path: string, operation: OperationObject, access: RouteAccess | undefined): string[] => {
   const statuses = new Set<string>(['429', '503']);
@@ -126,7 +146,8 @@ const errorStatusesOf = (method: string, path: string, operation: OperationObjec
   if (access?.roles !== 'public' && access?.roles !== 'any-role') statuses.add('403');
   if (parameters.some((p) => p.in === 'query' || p.in === 'path') || method === 'post') statuses.add('400');
   if (/\{[^}]+\}/.test(path)) statuses.add('404');
-  if (method === 'post') ['409', '413', '415', '422'].forEach((s) => statuses.add(s));
+  if (method === 'post') ['413', '415'].forEach((s) => statuses.add(s));
+  if (writes(method, operation)) ['409', '422'].forEach((s) => statuses.add(s));
   return [...statuses].sort();
 };
 
@@ -161,9 +182,19 @@ const closeRequestSchemas = (document: OpenAPIObject): void => {
   }
 };
 
+/** A date-time field of a request (`IsInstant`) says, once, how a time without an offset is read. */
+const noteSwedishTime = (described: Record<string, unknown>): void => {
+  if (!described[SWEDISH_TIME_MARK]) return;
+  delete described[SWEDISH_TIME_MARK];
+  described.description = typeof described.description === 'string' ? `${described.description}. ${INSTANT_FORMAT_NOTE}` : INSTANT_FORMAT_NOTE;
+};
+
 /** Adds what every operation shares (see the file's comment); what an operation declares itself stays. */
 export const completeDocument = (document: OpenAPIObject): OpenAPIObject => {
   document.components ??= {};
+  for (const schema of Object.values(document.components.schemas ?? {}) as SchemaObject[]) {
+    for (const property of Object.values(schema.properties ?? {})) noteSwedishTime(property as Record<string, unknown>);
+  }
   document.components.schemas = { ...document.components.schemas, ProblemDetails: problemDetailsSchema, FieldError: fieldErrorSchema };
   closeRequestSchemas(document);
   for (const [path, item] of Object.entries(document.paths)) {
@@ -172,14 +203,24 @@ export const completeDocument = (document: OpenAPIObject): OpenAPIObject => {
       if (!operation) continue;
       const access = ACCESS_POLICY[`${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`];
       if (access?.roles === 'public') operation.security = [];
-      if (method === 'post' && !((operation.parameters ?? []) as ParameterObject[]).some((p) => p.name === 'Idempotency-Key')) {
+      for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+        const marked =
+          (parameter as unknown as Record<string, unknown>)[SWEDISH_TIME_MARK] ??
+          (parameter.schema as Record<string, unknown> | undefined)?.[SWEDISH_TIME_MARK];
+        if (marked) {
+          delete (parameter as unknown as Record<string, unknown>)[SWEDISH_TIME_MARK];
+          delete (parameter.schema as Record<string, unknown> | undefined)?.[SWEDISH_TIME_MARK];
+          parameter.description = parameter.description ? `${parameter.description}. ${INSTANT_FORMAT_NOTE}` : INSTANT_FORMAT_NOTE;
+        }
+      }
+      if (writes(method, operation) && !((operation.parameters ?? []) as ParameterObject[]).some((p) => p.name === 'Idempotency-Key')) {
         operation.parameters = [...(operation.parameters ?? []), idempotencyKey];
       }
       for (const [status, response] of Object.entries(operation.responses)) {
         const r = response as ResponseObject;
         r.headers = {
           'X-Correlation-Id': HEADERS.correlation,
-          ...(method === 'post' && status.startsWith('2') ? { 'Idempotent-Replayed': HEADERS.replayed } : {}),
+          ...(writes(method, operation) && status.startsWith('2') ? { 'Idempotent-Replayed': HEADERS.replayed } : {}),
           ...(status === '503' ? { 'Retry-After': HEADERS.retryAfter } : {}),
           ...r.headers,
         };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  applyDecorators,
   type CallHandler,
   type ExecutionContext,
   HttpException,
@@ -12,6 +13,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -32,7 +34,10 @@ const READ_ONLY = Symbol('idempotency:read-only');
  * Marks a POST that writes nothing (a what-if): its answers are not kept, whatever key it carries,
  * so they neither fill the table nor hold a key.
  */
-export const ReadOnlyPost = (): MethodDecorator & ClassDecorator => SetMetadata(READ_ONLY, true);
+export const ReadOnlyPost = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(READ_ONLY, true), ApiExtension(WRITES_NOTHING, true));
+
+/** The OpenAPI extension that tells the document a POST writes nothing (no key, no conflicts). */
+export const WRITES_NOTHING = 'x-writes-nothing';
 
 /** The keyed request as the interceptor admitted it; the command context takes it from here. */
 export type IdempotentHttpRequest = AuthenticatedRequest & { idempotency?: IdempotentRequest };

@@ -11,7 +11,8 @@ import {
 import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { DomainError } from '../shared/domain-error.js';
 import { ExportsBusyError } from './export-limits.js';
-import { type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
+import { type Language, messageOf, negotiateLanguage, titleOf } from './messages.js';
+import { type FieldError, type FieldFault, type ProblemDetails, problemType, ValidationFailedException } from './problem-details.js';
 
 const KIND_STATUS = {
   rule: 409,
@@ -34,9 +35,82 @@ export class ProjectionLaggingException extends HttpException {
   }
 }
 
+/** A problem before it is put in words: the filter words it in the caller's language. */
+interface Problem {
+  status: number;
+  /** Stable machine code; also picks the title and, unless `detail` is given, the detail. */
+  code: string;
+  /** The last part of the problem `type`. */
+  slug: string;
+  /** Parameters of the catalogue's texts. */
+  parameters?: Record<string, unknown>;
+  /** The English detail of this very case, where the code knows more than the catalogue's text. */
+  detail?: string;
+  faults?: FieldFault[];
+  /** A domain error that names a field: one field error with the problem's own code. */
+  field?: { field: string; suggestion?: string };
+  extensions?: Record<string, unknown>;
+}
+
+/** The problem as sent: in the caller's language (English, or Swedish with `Accept-Language: sv`). */
+const word = (problem: Problem, language: Language): ProblemDetails => {
+  const parameters = problem.parameters ?? {};
+  const detail = language === 'en' && problem.detail !== undefined ? problem.detail : messageOf(language, problem.code, parameters);
+  const errors: FieldError[] | undefined = problem.faults
+    ? problem.faults.map((fault) => ({
+        field: fault.field,
+        code: fault.code,
+        message: language === 'en' && fault.ownMessage !== undefined ? fault.ownMessage : messageOf(language, fault.code, fault.parameters),
+        ...(typeof fault.parameters.suggestion === 'string' ? { suggestion: fault.parameters.suggestion } : {}),
+      }))
+    : problem.field
+      ? [{ field: problem.field.field, code: problem.code, message: detail, ...(problem.field.suggestion ? { suggestion: problem.field.suggestion } : {}) }]
+      : undefined;
+  return {
+    type: problemType(problem.slug),
+    title: titleOf(language, problem.code),
+    status: problem.status,
+    detail,
+    code: problem.code,
+    ...problem.extensions,
+    ...(errors ? { errors } : {}),
+  };
+};
+
+/**
+ * Sends a problem in the request's language, with its path and correlation id: for the filter and
+ * for what answers before Nest does (the rate limiter).
+ */
+export const sendProblem = (request: Request & { id?: unknown }, response: Response, problem: Problem): ProblemDetails => {
+  const language = negotiateLanguage(request.headers['accept-language']);
+  const body = word(problem, language);
+  body.instance = request.originalUrl?.split('?')[0];
+  body.correlationId = request.id === undefined ? undefined : String(request.id as string);
+  if (body.status === 503) response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+  if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+  if (!response.headersSent) {
+    response.setHeader('Content-Language', language);
+    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+  return body;
+};
+
+/** The code of an HTTP status Nest or Express answered by itself. */
+const STATUS_CODES: Readonly<Record<number, string>> = {
+  400: 'REQUEST.BAD_REQUEST',
+  401: 'AUTH.UNAUTHENTICATED',
+  403: 'AUTH.FORBIDDEN',
+  404: 'REQUEST.NOT_FOUND',
+  413: 'REQUEST.BODY_TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+  429: 'REQUEST.RATE_LIMITED',
+  503: 'SERVICE.UNAVAILABLE',
+};
+
 /**
  * The one place errors become responses: RFC 9457 problem details with the request's correlation
- * id. Nothing internal (stack, SQL, driver message) ever reaches the client; 5xx are logged.
+ * id and a stable code, worded from the message catalogue in the caller's language. Nothing internal
+ * (stack, SQL, driver message) ever reaches the client; 5xx are logged.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -47,98 +121,66 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    problem.instance = request.originalUrl?.split('?')[0];
-    problem.correlationId = request.id === undefined ? undefined : String(request.id);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, correlationId: problem.correlationId }, problem.title);
+      this.logger.error({ err: exception, correlationId: request.id === undefined ? undefined : String(request.id) }, titleOf('en', problem.code));
     }
-    if (problem.status === 503) response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
-    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
-    if (response.headersSent) return;
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    sendProblem(request, response, problem);
   }
 
-  private toProblem(exception: unknown): ProblemDetails {
+  private toProblem(exception: unknown): Problem {
     if (exception instanceof ValidationFailedException) {
+      const fields = [...new Set(exception.fieldFaults.map((e) => e.field))];
       return {
-        type: problemType('validation'),
-        title: 'Invalid request',
+        slug: 'validation',
+        code: 'REQUEST.INVALID',
         status: 400,
-        detail: `${exception.fieldErrors.length} field(s) are invalid: ${[...new Set(exception.fieldErrors.map((e) => e.field))].join(', ')}`,
-        errors: exception.fieldErrors,
+        parameters: { count: fields.length, fields: fields.join(', ') },
+        faults: exception.fieldFaults,
       };
     }
     if (exception instanceof ProjectionLaggingException) {
       return {
-        type: problemType('projection-lagging'),
-        title: 'Read model not caught up',
+        slug: 'projection-lagging',
+        code: 'PROJECTION.LAGGING',
         status: 503,
-        detail: `Waited for position ${exception.waitFor}; try again shortly.`,
-        waitFor: exception.waitFor,
-        projections: exception.projections,
+        parameters: { waitFor: exception.waitFor },
+        extensions: { waitFor: exception.waitFor, projections: exception.projections },
       };
     }
     if (exception instanceof DomainError) {
-      const field = exception.kind === 'invalid' ? exception.details?.field : undefined;
+      const field = exception.details?.field;
+      const suggestion = exception.details?.suggestion;
       return {
-        type: problemType(exception.code.toLowerCase().replace(/[._]/g, '-')),
-        title: exception.code,
-        status: KIND_STATUS[exception.kind],
-        detail: exception.message,
+        slug: exception.code.toLowerCase().replace(/[._]/g, '-'),
         code: exception.code,
-        ...(exception.details ? { details: exception.details } : {}),
-        ...(typeof field === 'string' ? { errors: [{ field, message: exception.message }] } : {}),
+        status: KIND_STATUS[exception.kind],
+        parameters: { ...exception.details },
+        detail: exception.message,
+        ...(exception.details ? { extensions: { details: exception.details } } : {}),
+        ...(typeof field === 'string' ? { field: { field, ...(typeof suggestion === 'string' ? { suggestion } : {}) } } : {}),
       };
     }
     if (exception instanceof WrongExpectedVersionError) {
-      return {
-        type: problemType('concurrent-change'),
-        title: 'Concurrent change',
-        status: 409,
-        detail: 'The record changed while this request was decided. Read it again and retry.',
-        code: exception.code,
-      };
+      return { slug: 'concurrent-change', code: exception.code, status: 409 };
     }
     if (exception instanceof StreamNotFoundError) {
-      return { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'No such record.' };
+      return { slug: 'not-found', code: 'REQUEST.NOT_FOUND', status: 404 };
     }
     if (exception instanceof InvalidEventError) {
       // The request passed validation but produced an event its schema refuses: a bug, not bad input.
-      return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The request could not be recorded.' };
+      return { slug: 'internal', code: exception.code, status: 500 };
     }
     if (exception instanceof EventStoreOutcomeUnknownError) {
-      return {
-        type: problemType('outcome-unknown'),
-        title: 'Outcome unknown',
-        status: 503,
-        detail:
-          'The event store did not answer in time, so this request may or may not have been recorded. ' +
-          'Send it again with the same Idempotency-Key: it will be recorded once.',
-        code: exception.code,
-      };
+      return { slug: 'outcome-unknown', code: exception.code, status: 503 };
     }
     if (exception instanceof ExportsBusyError) {
-      return { type: problemType('exports-busy'), title: 'Too many exports', status: 503, detail: exception.message, code: exception.code };
+      return { slug: 'exports-busy', code: exception.code, status: 503, detail: exception.message };
     }
     if (exception instanceof LogBehindReadModelsError) {
-      return {
-        type: problemType('log-behind-read-models'),
-        title: 'Event log behind the read models',
-        status: 503,
-        detail:
-          'The event log is behind the read models: it was restored to an older state or replaced. Nothing was ' +
-          'written, and reads cannot wait for a position. An operator must rebuild the read models from the ' +
-          'restored log (npm run projections:rebuild); the service then recovers by itself.',
-        code: exception.code,
-      };
+      return { slug: 'log-behind-read-models', code: exception.code, status: 503 };
     }
     if (exception instanceof EventStoreUnavailableError || isDatabaseUnavailable(exception)) {
-      return {
-        type: problemType('unavailable'),
-        title: 'Service unavailable',
-        status: 503,
-        detail: 'The event store or database is unavailable. Nothing was written; retry later.',
-      };
+      return { slug: 'unavailable', code: 'SERVICE.UNAVAILABLE', status: 503 };
     }
     // body-parser's errors (malformed JSON, wrong charset, body too large), whether Nest wrapped them or not.
     const parserError = ((exception as { cause?: unknown })?.cause ?? exception) as {
@@ -148,11 +190,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       message?: string;
     };
     if (typeof parserError?.type === 'string' && parserError.type.startsWith('entity.') && (parserError.status ?? 500) < 500) {
+      const tooLarge = parserError.type === 'entity.too.large';
       return {
-        type: problemType(parserError.type === 'entity.too.large' ? 'body-too-large' : 'malformed-body'),
-        title: parserError.status === 413 ? 'Body too large' : 'Malformed body',
+        slug: tooLarge ? 'body-too-large' : 'malformed-body',
+        code: tooLarge ? 'REQUEST.BODY_TOO_LARGE' : 'REQUEST.MALFORMED_BODY',
         status: parserError.status!,
-        detail: parserError.type === 'entity.parse.failed' ? 'The body is not valid JSON.' : parserError.message,
+        // The parser's own words say which charset or encoding it refused; JSON and size say it in the catalogue.
+        ...(tooLarge || parserError.type === 'entity.parse.failed' ? {} : { detail: parserError.message }),
       };
     }
     if (exception instanceof HttpException) {
@@ -162,17 +206,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // eslint-disable-next-line @typescript-eslint/no-base-to-string
       const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       return {
-        type: status === 404 ? problemType('not-found') : 'about:blank',
-        title:
-          HttpStatus[status]
-            ?.toString()
-            .replace(/_/g, ' ')
-            .toLowerCase()
-            .replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error',
+        slug: status === 404 ? 'not-found' : status >= 500 ? 'internal' : 'request-refused',
+        code: STATUS_CODES[status] ?? (status >= 500 ? 'SERVICE.INTERNAL' : 'REQUEST.FAILED'),
         status,
         detail: Array.isArray(detail) ? detail.join('; ') : detail,
       };
     }
-    return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'An unexpected error occurred.' };
+    return { slug: 'internal', code: 'SERVICE.INTERNAL', status: 500 };
   }
 }

@@ -2,24 +2,17 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppConfig } from '../config/config.js';
-import { problemType } from './problem-details.js';
+import { sendProblem } from './problem-details.filter.js';
 
 const MINUTE = 60_000;
 
 const tooMany = (scope: string) => (request: Request, response: Response) => {
-  response
-    .status(429)
-    .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: problemType('rate-limited'),
-        title: 'Too many requests',
-        status: 429,
-        detail: `Too many requests from this ${scope}; wait as Retry-After says.`,
-        instance: request.originalUrl.split('?')[0],
-        correlationId: (request as { id?: unknown }).id === undefined ? undefined : String((request as { id?: unknown }).id),
-      }),
-    );
+  sendProblem(request, response, {
+    slug: 'rate-limited',
+    code: 'REQUEST.RATE_LIMITED',
+    status: 429,
+    detail: `Too many requests from this ${scope}; wait as Retry-After says.`,
+  });
 };
 
 /**

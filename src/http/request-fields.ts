@@ -1,14 +1,20 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { DomainError } from '../shared/domain-error.js';
 import { MAX_LOG_POSITION } from '../event-store/event-store.js';
+import { withSwedishOffset } from './local-time.js';
+import type { FieldCheckContext } from './problem-details.js';
 
 /**
- * Request fields every context uses alike: whole units, dates, date-times with an offset, text,
- * and the business time a request describes.
+ * Request fields every context uses alike: whole units, dates, date-times, text, and the business
+ * time a request describes. A check whose constraint name says too little gives its field code as
+ * its context (see `FieldCheckContext`).
  */
+
+const code = (fieldCode: string): { context: FieldCheckContext } => ({ context: { fieldCode } });
 
 export const MAX_UNITS = 1_000_000_000;
 
@@ -18,20 +24,36 @@ export const IsUnits = (min: number) => applyDecorators(IsInt({ message: '$prope
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A moment with its offset: a local time without one would be read in the server's zone. */
+/**
+ * A moment: an ISO 8601 date-time with an offset, or a local time without one (`2026-03-04T07:30`,
+ * what a form sends), read as Swedish time — never in the server's zone.
+ */
 export const IsInstant = () =>
   applyDecorators(
+    // Marks the field for the API document, which adds INSTANT_FORMAT_NOTE to its description. Only the
+    // mark: the field's own `@ApiProperty` keeps its description and example, above or below this.
+    ApiProperty({ [SWEDISH_TIME_MARK]: true } as ApiPropertyOptions),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? withSwedishOffset(value) : value)),
     IsString(),
-    Matches(INSTANT, { message: '$property must be an ISO 8601 date-time with an offset, e.g. 2026-03-04T08:00:00+01:00' }),
-    IsISO8601({ strict: true }, { message: '$property is not a real date-time' }),
+    Matches(INSTANT, {
+      message: '$property must be an ISO 8601 date-time, e.g. 2026-03-04T08:00 (Swedish time) or 2026-03-04T08:00:00+01:00',
+      ...code('FIELD.NOT_DATE_TIME'),
+    }),
+    IsISO8601({ strict: true }, { message: '$property is not a real date-time', ...code('FIELD.NOT_DATE_TIME') }),
   );
+
+/** How an `IsInstant` field reads in the API document (one line, after what the field is). */
+export const INSTANT_FORMAT_NOTE =
+  'ISO 8601 date-time; one without an offset (`2026-03-04T07:30`, as a form sends it) is read as Swedish time (Europe/Stockholm, summer time included).';
+/** The schema extension that marks an `IsInstant` field until the API document words it. */
+export const SWEDISH_TIME_MARK = 'x-swedish-local-time';
 
 /** A calendar date (an expiry), checked to exist: 2026-02-30 is refused. */
 export const IsCalendarDate = () =>
   applyDecorators(
     IsString(),
-    Matches(DATE, { message: '$property must be a date, e.g. 2027-01-31' }),
-    IsISO8601({ strict: true }, { message: '$property is not a real date' }),
+    Matches(DATE, { message: '$property must be a date, e.g. 2027-01-31', ...code('FIELD.NOT_DATE') }),
+    IsISO8601({ strict: true }, { message: '$property is not a real date', ...code('FIELD.NOT_DATE') }),
   );
 
 /**
@@ -77,7 +99,8 @@ export const whyUnstorable = (text: string): string | undefined =>
       : 'contains a lone UTF-16 surrogate, which is not Unicode text';
 
 /** Free text that must say something. */
-export const IsText = (max: number) => applyDecorators(IsString(), Matches(/\S/, { message: '$property must not be blank' }), MaxLength(max));
+export const IsText = (max: number) =>
+  applyDecorators(IsString(), Matches(/\S/, { message: '$property must not be blank', ...code('FIELD.BLANK') }), MaxLength(max));
 
 /** How far ahead of the server's clock a business time may be: clocks drift, goods do not arrive tomorrow. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

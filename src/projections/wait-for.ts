@@ -45,7 +45,7 @@ export class WaitForInterceptor implements NestInterceptor {
     const raw = request.query?.waitFor;
     if (names === undefined || raw === undefined) return next.handle();
     if (typeof raw !== 'string' || !POSITION.test(raw) || BigInt(raw) > MAX_LOG_POSITION) {
-      throw new ValidationFailedException([{ field: 'waitFor', message: 'waitFor must be a log position (a decimal string)' }]);
+      throw new ValidationFailedException([{ field: 'waitFor', code: 'FIELD.NOT_LOG_POSITION', parameters: { field: 'waitFor', max: MAX_LOG_POSITION } }]);
     }
     return from(this.projections.waitFor(BigInt(raw), names, this.config.WAIT_FOR_TIMEOUT_MS)).pipe(
       switchMap((behind) => {

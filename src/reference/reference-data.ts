@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { closestCode } from '../shared/closest-code.js';
 import { DomainError } from '../shared/domain-error.js';
 
 /** Counties, municipalities, warehouses and items, from the CSV files in `reference/`. */
@@ -55,6 +56,17 @@ const referenceFolder = (): URL => {
 
 /** The rows of one of the service's reference CSV files, by column name. */
 export const readReferenceCsv = (name: string): Record<string, string>[] => parseCsv(readFileSync(new URL(name, referenceFolder()), 'utf8'), name);
+
+/**
+ * The one shape of an unknown item code, wherever it is found: `REFERENCE.UNKNOWN_ITEM` naming the
+ * field, with the closest code as `suggestion` when one is close.
+ */
+export const unknownItem = (code: string, field: string, suggestion: string | undefined): DomainError =>
+  new DomainError('REFERENCE.UNKNOWN_ITEM', `${code} is not in the item catalogue${suggestion ? `; did you mean ${suggestion}?` : ''}`, 'invalid', {
+    field,
+    item: code,
+    ...(suggestion ? { suggestion } : {}),
+  });
 
 /** Loaded once at start; the service never reads the shared folder at run time. */
 export class ReferenceData {
@@ -122,15 +134,30 @@ export class ReferenceData {
     return this.itemByCode.get(code);
   }
 
+  /** The item code a mistyped one most likely meant (`ffp2`, `FFP-2` → `FFP2`), if any is close. */
+  suggestItem(code: string): string | undefined {
+    return closestCode(
+      code,
+      this.items.map((i) => i.code),
+    );
+  }
+
+  /** The warehouse id a mistyped one most likely meant (`01-Central` → `01-central`), if any is close. */
+  suggestWarehouse(id: string): string | undefined {
+    return closestCode(
+      id,
+      this.warehouses.map((w) => w.id),
+    );
+  }
+
+  /** Refuses an item code not in the catalogue, naming its field and the closest code. */
+  requireItem(code: string, field: string): void {
+    if (!this.itemByCode.has(code)) throw unknownItem(code, field, this.suggestItem(code));
+  }
+
   /** Refuses the first line whose item is not in the catalogue, naming its field (`lines[2].item`). */
   requireItems(lines: readonly { readonly item: string }[], path = 'lines'): void {
-    lines.forEach((line, i) => {
-      if (!this.itemByCode.has(line.item)) {
-        throw new DomainError('REFERENCE.UNKNOWN_ITEM', `${line.item} is not in the item catalogue`, 'invalid', {
-          field: `${path}[${i}].item`,
-        });
-      }
-    });
+    lines.forEach((line, i) => this.requireItem(line.item, `${path}[${i}].item`));
   }
 
   municipalitiesOf(countyCode: string): Municipality[] {

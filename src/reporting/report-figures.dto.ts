@@ -1,13 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { IsUnits, MAX_UNITS } from '../http/request-fields.js';
+import { IsItemCode } from '../reference/item-code.validator.js';
 
 /** One item of a situation report; shared by reports and their corrections. */
 export class ReportLineDto {
   @ApiProperty({ example: 'FFP2', pattern: '^[A-Z0-9-]{2,40}$', description: 'Item code from GET /api/items' })
   @IsString()
-  @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'item must be an item code from the catalogue' })
+  @IsItemCode()
   item: string;
 
   @ApiProperty({

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { IsUnits, IsCalendarDate, MAX_UNITS } from '../http/request-fields.js';
+import { IsItemCode } from '../reference/item-code.validator.js';
 
 /** A line of goods received: from a supplier against a purchase, or from another source. */
 export class ReceivedLineDto {
   @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items' })
   @IsString()
-  @Length(1, 40)
+  @IsItemCode()
   item: string;
 
   @ApiProperty({ example: 2000, description: 'Whole units received (not packs)', type: 'integer', minimum: 1, maximum: MAX_UNITS })

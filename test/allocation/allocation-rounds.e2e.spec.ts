@@ -178,7 +178,8 @@ describeOnBothEventStores('allocation rounds', (start) => {
       { title: 'no token', path, body, status: 401 },
       ...(['municipality', 'warehouse', 'committee', 'auditor', 'region'] as const).map((role) => ({ title: role, path, as: as[role], body, status: 403 })),
       bad('unknown item', { ...body, items: ['FFP2', 'FFP2-XL'] }, 'items[1]'),
-      bad('malformed item', { ...body, items: ['ffp2'] }, 'items'),
+      // The same shape as an unknown item: a code off the catalogue is one mistake, wherever it is off.
+      bad('malformed item', { ...body, items: ['ffp2'] }, 'items[0]'),
       bad('an item twice', { ...body, items: ['FFP2', 'FFP2'] }, 'items'),
       bad('no items', { ...body, items: [] }, 'items'),
       bad('unknown policy', { ...body, policy: 'first-come/1' }, 'policy'),

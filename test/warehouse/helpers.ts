@@ -66,7 +66,8 @@ export const BAD_QUANTITIES: readonly [string, unknown][] = [
 ];
 
 export const FAR_FUTURE = '2999-01-01T00:00:00Z';
-export const MALFORMED_TIMES: readonly string[] = ['yesterday', '2026-13-01T08:00:00Z', '2026-03-04 08:00', '2026-03-04T08:00:00'];
+/** Times no field takes. A local time without an offset is taken (read as Swedish time), unless the day does not exist. */
+export const MALFORMED_TIMES: readonly string[] = ['yesterday', '2026-13-01T08:00:00Z', '2026-03-04 08:00', '2026-02-30T08:00:00'];
 
 /**
  * A builder of refusals expected from one route for one caller: `bad(title, body, field?, status = 400)`.

@@ -19,6 +19,7 @@ import { allocationStream, type AllocationApprovedData } from '../domain/allocat
 import { DecisionDto } from '../decision.dto.js';
 import { loadRoundInScope } from '../load-round.js';
 import { AmendmentRecordDto, PlannedLineDto, POSITION_PATTERN } from '../allocation-round.dto.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 export class AmendmentDto {
   @ApiProperty({ example: '0117', pattern: '^[0-9]{4}$', description: 'A municipality of the round' })
@@ -28,7 +29,7 @@ export class AmendmentDto {
 
   @ApiProperty({ example: 'FFP2', pattern: '^[A-Z0-9-]{2,40}$', description: 'An item of the round' })
   @IsString()
-  @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'item must be an item code from the catalogue' })
+  @IsItemCode()
   item: string;
 
   @ApiProperty({

@@ -2,20 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { StreamNotFoundError } from '../../event-store/errors.js';
 import { EventRegistry } from '../../event-store/event-registry.js';
 import { EVENT_STORE, type EventStore, type LogPosition } from '../../event-store/event-store.js';
@@ -32,6 +19,7 @@ import { readRoundFacts } from '../round-facts.js';
 import { PARAMETERS, PolicyRefDto, POSITION_PATTERN, RoundInputsDto, RoundOutputsDto } from '../allocation-round.dto.js';
 import { municipalityStream } from '../../reporting/domain/situation-report.events.js';
 import { warehouseStream } from '../../warehouse/domain/warehouse.events.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 /** How long a round waits for the log's head to pass what its streams hold. */
 const HEAD_WAIT_MS = 3_000;
@@ -88,7 +76,7 @@ export class OpenAllocationRoundDto {
   @ArrayMaxSize(100)
   @ArrayUnique({ message: 'items must not name an item twice' })
   @IsString({ each: true })
-  @Matches(/^[A-Z0-9-]{2,40}$/, { each: true, message: 'items must be item codes from the catalogue' })
+  @IsItemCode({ each: true })
   items?: string[];
 
   @ApiPropertyOptional({
@@ -191,11 +179,7 @@ export class OpenAllocationRoundHandler implements ICommandHandler<OpenAllocatio
     if (county === undefined) throw new DomainError('AUTH.FORBIDDEN', 'a round is opened for the county in the token', 'forbidden');
     const warehouse = this.reference.warehouseOf(county);
     if (!warehouse) throw new DomainError('ALLOCATION.NO_WAREHOUSE', `county ${county} has no central warehouse to allocate from`, 'rule');
-    body.items?.forEach((code, i) => {
-      if (!this.reference.item(code)) {
-        throw new DomainError('REFERENCE.UNKNOWN_ITEM', `${code} is not in the item catalogue`, 'invalid', { field: `items[${i}]` });
-      }
-    });
+    body.items?.forEach((code, i) => this.reference.requireItem(code, `items[${i}]`));
     const items = (body.items ?? this.reference.items.map((i) => i.code))
       .map((code) => ({ item: code, packSize: this.reference.item(code)!.packSize }))
       .sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));

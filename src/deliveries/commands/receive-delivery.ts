@@ -18,13 +18,14 @@ import { DomainError } from '../../shared/domain-error.js';
 import { deliveryDecider } from '../domain/delivery.decider.js';
 import { deliveryStream } from '../domain/delivery.events.js';
 import { UUID } from '../../shared/ids.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class DeliveryReceiptLineDto {
   @ApiProperty({ example: 'FFP2', maxLength: 40, description: 'Item code of a dispatched line (GET /api/items)' })
   @IsString()
-  @MaxLength(40)
+  @IsItemCode()
   item: string;
 
   @ApiProperty({

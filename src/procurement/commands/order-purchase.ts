@@ -13,11 +13,12 @@ import { DomainError } from '../../shared/domain-error.js';
 import { IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
 import { purchaseDecider } from '../domain/purchase.decider.js';
 import { purchaseStream } from '../domain/purchase.events.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 export class OrderLineDto {
   @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items; each item once per order' })
   @IsString()
-  @Length(1, 40)
+  @IsItemCode()
   item: string;
 
   @ApiProperty({ example: 20000, description: 'Whole units ordered (not packs)', type: 'integer', minimum: 1, maximum: MAX_UNITS })

@@ -11,11 +11,12 @@ import { CommandHandling } from '../../event-store/command-handling.service.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { ADJUSTMENT_REASONS, type AdjustmentReason, type StockAdjustedData, warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 export class AdjustmentLineDto {
   @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items' })
   @IsString()
-  @Length(1, 40)
+  @IsItemCode()
   item: string;
 
   @ApiPropertyOptional({

@@ -13,11 +13,12 @@ import { DomainError } from '../../shared/domain-error.js';
 import { warehouseDecider } from '../domain/warehouse.decider.js';
 import { warehouseStream } from '../domain/warehouse.events.js';
 import { businessTime, IsInstant, IsListOf, IsText, IsUnits, MAX_UNITS } from '../../http/request-fields.js';
+import { IsItemCode } from '../../reference/item-code.validator.js';
 
 export class DispatchLineDto {
   @ApiProperty({ example: 'FFP2', minLength: 1, maxLength: 40, description: 'Item code from GET /api/items' })
   @IsString()
-  @Length(1, 40)
+  @IsItemCode()
   item: string;
 
   @ApiProperty({ example: 100, description: 'Whole units sent', type: 'integer', minimum: 1, maximum: MAX_UNITS })

@@ -1,5 +1,5 @@
 import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional, type SchemaObject } from '@nestjs/swagger';
-import { anyOfProperty, NULL_SCHEMA } from '../http/schema-property.js';
+import { anyOfProperty, NULL_SCHEMA } from '../http/api-properties.js';
 import type { AllocationApprovedData, RoundInputsData, RoundOutputsData } from './domain/allocation.events.js';
 import type { DiffEntry, InputDifference } from './domain/compare-round.js';
 import type { DriftSummary } from './queries/decision-drift.js';

@@ -1,4 +1,4 @@
-import { ApiProperty, type ApiPropertyOptions, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions, getSchemaPath, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { ROLES } from '../shared/actor.js';
 
 /**
@@ -30,13 +30,29 @@ export const ApiUuid = (options: Extra = {}) => ApiProperty({ type: 'string', fo
 /** Whole units. */
 export const ApiUnits = (options: Extra = {}) => ApiProperty({ type: 'integer', ...options } as ApiPropertyOptions);
 
+/** Admits null and nothing else: the OpenAPI 3.0 way to add null to a choice of schemas. */
+export const NULL_SCHEMA: SchemaObject = { type: 'object', nullable: true, enum: [null] };
+
 /**
- * A nested object that may be null. OpenAPI 3.0's `nullable` only widens a `type` written beside it,
- * so beside a `$ref` it would not admit null (and validators refuse it): null is its own alternative.
- * The model must be known to the document: name it in the controller's `@ApiExtraModels`.
+ * A property whose value is one of `schemas`. `type: 'object'` only keeps Nest from describing the
+ * reflected TypeScript type as well: beside a combinator, it leaves `type` out.
  */
+export const anyOfProperty = (schemas: (SchemaObject | ReferenceObject)[], options: { description?: string } = {}): ApiPropertyOptions =>
+  ({ ...options, type: 'object', anyOf: schemas }) as ApiPropertyOptions;
+
+/**
+ * A nested object that may be null. `@ApiProperty({ type: () => X, nullable: true })` writes
+ * `nullable` beside an `allOf` of the reference, which OpenAPI 3.0 reads as *not* admitting null
+ * (`nullable` only widens a `type` in the same schema), so validators refuse the null the service
+ * sends: null is its own alternative here. The model must be known to the document: name it in the
+ * controller's `@ApiExtraModels`.
+ */
+export const nullableRef = (model: () => abstract new (...args: never[]) => unknown, options: { description?: string } = {}): ApiPropertyOptions =>
+  anyOfProperty([{ $ref: getSchemaPath(model()) }, NULL_SCHEMA], options);
+
+/** `@ApiProperty(nullableRef(…))`. */
 export const ApiNullableObject = (model: abstract new (...args: never[]) => unknown, options: { description?: string } = {}) =>
-  ApiProperty({ ...options, oneOf: [{ $ref: getSchemaPath(model) }, { type: 'object', nullable: true, enum: [null] }] } as ApiPropertyOptions);
+  ApiProperty(nullableRef(() => model, options));
 
 /** Who recorded an event, as its metadata says: the token's subject, name and role. */
 export class RecordedByDto {

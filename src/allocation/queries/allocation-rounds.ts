@@ -14,7 +14,7 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { AllocationApprovedData, RoundInputsData, RoundOutputsData } from '../domain/allocation.events.js';
 import { ALLOCATION_ROUNDS, ROUND_STATUSES, type RoundStatus } from '../projections/allocation-rounds.projector.js';
 import { driftFor } from './decision-drift.js';
-import { nullableRef } from '../../http/schema-property.js';
+import { nullableRef } from '../../http/api-properties.js';
 import { AmendmentRecordDto, DriftDto, PARAMETERS, PolicyRefDto, POSITION_PATTERN, RoundInputsDto, RoundOutputsDto } from '../allocation-round.dto.js';
 
 const DEFAULT_LIMIT = 50;

@@ -4,7 +4,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
-import { nullableRef } from '../../http/schema-property.js';
+import { nullableRef } from '../../http/api-properties.js';
 import type { NationalRequestAnsweredData } from '../domain/national-request.events.js';
 import { NATIONAL_REQUESTS } from '../projections/national-requests.projector.js';
 

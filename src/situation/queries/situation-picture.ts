@@ -22,7 +22,7 @@ import { ReferenceData } from '../../reference/reference-data.js';
 import { STOCK_STATUSES, type StockStatus } from '../../stock/domain/projected-stock.js';
 import { MUNICIPALITY_STOCK } from '../../stock/projections/municipality-stock.projector.js';
 import { CountyRefDto, MunicipalityStockQuery, StatusSummaryDto, StockThresholdsDto } from '../../stock/queries/municipality-stock.js';
-import { nullableRef } from '../../http/schema-property.js';
+import { nullableRef } from '../../http/api-properties.js';
 import { type SheetColumn, spreadsheet, XLSX } from '../../http/spreadsheet.js';
 import { DriftDto } from '../../allocation/allocation-round.dto.js';
 import type { RoundOutputsData } from '../../allocation/domain/allocation.events.js';

@@ -4,7 +4,7 @@ import { IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { IsInstant } from '../../http/request-fields.js';
-import { nullableRef } from '../../http/schema-property.js';
+import { nullableRef } from '../../http/api-properties.js';
 import type { Actor } from '../../shared/actor.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { EVENT_STORE, type EventStore, MAX_LOG_POSITION } from '../../event-store/event-store.js';

@@ -1166,7 +1166,7 @@ export interface components {
              *         "quantity": 100
              *       },
              *       {
-             *         "item": "GLOVE-NITRILE-M",
+             *         "item": "MASK-IIR",
              *         "quantity": 200
              *       }
              *     ]

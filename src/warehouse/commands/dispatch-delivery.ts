@@ -47,9 +47,10 @@ export class DispatchDeliveryDto {
     type: [DispatchLineDto],
     minItems: 1,
     maxItems: 100,
+    // Stock a fresh `npm run demo` leaves unreserved at 01-central, so "Try it out" records a dispatch.
     example: [
       { item: 'FFP2', quantity: 100 },
-      { item: 'GLOVE-NITRILE-M', quantity: 200 },
+      { item: 'MASK-IIR', quantity: 200 },
     ],
   })
   @IsListOf(DispatchLineDto, { max: 100 })

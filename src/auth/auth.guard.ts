@@ -98,9 +98,9 @@ export class AuthGuard implements CanActivate {
         if (code === undefined) return undefined;
         const municipality = typeof code === 'string' ? this.reference.municipality(code) : undefined;
         if (!municipality) {
-          // A nested query value (`?municipality[a]=1`) reads as [object Object] here; the problem's field names the parameter.
-          // eslint-disable-next-line @typescript-eslint/no-base-to-string
-          throw new DomainError('REFERENCE.UNKNOWN_MUNICIPALITY', `no municipality with code ${String(code)}`, 'invalid', {
+          // A repeated or nested parameter (`?municipality[a]=1`) is no code at all: say so, not "[object Object]".
+          const named = typeof code === 'string' ? `no municipality with code ${code}` : `query parameter ${target.param} must be one code`;
+          throw new DomainError('REFERENCE.UNKNOWN_MUNICIPALITY', named, 'invalid', {
             field: target.param,
           });
         }

@@ -189,3 +189,16 @@ it('answers 400 naming the parameter for a position or count out of range in any
     });
   }
 });
+
+it('answers a repeated or nested query parameter with 400 naming it, in words, not "[object Object]"', async () => {
+  const as = await t.token('warehouse', { county: '01' });
+  for (const query of ['municipality[a]=1', 'municipality=0115&municipality=0117']) {
+    const r = await call(t, 'GET', `/api/deliveries?${query}`, { as });
+    expect(r.status).toBe(400);
+    // The parameter, or its nested path (`municipality[a]`): one field error either way.
+    expect(r.body.errors).toHaveLength(1);
+    expect(r.body.errors[0].field).toMatch(/^municipality(\[a\])?$/);
+    expect(r.text).not.toContain('[object Object]');
+    expect(r.text).not.toContain('0115,0117');
+  }
+});

@@ -5,19 +5,13 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { LogBehindCheck } from '../projections/log-behind-check.js';
 import { ProjectionsService } from '../projections/projections.service.js';
+import { settleWithin } from '../shared/settle-within.js';
 
 /** How long each check may take: the whole answer comes within about this, whatever is frozen. */
 const CHECK_DEADLINE_MS = 1500;
 const TIMED_OUT = Symbol('timed out');
 
-const withDeadline = <T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> => {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  work.catch(() => undefined); // a late failure is not reported
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-};
+const withDeadline = <T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> => settleWithin(work, ms, () => TIMED_OUT);
 
 /** One check's report, as terminus writes it: `status`, and what the check adds. */
 const indicatorSchema = {

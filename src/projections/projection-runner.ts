@@ -8,6 +8,7 @@ import { applyBatchAlone, filterOf } from './apply-batch.js';
 import { CheckpointMovedError, claimCheckpoint, ensureCheckpoint, readCheckpoint, type StoredCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { LocalLease, type ProjectionLease } from './projection-lease.js';
+import { settleWithin } from '../shared/settle-within.js';
 import { rebuildProjection } from './projection-rebuilder.js';
 
 /** Another instance took the projection over (this one's lease connection was lost). */
@@ -307,8 +308,7 @@ export class ProjectionRunner {
   }
 
   private raceIdle<T>(pending: Promise<T>, ms: number): Promise<T | 'idle'> {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([pending, new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), ms)))]).finally(() => clearTimeout(timer));
+    return settleWithin(pending, ms, () => 'idle' as const);
   }
 
   private pause(ms: number): Promise<void> {

@@ -21,6 +21,7 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { settleWithin } from '../../shared/settle-within.js';
 import { describeExpected, EventStoreOutcomeUnknownError, EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError } from '../errors.js';
 import {
   matchesFilter,
@@ -204,34 +205,18 @@ type ClientRead<T> = AsyncIterable<T> & { cancel(): Promise<void>; destroy(error
  */
 const drain = async <T>(read: ClientRead<T>, deadlineMs: number, streamId?: string): Promise<T[]> => {
   const items: T[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      void read.cancel().finally(() => read.destroy());
-      reject(new EventStoreUnavailableError(`EventStoreDB did not answer a read${streamId ? ` of ${streamId}` : ''} within ${deadlineMs} ms`));
-    }, deadlineMs);
-  });
   const reading = (async () => {
     for await (const item of read) items.push(item);
     return items;
   })();
-  reading.catch(() => undefined);
   try {
-    return await Promise.race([reading, expired]);
+    return await settleWithin(reading, deadlineMs, (): never => {
+      void read.cancel().finally(() => read.destroy());
+      throw new EventStoreUnavailableError(`EventStoreDB did not answer a read${streamId ? ` of ${streamId}` : ''} within ${deadlineMs} ms`);
+    });
   } catch (error) {
     throw mapClientError(error, { streamId });
-  } finally {
-    clearTimeout(timer);
   }
-};
-
-/** Settles as `work` does, or rejects with `onExpiry()` after `ms`. */
-const within = <T>(work: Promise<T>, ms: number, onExpiry: () => Error): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onExpiry()), ms);
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 };
 
 /** Builds the server-side filter: never system events, narrowed by type or by stream prefix. */
@@ -447,11 +432,9 @@ export class EventStoreDbEventStore implements EventStore {
     const supports = client.supports;
     if (typeof supports !== 'function') return;
     client.supports = (...args) =>
-      within(
-        supports(...args),
-        this.deadlineMs,
-        () => new EventStoreUnavailableError(`EventStoreDB did not answer within ${this.deadlineMs} ms; nothing was sent`),
-      );
+      settleWithin(supports(...args), this.deadlineMs, (): never => {
+        throw new EventStoreUnavailableError(`EventStoreDB did not answer within ${this.deadlineMs} ms; nothing was sent`);
+      });
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {

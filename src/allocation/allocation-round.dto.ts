@@ -1,5 +1,5 @@
 import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional, type SchemaObject } from '@nestjs/swagger';
-import { anyOfProperty, NULL_SCHEMA } from '../http/api-properties.js';
+import { anyOfProperty, ApiCount, NULL_SCHEMA } from '../http/api-properties.js';
 import type { AllocationApprovedData, RoundInputsData, RoundOutputsData } from './domain/allocation.events.js';
 import type { DiffEntry, InputDifference } from './domain/compare-round.js';
 import type { DriftSummary } from './queries/decision-drift.js';
@@ -47,7 +47,7 @@ export class MunicipalityItemInputDto {
   @ApiProperty({ example: 'FFP2' })
   readonly item: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly projectedStock: number;
 
   @ApiProperty({ type: 'number', minimum: 0, nullable: true, description: 'Units a day; null while unknown' })
@@ -99,10 +99,10 @@ export class AllocationLineDto {
   @ApiProperty({ description: 'Under the acute threshold of days of supply: served first' })
   readonly acute: boolean;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly quantity: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly unmet: number;
 }
 
@@ -110,13 +110,13 @@ export class ItemOutcomeDto {
   @ApiProperty({ example: 'FFP2' })
   readonly item: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly available: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly allocated: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly unmet: number;
 }
 

@@ -30,6 +30,9 @@ export const ApiUuid = (options: Extra = {}) => ApiProperty({ type: 'string', fo
 /** Whole units. */
 export const ApiUnits = (options: Extra = {}) => ApiProperty({ type: 'integer', ...options } as ApiPropertyOptions);
 
+/** A count, or units that are never negative. */
+export const ApiCount = (options: Extra = {}) => ApiUnits({ minimum: 0, ...options });
+
 /** Admits null and nothing else: the OpenAPI 3.0 way to add null to a choice of schemas. */
 export const NULL_SCHEMA: SchemaObject = { type: 'object', nullable: true, enum: [null] };
 

@@ -14,7 +14,7 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { AllocationApprovedData, RoundInputsData, RoundOutputsData } from '../domain/allocation.events.js';
 import { ALLOCATION_ROUNDS, ROUND_STATUSES, type RoundStatus } from '../projections/allocation-rounds.projector.js';
 import { driftFor } from './decision-drift.js';
-import { nullableRef } from '../../http/api-properties.js';
+import { ApiCount, nullableRef } from '../../http/api-properties.js';
 import { AmendmentRecordDto, DriftDto, PARAMETERS, PolicyRefDto, POSITION_PATTERN, RoundInputsDto, RoundOutputsDto } from '../allocation-round.dto.js';
 
 const DEFAULT_LIMIT = 50;
@@ -92,7 +92,7 @@ export class PlanLineDto {
   readonly planned: number;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Dispatched against the round so far' })
   readonly dispatched: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly remaining: number;
   @ApiProperty({ description: 'Fully dispatched' })
   readonly closed: boolean;

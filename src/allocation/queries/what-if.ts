@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCount } from '../../http/api-properties.js';
 import { IsObject, IsOptional, Matches } from 'class-validator';
 import type { Actor } from '../../shared/actor.js';
 import { assertInScope } from '../../auth/auth.guard.js';
@@ -69,13 +70,13 @@ export class LineComparisonDto {
 export class ItemComparisonDto {
   @ApiProperty({ example: 'FFP2' })
   readonly item: string;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly recordedAllocated: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly whatIfAllocated: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly recordedUnmet: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly whatIfUnmet: number;
 }
 

@@ -9,7 +9,7 @@ import { ReferenceData } from '../../reference/reference-data.js';
 import { periodDue, periodOf } from '../domain/reporting-period.js';
 import { SITUATION_REPORTS } from '../projections/situation-reports.projector.js';
 import { ReportLineDto } from '../report-figures.dto.js';
-import { ApiInstant, ApiLogPosition, ApiUuid, RecordedByDto } from '../../http/api-properties.js';
+import { ApiCount, ApiInstant, ApiLogPosition, ApiUuid, RecordedByDto } from '../../http/api-properties.js';
 
 interface ReportRow {
   report_id: string;
@@ -122,7 +122,7 @@ export class CompletenessReportDto {
   @ApiProperty({ description: 'Recorded after the period’s due time' })
   late: boolean;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   corrections: number;
 
   @ApiProperty({ type: 'string', nullable: true })

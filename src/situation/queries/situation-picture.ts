@@ -22,7 +22,7 @@ import { ReferenceData } from '../../reference/reference-data.js';
 import { STOCK_STATUSES, type StockStatus } from '../../stock/domain/projected-stock.js';
 import { MUNICIPALITY_STOCK } from '../../stock/projections/municipality-stock.projector.js';
 import { CountyRefDto, MunicipalityStockQuery, StatusSummaryDto, StockThresholdsDto } from '../../stock/queries/municipality-stock.js';
-import { nullableRef } from '../../http/api-properties.js';
+import { ApiCount, nullableRef } from '../../http/api-properties.js';
 import { type SheetColumn, spreadsheet, XLSX } from '../../http/spreadsheet.js';
 import { DriftDto } from '../../allocation/allocation-round.dto.js';
 import type { RoundOutputsData } from '../../allocation/domain/allocation.events.js';
@@ -150,7 +150,7 @@ export class OpenNationalRequestDto {
 export class SituationRequestLineDto {
   @ApiProperty({ example: 'FFP2' })
   readonly item: string;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly quantity: number;
 }
 
@@ -162,18 +162,18 @@ export class RoundDriftDto extends DriftDto {
 export class ItemUnitsDto {
   @ApiProperty({ example: 'FFP2' })
   readonly item: string;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly units: number;
 }
 
 export class SituationTotalsDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly infections: number;
   @ApiProperty({ type: () => StatusSummaryDto, description: 'How many municipalities are in each status' })
   readonly municipalities: StatusSummaryDto;
   @ApiProperty({ type: () => [ItemUnitsDto] })
   readonly unmetNeed: readonly ItemUnitsDto[];
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly openNationalRequests: number;
 }
 

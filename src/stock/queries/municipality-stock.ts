@@ -4,7 +4,7 @@ import { IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentActor } from '../../auth/current-actor.js';
 import { IsInstant } from '../../http/request-fields.js';
-import { nullableRef } from '../../http/api-properties.js';
+import { ApiCount, nullableRef } from '../../http/api-properties.js';
 import type { Actor } from '../../shared/actor.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { EVENT_STORE, type EventStore, MAX_LOG_POSITION } from '../../event-store/event-store.js';
@@ -148,15 +148,15 @@ export class StockThresholdsDto implements StockThresholds {
 
 /** How many municipalities are in each status. */
 export class StatusSummaryDto implements Record<StockStatus, number> {
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly out: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly critical: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly low: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly unknown: number;
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiCount()
   readonly ok: number;
 }
 

@@ -141,6 +141,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/local-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Local sign-in: a token for a chosen role and scope
+         * @description For trying the service on one’s own machine. Only while the service signs its own tokens (no AUTH_JWKS_URL) and listens on a loopback address; otherwise 404 `AUTH.LOCAL_SIGN_IN_OFF`.
+         */
+        post: operations["signInLocally"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the screens sign people in: OpenID Connect, or the local sign-in page */
+        get: operations["getSignInOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries": {
         parameters: {
             query?: never;
@@ -1500,6 +1537,45 @@ export interface components {
             /** @description Null when the run had no such line */
             unmet: number | null;
         };
+        LocalSignInDto: {
+            /**
+             * @description County code; for the county-scoped roles
+             * @example 01
+             */
+            county?: string;
+            /**
+             * @description Municipality code; for the municipality role
+             * @example 0115
+             */
+            municipality?: string;
+            /**
+             * @description The name recorded with what this user does
+             * @example Anna Andersson
+             */
+            name: string;
+            /**
+             * @example municipality
+             * @enum {string}
+             */
+            role: "municipality" | "region" | "warehouse" | "county" | "committee" | "auditor";
+        };
+        LocalSignInOptionsDto: {
+            /** @description The scopes one may pick: counties… */
+            counties: components["schemas"]["CountyDto"][];
+            /** @description …and municipalities */
+            municipalities: components["schemas"]["MunicipalityDto"][];
+            /** @description The roles one may pick */
+            roles: ("municipality" | "region" | "warehouse" | "county" | "committee" | "auditor")[];
+        };
+        LocalTokenDto: {
+            /**
+             * Format: date-time
+             * @description When the token expires
+             */
+            expiresAt: string;
+            /** @description A bearer token for the API, signed by the local key */
+            token: string;
+        };
         MunicipalitiesDto: {
             counties: components["schemas"]["CountyDto"][];
             municipalities: components["schemas"]["MunicipalityDto"][];
@@ -1683,6 +1759,20 @@ export interface components {
             position: string;
             /** @example 01-central */
             warehouseId: string;
+        };
+        OpenIdConnectDto: {
+            /**
+             * @description The screens’ client id: a public client, authorization code with PKCE
+             * @example ppe-ledger-web
+             */
+            clientId: string;
+            /**
+             * @description The identity provider (its discovery document is under it)
+             * @example https://login.example.se/realms/region
+             */
+            issuer: string;
+            /** @example openid profile */
+            scope: string;
         };
         OpenNationalRequestDto: {
             /** Format: uuid */
@@ -2330,6 +2420,12 @@ export interface components {
         };
         /** @enum {string} */
         RoundStatus: "proposed" | "approved" | "rejected";
+        SignInOptionsDto: {
+            /** @description The local sign-in page, when it is on (local signing key, loopback address only); else null */
+            local: components["schemas"]["LocalSignInOptionsDto"] | (never | null);
+            /** @description OpenID Connect, when an identity provider is configured; else null */
+            openIdConnect: components["schemas"]["OpenIdConnectDto"] | (never | null);
+        };
         SituationItemDto: {
             daysOfSupply: number | null;
             /** @example FFP2 */
@@ -3600,6 +3696,162 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
+            503: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    signInLocally: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocalSignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalTokenDto"];
+                };
+            };
+            /** @description Invalid input: `errors` names each offending field */
+            400: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The local sign-in is off: an identity provider is configured, or the service listens beyond this machine */
+            404: {
+                headers: {
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the service accepts */
+            413: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
+            503: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getSignInOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptionsDto"];
                 };
             };
             /** @description Too many requests: wait `Retry-After` seconds */

@@ -23,6 +23,7 @@ import { ReportingModule } from './reporting/reporting.module.js';
 import { SituationModule } from './situation/situation.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { WarehouseModule } from './warehouse/warehouse.module.js';
+import { ScreensModule } from './screens/screens.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { RUN_PROJECTIONS } from './projections/projections.service.js';
 
@@ -93,6 +94,7 @@ export class AppModule {
         NationalRequestsModule,
         SituationModule,
         AuditModule,
+        ScreensModule.register(),
         // Benchmark baselines, only with BENCH_ROUTES=true (never in production; see the config).
         ...(config.BENCH_ROUTES ? [BenchRoutesModule.register()] : []),
       ],

@@ -12,6 +12,7 @@ import { flattenValidationErrors, ValidationFailedException } from './http/probl
 import { openApiDocument } from './openapi-document.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { rateLimits } from './http/rate-limits.js';
+import { identityProviderOrigins } from './auth/sign-in.js';
 
 /**
  * Builds the HTTP application on a database that exists: migrates it, wires validation, problem
@@ -36,7 +37,8 @@ export const createApp = async (config: AppConfig, databaseUrl: string): Promise
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   // Security headers everywhere; the API docs page needs its inline script and styles.
-  const strict = helmet();
+  // The screens fetch from the identity provider too (discovery, token endpoint), when there is one.
+  const strict = helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'", ...identityProviderOrigins(config)] } } });
   const docs = helmet({ contentSecurityPolicy: false });
   app.use((req: { url: string }, res: unknown, next: () => void) => (req.url.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next));
   for (const limit of rateLimits(config)) app.use(limit);

@@ -36,6 +36,9 @@ const municipalityQuery = { kind: 'municipality-query', param: 'municipality' } 
 
 export const ACCESS_POLICY: Readonly<Record<string, RouteAccess>> = {
   'GET /api/health': { roles: 'public', target: none },
+  // The screens ask how to sign in before anyone has; the local sign-in refuses itself unless it is on (auth/sign-in.ts).
+  'GET /api/auth/sign-in': { roles: 'public', target: none },
+  'POST /api/auth/local-tokens': { roles: 'public', target: none },
 
   'GET /api/municipalities': { roles: 'any-role', target: none },
   'GET /api/items': { roles: 'any-role', target: none },

@@ -65,6 +65,10 @@ export const configSchema = z
     AUTH_JWKS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     AUTH_ISSUER: z.string().min(1).default('ppe-ledger'),
     AUTH_AUDIENCE: z.string().min(1).default('ppe-ledger'),
+    /** The screens' client id at the identity provider (a public client: authorization code with PKCE, no secret). */
+    AUTH_WEB_CLIENT_ID: z.string().min(1).default('ppe-ledger-web'),
+    /** The scopes the screens ask the identity provider for. */
+    AUTH_WEB_SCOPE: z.string().min(1).default('openid profile'),
     /** The longest a token may live, `exp - iat`, in seconds: a stolen token is good for at most this long. */
     AUTH_MAX_TOKEN_LIFETIME_S: positiveInt.max(7 * 24 * 3600).default(12 * 3600),
     /** Stock status thresholds, in days of supply: under CRITICAL is critical, under LOW is low. */

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
+
+/**
+ * The screens: the web app in `web/`, built by Vite into `web/dist`, served by the service at `/`
+ * (the API stays under `/api`). Any other path that is not a file answers the app's page, so a
+ * bookmarked screen opens; the app routes it. The server never imports the app's code.
+ */
+export const SCREENS_FOLDER = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Vite names every built asset by its content's hash: they never change, so browsers may keep them. */
+const cacheHeaders = (res: { setHeader(name: string, value: string): void }, file: string): void => {
+  res.setHeader('Cache-Control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+};
+
+@Module({})
+export class ScreensModule {
+  static register(folder = SCREENS_FOLDER): DynamicModule {
+    if (!existsSync(`${folder}index.html`)) {
+      new Logger('Screens').warn(`the screens are not built (no ${folder}index.html): run npm run build:web`);
+      return { module: ScreensModule };
+    }
+    return {
+      module: ScreensModule,
+      imports: [
+        ServeStaticModule.forRoot({
+          rootPath: folder,
+          exclude: ['/api', '/api/{*path}'],
+          serveStaticOptions: { index: false, setHeaders: cacheHeaders, fallthrough: true },
+        }),
+      ],
+    };
+  }
+}

@@ -405,7 +405,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A county’s purchase orders: ordered, received and outstanding per line
+         * @description Newest order first. For the region, the warehouse (to receive against an open order), the county board and auditors. Without `county`, the county of the caller’s token.
+         */
+        get: operations["listPurchases"];
         put?: never;
         /**
          * Record a purchase order of the region
@@ -1783,6 +1787,18 @@ export interface components {
             /** Format: uuid */
             requestId: string;
         };
+        OrderedByDto: {
+            /**
+             * @description The name the token carried; the subject when none
+             * @example Anna Inköp
+             */
+            name: string;
+            /**
+             * @description The token’s subject
+             * @example u-4711
+             */
+            sub: string;
+        };
         OrderLineDto: {
             /**
              * @description Item code from GET /api/items; each item once per order
@@ -2050,6 +2066,47 @@ export interface components {
              */
             recordedAt: string;
             recordedBy: components["schemas"]["PurchaseActorDto"];
+        };
+        PurchasesDto: {
+            /** @example 01 */
+            county: string;
+            /** @description Newest order first */
+            purchases: components["schemas"]["PurchaseSummaryDto"][];
+        };
+        PurchaseSummaryDto: {
+            /** @description Why it was cancelled; null unless cancelled */
+            cancelReason: string | null;
+            /**
+             * Format: date-time
+             * @description When the supplier promised delivery; null if no promise was recorded
+             */
+            expectedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When goods last arrived against it; null before any
+             */
+            lastReceivedAt: string | null;
+            /** @description Per item ordered (and any item received without being ordered) */
+            lines: components["schemas"]["PurchaseLineDto"][];
+            /** Format: date-time */
+            orderedAt: string;
+            orderedBy: components["schemas"]["OrderedByDto"];
+            /**
+             * @description Log position of the purchase’s last event
+             * @example 751000004
+             */
+            position: string;
+            /** Format: uuid */
+            purchaseId: string;
+            /**
+             * @example partially-received
+             * @enum {string}
+             */
+            status: "ordered" | "partially-received" | "received" | "cancelled";
+            /** @example Medisupply Nordic AB */
+            supplier: string;
+            /** @example 01-central */
+            warehouseId: string;
         };
         RaisedDto: {
             /** Format: date-time */
@@ -5573,6 +5630,103 @@ export interface operations {
             };
             /** @description This `Idempotency-Key` was used for a different request */
             422: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The event store or database is unavailable, a read model is behind `waitFor`, or a write’s outcome is unknown (retry with the same `Idempotency-Key`) */
+            503: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listPurchases: {
+        parameters: {
+            query?: {
+                /** @description County code; the county of the caller’s token when omitted */
+                county?: string;
+                /** @description `open`: ordered or partially received; otherwise that status only. Every order when omitted */
+                status?: "open" | "ordered" | "partially-received" | "received" | "cancelled";
+                /** @description A log position (decimal string) returned by a write. The read waits until its read model has reached it; 503 `projection-lagging` if it does not within a few seconds. */
+                waitFor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchasesDto"];
+                };
+            };
+            /** @description Invalid input: `errors` names each offending field */
+            400: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or one that is not valid */
+            401: {
+                headers: {
+                    /** @description The language of `title`, `detail` and the field messages */
+                    "Content-Language"?: "en" | "sv";
+                    /** @description The request’s correlation id: quote it when reporting a problem */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token’s role or scope does not allow this */
+            403: {
                 headers: {
                     /** @description The language of `title`, `detail` and the field messages */
                     "Content-Language"?: "en" | "sv";

@@ -50,6 +50,7 @@ export const ACCESS_POLICY: Readonly<Record<string, RouteAccess>> = {
   'GET /api/reporting/completeness': { roles: ['county', 'auditor'], target: countyQuery },
 
   'POST /api/purchases': { roles: ['region'], target: resource },
+  'GET /api/purchases': { roles: ['region', 'warehouse', 'county', 'auditor'], target: countyQueryOrToken },
   'GET /api/purchases/:id': { roles: ['region', 'warehouse', 'county', 'auditor'], target: resource },
   'POST /api/purchases/:id/receipts': { roles: ['warehouse', 'region'], target: resource },
   'POST /api/purchases/:id/cancellation': { roles: ['region'], target: resource },

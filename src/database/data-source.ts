@@ -10,6 +10,7 @@ import { AuditReadModels1732900000000 } from './migrations/1732900000000-audit-r
 import { LogPositionOffset1733000000000 } from './migrations/1733000000000-log-position-offset.js';
 import { StockReadPaths1733100000000 } from './migrations/1733100000000-stock-read-paths.js';
 import { IdempotencyScope1733200000000 } from './migrations/1733200000000-idempotency-scope.js';
+import { PurchasesReadModel1733300000000 } from './migrations/1733300000000-purchases-read-model.js';
 
 /** Every migration, in order. Schema changes only ever happen here: `synchronize` stays off. */
 export const MIGRATIONS = [
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   LogPositionOffset1733000000000,
   StockReadPaths1733100000000,
   IdempotencyScope1733200000000,
+  PurchasesReadModel1733300000000,
 ];
 
 export const createDataSource = (

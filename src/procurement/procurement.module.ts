@@ -6,21 +6,26 @@ import { OrderPurchaseController, OrderPurchaseHandler } from './commands/order-
 import { ReceivePurchaseController, ReceivePurchaseHandler } from './commands/receive-purchase.js';
 import { PROCUREMENT_EVENTS } from './domain/purchase.events.js';
 import { GetPurchaseController } from './queries/get-purchase.js';
+import { PurchasesController, PurchasesQuery } from './queries/purchases.js';
+import { PurchasesProjection } from './projections/purchases.projector.js';
+import { ProjectionsService } from '../projections/projections.service.js';
 import { receiptsIntoWarehouse } from './reactions/receipts-into-warehouse.reaction.js';
 
 /** The region's purchase orders and the goods received against them. */
 @Module({
-  controllers: [OrderPurchaseController, ReceivePurchaseController, CancelPurchaseController, GetPurchaseController],
-  providers: [OrderPurchaseHandler, ReceivePurchaseHandler, CancelPurchaseHandler],
+  controllers: [OrderPurchaseController, ReceivePurchaseController, CancelPurchaseController, GetPurchaseController, PurchasesController],
+  providers: [OrderPurchaseHandler, ReceivePurchaseHandler, CancelPurchaseHandler, PurchasesQuery],
 })
 export class ProcurementModule implements OnModuleInit {
   constructor(
     private readonly registry: EventRegistry,
     private readonly reactions: ReactionsService,
+    private readonly projections: ProjectionsService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(...PROCUREMENT_EVENTS);
     this.reactions.register(receiptsIntoWarehouse);
+    this.projections.register(new PurchasesProjection());
   }
 }

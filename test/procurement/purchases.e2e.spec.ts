@@ -292,4 +292,40 @@ describeOnBothEventStores('purchases', (start) => {
     expectProblem(await read('1d7c9a7e-0000-4000-8000-000000000000'), 404);
     expectProblem(await read('nonsense'), 404);
   });
+
+  it('lists the county’s orders with what is outstanding, newest first, the open ones on request, as of the caller’s write', async () => {
+    const list = (query: string, token = as.region) => call(t, 'GET', `/api/purchases${query}`, { as: token });
+    const open = await order({ supplier: 'Listad AB', warehouseId: '01-central', lines: [{ item: 'APRON', quantity: 300 }] });
+    const partial = await order({ supplier: 'Delvis AB', warehouseId: '01-central', lines: [{ item: 'VISOR', quantity: 40 }] });
+    const received = await receive(partial.purchaseId, { lines: [{ item: 'VISOR', quantity: 15 }] });
+    // A receipt replayed by the reaction machinery or a retry counts once: the same receipt id is in the log once.
+    const r = await list(`?status=open&waitFor=${received.body.position}`);
+    expect(r.status).toBe(200);
+    const mine = r.body.purchases.filter((p: { purchaseId: string }) => [open.purchaseId, partial.purchaseId].includes(p.purchaseId));
+    expect(mine).toEqual([
+      expect.objectContaining({
+        purchaseId: partial.purchaseId,
+        supplier: 'Delvis AB',
+        status: 'partially-received',
+        lines: [{ item: 'VISOR', ordered: 40, received: 15, outstanding: 25 }],
+        orderedBy: { sub: expect.any(String), name: 'Anna Inköp' },
+        lastReceivedAt: expect.any(String),
+      }),
+      expect.objectContaining({ purchaseId: open.purchaseId, status: 'ordered', lines: [{ item: 'APRON', ordered: 300, received: 0, outstanding: 300 }] }),
+    ]);
+    expect(r.body.purchases.every((p: { status: string }) => p.status === 'ordered' || p.status === 'partially-received')).toBe(true);
+
+    // The warehouse and the county board see the same list, defaulting to their token's county; another county's sees none of it.
+    for (const token of [as.warehouse, as.county]) {
+      const theirs = await list('', token);
+      expect(theirs.body.county).toBe('01');
+      expect(theirs.body.purchases.map((p: { purchaseId: string }) => p.purchaseId)).toEqual(expect.arrayContaining([open.purchaseId, partial.purchaseId]));
+    }
+    expect((await list('?county=01', as.auditor)).status).toBe(200);
+    expect((await list('', as.region18)).body.purchases.map((p: { purchaseId: string }) => p.purchaseId)).not.toContain(open.purchaseId);
+    expectProblem(await list('?county=01', as.region18), 403);
+    expectProblem(await list('', as.municipality), 403);
+    expectProblem(await list('?status=late'), 400);
+    expectProblem(await list('', as.auditor), 400);
+  });
 });

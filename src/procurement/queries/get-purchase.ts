@@ -10,7 +10,7 @@ import { isFullyReceived } from '../domain/purchase.decider.js';
 import { type PurchaseCancelledData, type PurchaseOrderedData, type PurchaseReceivedData, purchaseStream } from '../domain/purchase.events.js';
 import { type ExistingPurchase, loadPurchaseInScope, PURCHASE_ID } from '../load-purchase.js';
 
-const PURCHASE_STATUSES = ['ordered', 'partially-received', 'received', 'cancelled'] as const;
+export const PURCHASE_STATUSES = ['ordered', 'partially-received', 'received', 'cancelled'] as const;
 export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
 
 /** Who recorded an event of the purchase; `name` is the subject when the token carried none. */

@@ -12,6 +12,7 @@ import { sessionOf, setSession, type Role } from './session.js';
 const texts = defineTexts(
   {
     title: 'Logga in',
+    providerTitle: 'Regionens inloggning',
     withProvider: 'Logga in med regionens inloggning',
     providerIntro: 'Du loggar in med ditt vanliga konto hos regionen. Vad du får se och göra beror på din roll.',
     localTitle: 'Lokal inloggning',
@@ -31,6 +32,7 @@ const texts = defineTexts(
   },
   {
     title: 'Sign in',
+    providerTitle: 'The region’s login',
     withProvider: 'Sign in with the region’s login',
     providerIntro: 'You sign in with your usual account at the region. What you see and may do depends on your role.',
     localTitle: 'Local sign-in',
@@ -99,7 +101,7 @@ export const SignInPage = () => {
       {options.isError ? <ProblemMessage error={options.error} onRetry={() => void options.refetch()} /> : null}
       {options.data?.openIdConnect ? (
         <section className="card" aria-labelledby="provider-heading">
-          <h2 id="provider-heading">{t('withProvider')}</h2>
+          <h2 id="provider-heading">{t('providerTitle')}</h2>
           <p>{t('providerIntro')}</p>
           <button
             type="button"

@@ -73,7 +73,8 @@ beforeAll(async () => {
       return account ? { ...account } : undefined;
     },
   });
-  idp.on('request', provider.callback());
+  const handle = provider.callback();
+  idp.on('request', (request, response) => void handle(request, response));
 });
 
 afterAll(async () => {

@@ -39,7 +39,6 @@ export const seedWeek = async (t: TestApp, now = new Date()): Promise<Week> => {
     '0117': await t.token('municipality', { municipality: '0117', name: 'Östen Österåker' }),
     '0180': await t.token('municipality', { municipality: '0180', name: 'Stina Stockholm' }),
   };
-  let position = '0';
   const size: Record<string, number> = { '0115': 1, '0117': 2, '0180': 8 };
   for (const [weeksAgo, infections] of [
     [8, 2],
@@ -48,7 +47,7 @@ export const seedWeek = async (t: TestApp, now = new Date()): Promise<Week> => {
     const reportedAt = new Date(now.getTime() - weeksAgo * 7 * DAY).toISOString();
     for (const m of MUNICIPALITIES) {
       const s = size[m]!;
-      const r = await ok(t, 'POST', `/api/municipalities/${m}/reports`, tokens[m], {
+      await ok(t, 'POST', `/api/municipalities/${m}/reports`, tokens[m], {
         reportedAt,
         infections: infections * s,
         lines: [
@@ -56,7 +55,6 @@ export const seedWeek = async (t: TestApp, now = new Date()): Promise<Week> => {
           { item: 'GLOVE-NITRILE-M', onHand: (weeksAgo === 8 ? 4000 : 2500) * s, usedSinceLastReport: weeksAgo === 8 ? 0 : 1500 * s, requested: 1000 * s },
         ],
       });
-      position = r.position;
     }
   }
   const order = await ok(t, 'POST', '/api/purchases', tokens.region, {
@@ -70,22 +68,20 @@ export const seedWeek = async (t: TestApp, now = new Date()): Promise<Week> => {
   });
   const inAYear = new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10);
   const soon = new Date(now.getTime() + 40 * DAY).toISOString().slice(0, 10);
-  const receipt = await ok(t, 'POST', `/api/purchases/${order.purchaseId}/receipts`, tokens.warehouse, {
+  await ok(t, 'POST', `/api/purchases/${order.purchaseId}/receipts`, tokens.warehouse, {
     receivedAt: new Date(now.getTime() - 2 * DAY).toISOString(),
     lines: [
       { item: 'FFP2', quantity: 4000, lot: 'FFP2-2026-A', expiresOn: inAYear },
       { item: 'GLOVE-NITRILE-M', quantity: 12000, lot: 'GLV-2026-A', expiresOn: inAYear },
     ],
   });
-  position = receipt.position;
   const donation = await ok(t, 'POST', `/api/warehouses/${WAREHOUSE}/receipts`, tokens.warehouse, {
     source: 'donation',
     from: 'Byggbolaget i Solna AB',
     receivedAt: new Date(now.getTime() - DAY).toISOString(),
     lines: [{ item: 'FFP2', quantity: 500, lot: 'FFP2-DON-1', expiresOn: soon }],
   });
-  position = donation.position;
-  return { tokens, purchaseId: order.purchaseId, position };
+  return { tokens, purchaseId: order.purchaseId, position: donation.position };
 };
 
 /** A round the county board opens over the seeded week; its id and position. */

@@ -7,8 +7,8 @@ import { freePort } from '../../src/database/embedded-postgres.js';
 
 /**
  * The README's quick start, as a newcomer runs it: the built service, no DATABASE_URL, a fresh data
- * folder. It must start its own PostgreSQL and answer /api/health; `npm run token` and `npm run demo`
- * work against it. `npm test` builds first.
+ * folder. It must start its own PostgreSQL, answer /api/health and serve the screens at /; `npm run
+ * token` and `npm run demo` work against it. `npm test` builds first (the screens too).
  */
 const MAIN = path.resolve('dist/main.js');
 const children: ChildProcess[] = [];
@@ -71,6 +71,14 @@ it('starts on an embedded database in a fresh data folder, answers health, and s
   const token = (await tool('token', ['--role', 'county', '--county', '01'], { DATA_DIR: dataDir })).trim();
   const items = await fetch(`http://127.0.0.1:${port}/api/items`, { headers: { authorization: `Bearer ${token}` } });
   expect(items.status).toBe(200);
+
+  // The screens come with it: the app's page at /, its script compressed.
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  const html = await page.text();
+  expect({ status: page.status, title: /<title>Skyddsutrustning<\/title>/.test(html) }).toEqual({ status: 200, title: true });
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  const asset = await fetch(`http://127.0.0.1:${port}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+  expect({ status: asset.status, cache: asset.headers.get('cache-control') }).toEqual({ status: 200, cache: 'public, max-age=31536000, immutable' });
 
   service.child.kill('SIGTERM');
   expect(await service.exited).toBe(0);

@@ -68,8 +68,8 @@ export const seedWeek = async (t: TestApp, now = new Date()): Promise<Week> => {
   });
   const inAYear = new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10);
   const soon = new Date(now.getTime() + 40 * DAY).toISOString().slice(0, 10);
+  // Received as soon as it is ordered (a receipt's time may not precede its order's).
   await ok(t, 'POST', `/api/purchases/${order.purchaseId}/receipts`, tokens.warehouse, {
-    receivedAt: new Date(now.getTime() - 2 * DAY).toISOString(),
     lines: [
       { item: 'FFP2', quantity: 4000, lot: 'FFP2-2026-A', expiresOn: inAYear },
       { item: 'GLOVE-NITRILE-M', quantity: 12000, lot: 'GLV-2026-A', expiresOn: inAYear },

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
-import { useTexts } from '../i18n/language.js';
+import { formatNumber } from '../i18n/format.js';
+import { useLanguage, useTexts } from '../i18n/language.js';
 import { Loading } from './states.js';
 import { common } from './texts.js';
 import type { ChartProps } from './charts.js';
@@ -15,12 +16,14 @@ export const CHART_COLORS = ['#005ea5', '#b35900', '#2e7d32', '#6a1b9a', '#c6282
  */
 export const Chart = ({ caption, ...props }: ChartProps & { caption: string }) => {
   const t = useTexts(common);
+  const { language } = useLanguage();
+  const formatValue = (value: number) => formatNumber(value, language);
   return (
     <figure className="chart">
       <figcaption>{caption}</figcaption>
       <div role="img" aria-label={caption}>
         <Suspense fallback={<Loading />}>
-          <ChartView {...props} />
+          <ChartView formatValue={formatValue} {...props} />
         </Suspense>
       </div>
       <details>
@@ -43,7 +46,7 @@ export const Chart = ({ caption, ...props }: ChartProps & { caption: string }) =
                 <th scope="row">{row[props.x]}</th>
                 {props.series.map((s) => (
                   <td key={s.key} className="num">
-                    {row[s.key] ?? '–'}
+                    {typeof row[s.key] === 'number' ? formatValue(row[s.key] as number) : (row[s.key] ?? '–')}
                   </td>
                 ))}
               </tr>

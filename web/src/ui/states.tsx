@@ -1,7 +1,8 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { ApiError } from '../api/client.js';
-import { useTexts } from '../i18n/language.js';
+import { ApiError, type Schemas } from '../api/client.js';
+import { formatDateTime } from '../i18n/format.js';
+import { useLanguage, useTexts } from '../i18n/language.js';
 import { common } from './texts.js';
 
 /** While loading: said to screen readers too. */
@@ -40,11 +41,26 @@ export const ProblemMessage = ({ error, onRetry }: { error: unknown; onRetry?: (
   );
 };
 
-/** A query's loading and failure states, and its content once there. */
+/**
+ * A query's loading and failure states, and its content once there. A failed refresh keeps what is
+ * already on screen and says since when it is: a page that polls on an office network should not
+ * turn into an error each time the network blinks.
+ */
 export function QueryState<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
+  const t = useTexts(common);
+  const { language } = useLanguage();
   if (query.isPending) return <Loading />;
-  if (query.isError) return <ProblemMessage error={query.error} onRetry={() => void query.refetch()} />;
-  return <>{children(query.data)}</>;
+  if (query.data === undefined) return <ProblemMessage error={query.error} onRetry={() => void query.refetch()} />;
+  return (
+    <>
+      {query.isError ? (
+        <p className="alert alert-warning" role="status">
+          {t('staleData', { time: formatDateTime(new Date(query.dataUpdatedAt).toISOString(), language) })}
+        </p>
+      ) : null}
+      {children(query.data)}
+    </>
+  );
 }
 
 /** What an empty list means, and what to do about it. */
@@ -55,10 +71,10 @@ export const EmptyState = ({ title, children }: { title: string; children?: Reac
   </div>
 );
 
-export type StockStatus = 'critical' | 'low' | 'ok' | 'unknown';
+export type StockStatus = Schemas['StockStatus'];
 
-/** A status in words and colour: never colour alone. */
+/** A stock status in words and colour, never colour alone; "out" (nothing left) in the critical colour, as the worst. */
 export const StatusBadge = ({ status }: { status: StockStatus }) => {
   const t = useTexts(common);
-  return <span className={`badge badge-${status}`}>{t(`status.${status}`)}</span>;
+  return <span className={`badge badge-${status === 'out' ? 'critical' : status}`}>{t(`status.${status}`)}</span>;
 };

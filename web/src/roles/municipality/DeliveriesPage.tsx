@@ -7,10 +7,9 @@ import { useLanguage, useTexts } from '../../i18n/language.js';
 import { CommandFeedback } from '../../ui/CommandFeedback.js';
 import { SelectField, TextField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
-import { EmptyState } from '../../ui/states.js';
+import { EmptyState, QueryState } from '../../ui/states.js';
 import { fieldId, isBlank, lineKey, type LocalProblem, parseUnits, readUnits, serverProblems } from './form.js';
 import {
-  LiveState,
   deliveryAnchor,
   ErrorSummary,
   OutboxFollowUp,
@@ -254,7 +253,7 @@ const Incoming = ({ item }: { item: string | undefined }) => {
           <a href={`#${deliveryAnchor(confirmed.deliveryId)}`}>{t('historyTitle')}</a>
         </p>
       ) : null}
-      <LiveState query={incoming}>
+      <QueryState query={incoming}>
         {(page) => {
           const deliveries = page.deliveries.filter((d) => !item || d.lines.some((l) => l.item === item));
           if (deliveries.length === 0) {
@@ -266,7 +265,7 @@ const Incoming = ({ item }: { item: string | undefined }) => {
           }
           return deliveries.map((delivery) => <ReceiptForm key={delivery.deliveryId} delivery={delivery} onRecorded={setConfirmed} />);
         }}
-      </LiveState>
+      </QueryState>
     </section>
   );
 };
@@ -294,7 +293,7 @@ const History = ({ item, since }: { item: string | undefined; since: string | un
           </option>
         ))}
       </SelectField>
-      <LiveState query={history}>
+      <QueryState query={history}>
         {(page) => {
           const received = page.deliveries
             .filter((d) => d.receipt !== null)
@@ -358,7 +357,7 @@ const History = ({ item, since }: { item: string | undefined; since: string | un
             </>
           );
         }}
-      </LiveState>
+      </QueryState>
     </section>
   );
 };

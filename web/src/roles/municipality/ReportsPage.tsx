@@ -8,10 +8,9 @@ import { useLanguage, useTexts } from '../../i18n/language.js';
 import { CommandFeedback } from '../../ui/CommandFeedback.js';
 import { TextAreaField, TextField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
-import { EmptyState } from '../../ui/states.js';
+import { EmptyState, QueryState } from '../../ui/states.js';
 import { fieldId, isBlank, type LineField, type LineValues, type LocalProblem, readUnits, reportLines, serverProblems } from './form.js';
 import {
-  LiveState,
   ErrorSummary,
   LinesEditor,
   OutboxFollowUp,
@@ -256,7 +255,7 @@ export const ReportsPage = () => {
         </Link>
       }
     >
-      <LiveState query={reports}>
+      <QueryState query={reports}>
         {(answer) => {
           if (answer.reports.length === 0) {
             return (
@@ -283,7 +282,7 @@ export const ReportsPage = () => {
             </>
           );
         }}
-      </LiveState>
+      </QueryState>
     </Page>
   );
 };

@@ -7,9 +7,9 @@ import { useLanguage, useTexts } from '../../i18n/language.js';
 import { Chart, CHART_COLORS } from '../../ui/Chart.js';
 import { SelectField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
-import { EmptyState } from '../../ui/states.js';
+import { EmptyState, QueryState, StatusBadge } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
-import { LiveState, paths, reportAnchor, StockStatusBadge, useItemInfo, weekNumber } from './parts.js';
+import { paths, reportAnchor, useItemInfo, weekNumber } from './parts.js';
 import { useMunicipalityCode, useOwnReports, useOwnStock } from './queries.js';
 import { type TextKey, texts } from './texts.js';
 
@@ -85,7 +85,7 @@ const StockTable = ({ stock }: { stock: Schemas['MunicipalityStockDto'] }) => {
                 </td>
                 <td className="num">{n(row.daysOfSupply)}</td>
                 <td className={row.status === 'out' ? 'status-critical' : `status-${row.status}`}>
-                  <StockStatusBadge status={row.status} />
+                  <StatusBadge status={row.status} />
                 </td>
                 <td className="num">
                   {counted ? (
@@ -180,7 +180,7 @@ const RecentWeeks = ({ items }: { items: readonly string[] }) => {
           </option>
         ))}
       </SelectField>
-      <LiveState query={reports}>
+      <QueryState query={reports}>
         {(answer) => {
           const rows = answer.reports
             .filter((report) => stockholmDate(report.reportedAt) >= from)
@@ -211,7 +211,7 @@ const RecentWeeks = ({ items }: { items: readonly string[] }) => {
             </>
           );
         }}
-      </LiveState>
+      </QueryState>
     </section>
   );
 };
@@ -239,7 +239,7 @@ export const StockPage = () => {
         </Link>
       }
     >
-      <LiveState query={stock}>
+      <QueryState query={stock}>
         {(answer) => {
           const last = answer.lastReport;
           if (!last && answer.items.length === 0) {
@@ -280,7 +280,7 @@ export const StockPage = () => {
                 <dd>{formatNumber(last?.infections, language)}</dd>
                 <dt>{t('overallStatus')}</dt>
                 <dd>
-                  <StockStatusBadge status={answer.status} />
+                  <StatusBadge status={answer.status} />
                 </dd>
               </dl>
               <StockTable stock={answer} />
@@ -288,7 +288,7 @@ export const StockPage = () => {
             </>
           );
         }}
-      </LiveState>
+      </QueryState>
     </Page>
   );
 };

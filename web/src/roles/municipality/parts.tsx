@@ -1,12 +1,10 @@
-import type { UseQueryResult } from '@tanstack/react-query';
-import { type MouseEvent, type ReactNode, useEffect, useRef } from 'react';
+import { type MouseEvent, useEffect, useRef } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { ApiError, Schemas } from '../../api/client.js';
 import { useItems } from '../../api/reference.js';
 import { useOutbox } from '../../commands/commands.js';
-import { formatDateTime, formatNumber } from '../../i18n/format.js';
+import { formatNumber } from '../../i18n/format.js';
 import { useLanguage, useTexts } from '../../i18n/language.js';
-import { QueryState, StatusBadge } from '../../ui/states.js';
 import {
   fieldId,
   LINE_FIELDS,
@@ -37,15 +35,6 @@ export const deliveryAnchor = (deliveryId: string): string => `leverans-${delive
 export const weekNumber = (period: string): string => String(Number(period.slice(period.indexOf('W') + 1)));
 
 export type StockStatus = Schemas['StockStatus'];
-
-/**
- * A stock status in words and colour. The shared badge has no "out" (nothing left); here it reads
- * "Slut" in the critical colour, since it is the worst of them.
- */
-export const StockStatusBadge = ({ status }: { status: StockStatus }) => {
-  const t = useTexts(texts);
-  return status === 'out' ? <span className="badge badge-critical">{t('status.out')}</span> : <StatusBadge status={status} />;
-};
 
 /** An item's name and counting unit in the page's language. */
 export const useItemInfo = () => {
@@ -328,24 +317,3 @@ export const useStartAtHash = (ready: boolean): string | undefined => {
   }, [target, ready, location.key]);
   return target;
 };
-
-/**
- * A live read's states. Unlike the shared QueryState, a failed refresh keeps what was already on
- * screen and says since when it is — a page that polls on an office network should not turn into an
- * error each time the network blinks.
- */
-export function LiveState<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
-  const t = useTexts(texts);
-  const { language } = useLanguage();
-  if (query.data === undefined) return <QueryState query={query}>{children}</QueryState>;
-  return (
-    <>
-      {query.isError ? (
-        <p className="alert alert-warning" role="status">
-          {t('staleData', { time: formatDateTime(new Date(query.dataUpdatedAt).toISOString(), language) })}
-        </p>
-      ) : null}
-      {children(query.data)}
-    </>
-  );
-}

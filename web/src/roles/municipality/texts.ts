@@ -34,7 +34,6 @@ export const texts = defineTexts(
     deliveredLinkLabel: '{count} mottaget sedan räkningen: visa leveranserna',
     inTransitLinkLabel: '{count} på väg: visa leveranserna',
     neverCounted: 'Aldrig räknat',
-    'status.out': 'Slut',
     'note.never counted in a situation report: only deliveries are known': 'Aldrig räknat i en lägesrapport: bara leveranserna är kända.',
     'note.daily use unknown until a report follows an earlier one: estimated use is counted as 0':
       'Förbrukningen per dag blir känd först när ytterligare en rapport kommer; till dess räknas den beräknade förbrukningen som 0.',
@@ -48,7 +47,6 @@ export const texts = defineTexts(
     seriesOnHand: 'I lager (räknat)',
     seriesUsed: 'Förbrukat sedan förra rapporten',
     seriesRequested: 'Begärt',
-    staleData: 'Uppgifterna kunde inte uppdateras just nu. Du ser det som hämtades {time}; sidan försöker igen av sig själv.',
     // Units
     'unit.piece': 'st',
     'unit.bottle': 'flaskor',
@@ -178,7 +176,6 @@ export const texts = defineTexts(
     deliveredLinkLabel: '{count} received since the count: show the deliveries',
     inTransitLinkLabel: '{count} on the way: show the deliveries',
     neverCounted: 'Never counted',
-    'status.out': 'Out',
     'note.never counted in a situation report: only deliveries are known': 'Never counted in a situation report: only the deliveries are known.',
     'note.daily use unknown until a report follows an earlier one: estimated use is counted as 0':
       'Daily use becomes known when another report follows; until then estimated use counts as 0.',
@@ -192,7 +189,6 @@ export const texts = defineTexts(
     seriesOnHand: 'On hand (counted)',
     seriesUsed: 'Used since the previous report',
     seriesRequested: 'Requested',
-    staleData: 'The figures could not be updated just now. You see what was fetched at {time}; the page tries again by itself.',
     'unit.piece': 'pcs',
     'unit.bottle': 'bottles',
     'unit.kit': 'kits',

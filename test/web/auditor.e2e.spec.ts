@@ -301,6 +301,10 @@ describe('the auditor’s screens', () => {
     expect(approval).toContain('Beslutat avAnna Lind (Länsstyrelsen), Erik Berg (Region Stockholm)');
     expect(approval).toContain('VarförEnligt förslaget');
     await approved.getByText('Innehållet som JSON').click();
+    // The proposal's content, readable: its inputs and outputs nest, and the decision's id leads to the decision.
+    await proposed.getByText('Innehåll', { exact: true }).click();
+    await proposed.getByRole('table', { name: 'Tillgång' }).waitFor();
+    expect(await proposed.getByRole('link', { name: rounds.drifted }).getAttribute('href')).toBe(`/revision/beslut/${rounds.drifted}`);
     expect(await approved.locator('pre.json').textContent()).toContain('"decidedBy"');
     await checkScreen(tab, 'auditor-timeline-round');
 

@@ -50,7 +50,11 @@ const Facts = ({ round }: { round: Round }) => {
       <dl className="facts">
         <dt>{t('status')}</dt>
         <dd>
-          <RoundStatusBadge status={round.status} /> <DriftFlag drifted={round.drift !== null} />
+          <RoundStatusBadge status={round.status} />
+        </dd>
+        <dt>{t('colBasis')}</dt>
+        <dd>
+          <DriftFlag drifted={round.drift !== null} />
         </dd>
         <dt>{t('warehouse')}</dt>
         <dd>{round.warehouseId}</dd>

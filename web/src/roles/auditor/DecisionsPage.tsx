@@ -121,7 +121,7 @@ export const DecisionsPage = () => {
                             ))}
                           </ul>
                         </td>
-                        <td>
+                        <td className="policy">
                           {round.proposal.policy.name}/{round.proposal.policy.version}
                         </td>
                       </tr>

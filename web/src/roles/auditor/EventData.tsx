@@ -26,6 +26,10 @@ const ENUM_FIELDS = new Set(['source', 'reason', 'outcome']);
 /** Deeper than this, a value is shown as JSON: an allocation's inputs nest four levels. */
 const MAX_DEPTH = 3;
 
+const KEY_COLUMNS = ['municipality', 'item', 'streamId'];
+const columnRank = (column: string, rows: readonly Record<string, unknown>[]): number =>
+  KEY_COLUMNS.includes(column) ? KEY_COLUMNS.indexOf(column) : rows.some((row) => typeof row[column] === 'object' && row[column] !== null) ? 20 : 10;
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const useScalar = () => {
@@ -56,7 +60,8 @@ const Value = ({ name, value, depth }: { name: string; value: unknown; depth: nu
     if (value.length === 0) return <>–</>;
     if (!value.every(isRecord)) return <>{value.map((v) => scalar(name, v)).reduce<ReactNode[]>((all, v, i) => (i ? [...all, ', ', v] : [v]), [])}</>;
     if (depth >= MAX_DEPTH) return <code className="json-inline">{JSON.stringify(value)}</code>;
-    const columns = [...new Set(value.flatMap((row) => Object.keys(row)))];
+    // What a row is about first (its municipality, item, stream), then its figures; nested lists last.
+    const columns = [...new Set(value.flatMap((row) => Object.keys(row)))].sort((a, b) => columnRank(a, value) - columnRank(b, value));
     return (
       <div className="table-wrap">
         <table className="data-table" aria-label={fieldName(name)}>

@@ -301,7 +301,7 @@ const WhatIfForm = ({ round }: { round: Round }) => {
   const policies = [recordedPolicy, ...KNOWN_POLICIES.filter((p) => p !== recordedPolicy)];
   return (
     <>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} noValidate className="what-if-form">
         <fieldset>
           <legend>{t('whatIfForm')}</legend>
           <SelectField

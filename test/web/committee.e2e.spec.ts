@@ -80,7 +80,12 @@ describe('the logistics meeting’s screens', () => {
       stockholm.quantity.toLocaleString('sv-SE'),
       stockholm.unmet.toLocaleString('sv-SE'),
     ]);
-    await page.getByRole('figure', { name: /Andningsskydd FFP2: behov och föreslagen mängd/ }).waitFor();
+    // The chart's own chunk loads on first use; the picture is taken once it is drawn.
+    await page
+      .getByRole('figure', { name: /Andningsskydd FFP2: behov och föreslagen mängd/ })
+      .locator('svg')
+      .first()
+      .waitFor();
     await checkScreen(tab, 'committee-review');
 
     // By keyboard: change Stockholm's respirators; focus goes to the new quantity, then its reason.

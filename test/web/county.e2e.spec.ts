@@ -54,6 +54,13 @@ describe('the county board’s screens', () => {
     await tab.page.getByText('Ingen kommun har rapporterat ännu').waitFor();
     await tab.page.getByText('Uppdateras automatiskt var 5:e sekund.').waitFor();
     await checkScreen(tab, 'county-overview-empty');
+    // English one click away, every word of the page with it.
+    await tab.page.getByRole('button', { name: 'Change language to English' }).click();
+    await tab.page.getByRole('heading', { name: 'The county today', level: 1 }).waitFor();
+    await tab.page.getByText('No municipality has reported yet').waitFor();
+    await checkScreen(tab, 'county-overview-empty-en');
+    await tab.page.getByRole('button', { name: 'Byt språk till svenska' }).click();
+    await tab.page.getByRole('heading', { name: 'Länet i dag', level: 1 }).waitFor();
     await tab.page.getByRole('link', { name: 'Fördelning' }).click();
     await tab.page.getByText('Ingen fördelningsomgång ännu').waitFor();
     await checkScreen(tab, 'county-rounds-empty');
@@ -170,6 +177,18 @@ describe('the county board’s screens', () => {
     for (let i = 0; i < 20 && (await page.locator(':focus').getAttribute('name')) !== 'horizonDays'; i++) await page.keyboard.press('Tab');
     expect(await page.locator(':focus').getAttribute('name')).toBe('horizonDays');
     expect(await page.getByLabel('Behov för antal dagar').inputValue()).toBe('14');
+    // A need for no days is refused, and the reason stands beside the field; corrected, the round opens.
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('0');
+    await page.keyboard.press('Enter');
+    const horizonError = page.locator('.field', { has: page.getByLabel('Behov för antal dagar') }).locator('.field-error');
+    await horizonError.waitFor();
+    expect(await horizonError.textContent()).toContain('horizonDays');
+    await page.getByRole('alert').waitFor();
+    await checkScreen(tab, 'county-open-round-refused');
+    await page.getByLabel('Behov för antal dagar').focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('14');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/lan\/fordelning\/[0-9a-f-]{36}$/);
     const allocationId = page.url().split('/').pop()!;
@@ -191,7 +210,12 @@ describe('the county board’s screens', () => {
     expect(cells[5]).toBe('Ja');
     expect(cells[6]).toBe(line.quantity.toLocaleString('sv-SE'));
     expect(cells[7]).toBe(line.unmet.toLocaleString('sv-SE'));
-    await page.getByRole('figure', { name: /Andningsskydd FFP2: behov och föreslagen mängd/ }).waitFor();
+    // The chart's own chunk loads on first use; the picture is taken once it is drawn.
+    await page
+      .getByRole('figure', { name: /Andningsskydd FFP2: behov och föreslagen mängd/ })
+      .locator('svg')
+      .first()
+      .waitFor();
     await page.getByRole('heading', { name: 'Behov som inte täcks' }).waitFor();
     await checkScreen(tab, 'county-round');
 

@@ -126,13 +126,15 @@ const StockView = ({ stock }: { stock: MunicipalityStock }) => {
                 <th scope="col" className="num">
                   {t('col.requested')}
                 </th>
-                <th scope="col">{t('col.notes')}</th>
               </tr>
             </thead>
             <tbody>
               {stock.items.map((i) => (
                 <tr key={i.item} id={`artikel-${i.item}`}>
-                  <th scope="row">{itemName(i.item)}</th>
+                  <th scope="row">
+                    {itemName(i.item)}
+                    {i.notes?.length ? <span className="cell-note">{i.notes.join(' ')}</span> : null}
+                  </th>
                   <td className={statusCell(i.status)}>
                     <StockBadge status={i.status} />
                   </td>
@@ -152,7 +154,6 @@ const StockView = ({ stock }: { stock: MunicipalityStock }) => {
                   <td className="num">{i.inTransit > 0 ? <a href="#leveranser">{f.number(i.inTransit, 0)}</a> : f.number(0, 0)}</td>
                   <td className="num">{f.number(i.estimatedUseSince, 0)}</td>
                   <td className="num">{f.number(i.requested, 0)}</td>
-                  <td>{i.notes?.join(' ') ?? ''}</td>
                 </tr>
               ))}
             </tbody>

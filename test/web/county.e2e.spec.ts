@@ -246,6 +246,15 @@ describe('the county board’s screens', () => {
         lines: [expect.objectContaining({ item: 'FFP2', quantity: unmet })],
       }),
     );
+
+    // The round is listed with its status and the need it leaves.
+    await page.getByRole('link', { name: 'Fördelning' }).click();
+    const listed = page.getByRole('table', { name: 'Fördelningsomgångar, senaste först' }).locator('tbody tr');
+    await listed.first().waitFor();
+    expect(await listed.count()).toBe(1);
+    expect(await listed.textContent()).toContain('Väntar på beslut');
+    expect(await listed.textContent()).toContain(`Andningsskydd FFP2: ${unmet.toLocaleString('sv-SE')} st`);
+    await checkScreen(tab, 'county-rounds');
     expect(tab.errors).toEqual([]);
     await tab.context.close();
   });

@@ -28,6 +28,8 @@ let plan: PlanLine[];
 
 const DAY = 86_400_000;
 const dateIn = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+/** Today as the screens count days: in Stockholm (a UTC date is yesterday's late in the Swedish evening). */
+const stockholmToday = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
 const person = { role: 'warehouse', name: 'Lars Lager', county: COUNTY } as const;
 const swedish = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
 
@@ -331,8 +333,8 @@ describe('the warehouse’s screens', () => {
     await page.getByRole('heading', { name: 'Leveranshistorik', level: 1 }).waitFor();
     await page.getByLabel('Kommun').selectOption('0180');
     await page.getByLabel('Status').selectOption('in-transit');
-    await page.getByLabel('Avgick från och med').fill(dateIn(0));
-    await page.getByLabel('Avgick till och med').fill(dateIn(0));
+    await page.getByLabel('Avgick från och med').fill(stockholmToday());
+    await page.getByLabel('Avgick till och med').fill(stockholmToday());
     await page.getByRole('button', { name: 'Visa', exact: true }).click();
     await page.waitForURL(/kommun=0180/);
     const history = page.getByRole('table', { name: 'Leveranser (1 st)' });

@@ -9,7 +9,7 @@ export interface paths {
         };
         /**
          * A county’s allocation rounds, newest first, with their decisions and plans
-         * @description For the county board, the committee and auditors, of their county. Each round with its policy, parameters, the log position and time its inputs were read at, its outputs and unmet need, who proposed it, its decision and who entered it, its plan drawn down by dispatches, and any drift. The inputs figures are in the round’s own detail.
+         * @description For the county board, the committee, the warehouse’s staff (who deliver the approved plans) and auditors, of their county. Each round with its policy, parameters, the log position and time its inputs were read at, its outputs and unmet need, who proposed it, its decision and who entered it, its plan drawn down by dispatches, and any drift. The inputs figures are in the round’s own detail.
          */
         get: operations["listAllocationRounds"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * One allocation round: every input figure, the outputs, the decision, the plan and its progress
-         * @description For the county board, the committee and auditors of the round’s county; an unknown round is a 404.
+         * @description For the county board, the committee, the warehouse’s staff and auditors of the round’s county; an unknown round is a 404.
          */
         get: operations["getAllocationRound"];
         put?: never;

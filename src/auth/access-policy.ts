@@ -70,8 +70,9 @@ export const ACCESS_POLICY: Readonly<Record<string, RouteAccess>> = {
   'GET /api/audit/streams/:streamId': { roles: ['auditor'], target: resource },
 
   'POST /api/allocation-rounds': { roles: ['county'], target: resource },
-  'GET /api/allocation-rounds': { roles: ['county', 'committee', 'auditor'], target: countyQuery },
-  'GET /api/allocation-rounds/:id': { roles: ['county', 'committee', 'auditor'], target: resource },
+  // The warehouse reads its county's rounds to deliver the approved plans (the handler holds a round to its county).
+  'GET /api/allocation-rounds': { roles: ['county', 'committee', 'warehouse', 'auditor'], target: countyQuery },
+  'GET /api/allocation-rounds/:id': { roles: ['county', 'committee', 'warehouse', 'auditor'], target: resource },
   'POST /api/allocation-rounds/:id/approve': { roles: ['committee'], target: resource },
   'POST /api/allocation-rounds/:id/reject': { roles: ['committee'], target: resource },
 

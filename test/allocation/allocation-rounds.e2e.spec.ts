@@ -19,7 +19,7 @@ interface Line {
  */
 describeOnBothEventStores('allocation rounds', (start) => {
   let t: TestApp;
-  let as: Record<'county' | 'county18' | 'committee' | 'committee18' | 'warehouse' | 'municipality' | 'auditor' | 'region', string>;
+  let as: Record<'county' | 'county18' | 'committee' | 'committee18' | 'warehouse' | 'warehouse18' | 'municipality' | 'auditor' | 'region', string>;
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
   let round: {
@@ -39,6 +39,7 @@ describeOnBothEventStores('allocation rounds', (start) => {
       committee: await t.token('committee', { county: '01', name: 'Per Holm', sub: 'committee-per' }),
       committee18: await t.token('committee', { county: '18' }),
       warehouse: await t.token('warehouse', { county: '01' }),
+      warehouse18: await t.token('warehouse', { county: '18' }),
       municipality: await t.token('municipality', { municipality: '0115' }),
       auditor: await t.token('auditor'),
       region: await t.token('region', { county: '01' }),
@@ -123,7 +124,7 @@ describeOnBothEventStores('allocation rounds', (start) => {
     expect(BigInt(round.inputs.position)).toBeLessThan(BigInt(round.position));
   });
 
-  it('shows the proposal, undecided, to the county, the committee and auditors of its county', async () => {
+  it('shows the proposal, undecided, to the county, the committee, the warehouse and auditors of its county', async () => {
     const r = await read(round.allocationId, round.position);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
@@ -148,10 +149,13 @@ describeOnBothEventStores('allocation rounds', (start) => {
       drift: null,
     });
     expect(r.body.proposal.unmet.length).toBeGreaterThan(0);
-    for (const token of [as.committee, as.auditor]) expect((await read(round.allocationId, round.position, token)).status).toBe(200);
-    const list = await call(t, 'GET', `/api/allocation-rounds?county=01&waitFor=${round.position}`, { as: as.committee });
-    expect(list.status).toBe(200);
-    expect(list.body.rounds.map((x: { allocationId: string }) => x.allocationId)).toContain(round.allocationId);
+    // The warehouse's staff read the rounds of their county: they deliver the approved plans.
+    for (const token of [as.committee, as.warehouse, as.auditor]) expect((await read(round.allocationId, round.position, token)).status).toBe(200);
+    for (const token of [as.committee, as.warehouse]) {
+      const list = await call(t, 'GET', `/api/allocation-rounds?county=01&waitFor=${round.position}`, { as: token });
+      expect(list.status).toBe(200);
+      expect(list.body.rounds.map((x: { allocationId: string }) => x.allocationId)).toContain(round.allocationId);
+    }
     const approvedOnly = await call(t, 'GET', `/api/allocation-rounds?county=01&status=approved`, { as: as.auditor });
     expect(approvedOnly.body.rounds).toEqual([]);
 
@@ -160,13 +164,15 @@ describeOnBothEventStores('allocation rounds', (start) => {
       { title: 'county of another county', method: 'GET', path: `/api/allocation-rounds/${round.allocationId}`, as: as.county18, status: 403 },
       { title: 'committee of another county', method: 'GET', path: `/api/allocation-rounds/${round.allocationId}`, as: as.committee18, status: 403 },
       { title: 'municipality', method: 'GET', path: `/api/allocation-rounds/${round.allocationId}`, as: as.municipality, status: 403 },
-      { title: 'warehouse', method: 'GET', path: `/api/allocation-rounds/${round.allocationId}`, as: as.warehouse, status: 403 },
+      { title: 'warehouse of another county', method: 'GET', path: `/api/allocation-rounds/${round.allocationId}`, as: as.warehouse18, status: 403 },
       { title: 'unknown round', method: 'GET', path: '/api/allocation-rounds/7a6f5e4d-3c2b-4a1f-8e9d-8c7b6a5f4e3d', as: as.county, status: 404 },
       { title: 'not an id', method: 'GET', path: '/api/allocation-rounds/round-1', as: as.county, status: 404 },
       { title: 'list of another county', method: 'GET', path: '/api/allocation-rounds?county=01', as: as.county18, status: 403 },
       { title: 'list without county', method: 'GET', path: '/api/allocation-rounds', as: as.county, status: 400, field: 'county' },
       { title: 'list with unknown status', method: 'GET', path: '/api/allocation-rounds?county=01&status=open', as: as.county, status: 400, field: 'status' },
       { title: 'list by municipality', method: 'GET', path: '/api/allocation-rounds?county=01', as: as.municipality, status: 403 },
+      { title: 'list by the warehouse of another county', method: 'GET', path: '/api/allocation-rounds?county=01', as: as.warehouse18, status: 403 },
+      { title: 'list by the region', method: 'GET', path: '/api/allocation-rounds?county=01', as: as.region, status: 403 },
     ]);
   });
 

@@ -276,6 +276,23 @@ describe('the access table and the routes', () => {
     const kinds = routes.filter((r) => ACCESS_POLICY[r.key]?.target.kind === 'resource').map((r) => r.key);
     expect(kinds.filter((key) => !(key in resourceTargets(fixtures)))).toEqual([]);
   });
+
+  // Pinned as a decision, not only derived from the table: the warehouse delivers the approved plans,
+  // so it reads its own county's rounds; municipalities and the region do not read them at all.
+  it('lets the county, the committee, the warehouse and auditors read allocation rounds, each within its county', () => {
+    for (const key of ['GET /api/allocation-rounds', 'GET /api/allocation-rounds/:id']) {
+      expect({ key, roles: ACCESS_POLICY[key]?.roles }).toEqual({ key, roles: ['county', 'committee', 'warehouse', 'auditor'] });
+      const cases = casesOf(routes.find((r) => r.key === key)!).filter((c) => c.caller.role === 'warehouse');
+      const answers = cases.map((c) => ({ caller: describeCaller(c.caller), county: (c.target.owner as Scope).county, allowed: c.allowed }));
+      expect(answers).toEqual(
+        expect.arrayContaining([
+          { caller: 'warehouse(01)', county: '01', allowed: true },
+          { caller: expect.stringMatching(/^warehouse\((01|18)\)$/), county: expect.any(String), allowed: false },
+        ]),
+      );
+      expect(answers.filter((a) => a.allowed).every((a) => a.county === '01' && a.caller === 'warehouse(01)')).toBe(true);
+    }
+  });
 });
 
 describe('the authorization matrix', () => {

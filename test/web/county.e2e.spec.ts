@@ -183,7 +183,8 @@ describe('the county board’s screens', () => {
     await page.keyboard.press('Enter');
     const horizonError = page.locator('.field', { has: page.getByLabel('Behov för antal dagar') }).locator('.field-error');
     await horizonError.waitFor();
-    expect(await horizonError.textContent()).toContain('horizonDays');
+    // Beside its field the message drops the field's technical name (the label says which field).
+    expect(await horizonError.textContent()).toBe('Har ett ogiltigt värde');
     await page.getByRole('alert').waitFor();
     await checkScreen(tab, 'county-open-round-refused');
     await page.getByLabel('Behov för antal dagar').focus();

@@ -2,30 +2,14 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../../contract/api';
 import { currentSession, setSession } from '../auth/session.js';
 import { currentLanguage } from '../i18n/language.js';
+import { ApiError, type Problem } from './api-error.js';
 
 /**
  * The API, typed from the service's own OpenAPI document (`contract/api.d.ts`, made by `npm run
  * contract`): a route or a field that changes there stops this app from compiling.
  */
 export type Schemas = components['schemas'];
-export type Problem = Schemas['ProblemDetails'];
-export type FieldError = Schemas['FieldError'];
-
-/** A refusal or failure the API answered with problem details. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: Problem,
-  ) {
-    super(problem.detail ?? problem.title);
-    this.name = 'ApiError';
-  }
-
-  /** The message of the field error naming `field` (a path such as `lines[0].onHand`), if any. */
-  fieldMessage(field: string): string | undefined {
-    return this.problem.errors?.find((error) => error.field === field)?.message;
-  }
-}
+export { ApiError, type FieldError, type Problem } from './api-error.js';
 
 const authenticate: Middleware = {
   onRequest({ request }) {

@@ -31,10 +31,13 @@ const SignedIn = () => {
   return <Layout area={area} />;
 };
 
+/** The role's start page; a role with no screens (the administrator's) is told so. */
 const Home = () => {
   const session = useSession();
+  const t = useTexts(common);
   const area = AREAS.find((a) => session && a.roles.includes(session.user.role));
-  return <Navigate to={area?.base ?? '/vantar'} replace />;
+  if (area) return <Navigate to={area.base} replace />;
+  return <Page title={t('noScreens')}>{<p>{t('noScreensText')}</p>}</Page>;
 };
 
 /** An area's screens, for its own roles only: another role's bookmark leads home. */

@@ -1,12 +1,12 @@
 import type { RoleArea } from '../area.js';
 
 /**
- * The auditor's screens (also the admin's): the county's decisions with their drift, one decision
+ * The auditor's screens: the county's decisions with their drift, one decision
  * with its replay, a what-if beside it, and any stream's events as a timeline. They write nothing.
  * Loaded when first opened: the other roles' first page does not carry them.
  */
 export const auditorArea: RoleArea = {
-  roles: ['auditor', 'admin'],
+  roles: ['auditor'],
   base: '/revision',
   menu: [
     { path: '', sv: 'Beslut', en: 'Decisions' },

@@ -6,11 +6,11 @@ import { useItemName, useMunicipalityName } from '../../api/reference.js';
 import { useWrittenPosition } from '../../commands/written-position.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
-import { EmptyState, QueryState } from '../../ui/states.js';
+import { EmptyState, QueryState, StatusBadge } from '../../ui/states.js';
 import { useFormat } from '../rounds/format.js';
 import { waitingFor } from '../rounds/queries.js';
 import { COUNTY_BASE, roundPath } from './paths.js';
-import { StockBadge, statusCell } from './StockBadge.js';
+import { statusCell } from './StockBadge.js';
 import { countyTexts } from './texts.js';
 import { TableWrap } from '../rounds/TableWrap.js';
 
@@ -79,7 +79,7 @@ const StockView = ({ stock }: { stock: MunicipalityStock }) => {
       <dl className="facts">
         <dt>{t('statusFact')}</dt>
         <dd>
-          <StockBadge status={stock.status} />
+          <StatusBadge status={stock.status} />
         </dd>
         <dt>{t('lastReportFact')}</dt>
         <dd>
@@ -136,7 +136,7 @@ const StockView = ({ stock }: { stock: MunicipalityStock }) => {
                     {i.notes?.length ? <span className="cell-note">{i.notes.join(' ')}</span> : null}
                   </th>
                   <td className={statusCell(i.status)}>
-                    <StockBadge status={i.status} />
+                    <StatusBadge status={i.status} />
                   </td>
                   <td className="num">{f.number(i.projected, 0)}</td>
                   <td className="num">{i.daysOfSupply === null ? t('unknown') : t('days', { days: f.number(i.daysOfSupply) })}</td>

@@ -6,11 +6,11 @@ import { useUser } from '../../auth/session.js';
 import { useWrittenPosition } from '../../commands/written-position.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
-import { EmptyState, QueryState } from '../../ui/states.js';
+import { EmptyState, QueryState, StatusBadge } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
 import { useFormat } from '../rounds/format.js';
 import { waitingFor } from '../rounds/queries.js';
-import { STATUS_ORDER, StockBadge, statusCell, worstFirst } from './StockBadge.js';
+import { STATUS_ORDER, statusCell, worstFirst } from './StockBadge.js';
 import { countyTexts } from './texts.js';
 import { municipalityPath } from './paths.js';
 import { TableWrap } from '../rounds/TableWrap.js';
@@ -64,7 +64,7 @@ const CountyStockView = ({ stock }: { stock: CountyStock }) => {
       <ul className="summary-badges" aria-labelledby="status-summary">
         {STATUS_ORDER.map((status) => (
           <li key={status}>
-            <StockBadge status={status} /> {f.number(stock.summary[status], 0)}
+            <StatusBadge status={status} /> {f.number(stock.summary[status], 0)}
           </li>
         ))}
       </ul>
@@ -98,7 +98,7 @@ const CountyStockView = ({ stock }: { stock: CountyStock }) => {
                     <Link to={municipalityPath(m.code)}>{m.name}</Link>
                   </th>
                   <td>
-                    <StockBadge status={m.status} />
+                    <StatusBadge status={m.status} />
                   </td>
                   <td className="num">{f.number(m.infections, 0)}</td>
                   <td>{f.dateTime(m.lastReportedAt)}</td>
@@ -108,7 +108,7 @@ const CountyStockView = ({ stock }: { stock: CountyStock }) => {
                     return (
                       <td key={code} className={statusCell(figures.status)}>
                         <div className="cell-figures">
-                          <StockBadge status={figures.status} />
+                          <StatusBadge status={figures.status} />
                           <Link to={`${municipalityPath(m.code)}#artikel-${code}`}>{t('units', { quantity: f.number(figures.projected, 0) })}</Link>
                           <span>{figures.daysOfSupply === null ? t('daysUnknown') : t('days', { days: f.number(figures.daysOfSupply) })}</span>
                         </div>

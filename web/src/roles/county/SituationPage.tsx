@@ -7,12 +7,12 @@ import { useUser } from '../../auth/session.js';
 import { useWrittenPosition } from '../../commands/written-position.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
-import { EmptyState, ProblemMessage, QueryState } from '../../ui/states.js';
+import { EmptyState, ProblemMessage, QueryState, StatusBadge } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
 import { useFormat } from '../rounds/format.js';
 import { waitingFor } from '../rounds/queries.js';
 import { municipalityPath, nationalRequestsPath, roundPath } from './paths.js';
-import { STATUS_ORDER, StockBadge, statusCell, worstFirst } from './StockBadge.js';
+import { STATUS_ORDER, statusCell, worstFirst } from './StockBadge.js';
 import { countyTexts } from './texts.js';
 import { TableWrap } from '../rounds/TableWrap.js';
 
@@ -141,7 +141,7 @@ const SituationView = ({ situation }: { situation: Situation }) => {
             <ul className="summary-badges">
               {STATUS_ORDER.map((status) => (
                 <li key={status}>
-                  <StockBadge status={status} /> {f.number(situation.totals.municipalities[status], 0)}
+                  <StatusBadge status={status} /> {f.number(situation.totals.municipalities[status], 0)}
                 </li>
               ))}
             </ul>
@@ -209,7 +209,7 @@ const SituationView = ({ situation }: { situation: Situation }) => {
                     ) : null}
                   </th>
                   <td>
-                    <StockBadge status={m.status} />
+                    <StatusBadge status={m.status} />
                   </td>
                   <td className="num">{f.number(m.infections, 0)}</td>
                   <td>{f.dateTime(m.lastReportedAt)}</td>
@@ -219,7 +219,7 @@ const SituationView = ({ situation }: { situation: Situation }) => {
                     return (
                       <td key={code} className={statusCell(figures.status)}>
                         <div className="cell-figures">
-                          <StockBadge status={figures.status} />
+                          <StatusBadge status={figures.status} />
                           <span>{figures.projected === null ? '–' : t('units', { quantity: f.number(figures.projected, 0) })}</span>
                           <span>{figures.daysOfSupply === null ? t('daysUnknown') : t('days', { days: f.number(figures.daysOfSupply) })}</span>
                           {figures.unmetNeed > 0 ? <strong>{t('unmetCell', { quantity: f.number(figures.unmetNeed, 0) })}</strong> : null}

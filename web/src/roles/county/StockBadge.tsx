@@ -1,19 +1,7 @@
-import type { Schemas } from '../../api/client.js';
-import { useTexts } from '../../i18n/language.js';
-import { countyTexts } from './texts.js';
+import type { StockStatus } from '../../ui/states.js';
 
-export type StockStatus = Schemas['StockStatus'];
-
-/**
- * A stock status in words and colour, never colour alone. The shared `StatusBadge` knows four
- * statuses; the service also says `out` (none left), which is worse than critical and says so.
- */
+/** The tint of each status (`out`, none left, is as bad as critical); the words are the shared badge's. */
 const CLASS: Record<StockStatus, string> = { out: 'critical', critical: 'critical', low: 'low', unknown: 'unknown', ok: 'ok' };
-
-export const StockBadge = ({ status }: { status: StockStatus }) => {
-  const t = useTexts(countyTexts);
-  return <span className={`badge badge-${CLASS[status]}`}>{t(`status.${status}`)}</span>;
-};
 
 /** The class of a table cell showing this status (a background tint beside the badge's word). */
 export const statusCell = (status: StockStatus): string | undefined => (status === 'unknown' ? undefined : `status-${CLASS[status]}`);

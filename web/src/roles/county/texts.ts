@@ -3,12 +3,6 @@ import { defineTexts } from '../../i18n/language.js';
 /** The county board's screens. */
 export const countyTexts = defineTexts(
   {
-    'status.out': 'Slut',
-    'status.critical': 'Kritisk',
-    'status.low': 'Låg',
-    'status.unknown': 'Okänd',
-    'status.ok': 'Tillräcklig',
-
     overviewTitle: 'Länet i dag',
     overviewIntro: '{county}: beräknat lager och status per kommun {asOf}.',
     statusSummary: 'Kommuner per status',
@@ -188,12 +182,6 @@ export const countyTexts = defineTexts(
     raiseSubmit: 'Skicka förfrågan',
   },
   {
-    'status.out': 'Out',
-    'status.critical': 'Critical',
-    'status.low': 'Low',
-    'status.unknown': 'Unknown',
-    'status.ok': 'Sufficient',
-
     overviewTitle: 'The county today',
     overviewIntro: '{county}: projected stock and status per municipality, {asOf}.',
     statusSummary: 'Municipalities per status',

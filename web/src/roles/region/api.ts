@@ -52,8 +52,7 @@ const relabel = (message: string, field: string, label: string): string => (mess
 /** The service's message for one field of a refused command, to stand beside that field under its label. */
 export const fieldError = (state: CommandState<unknown>, field: string, label: string): string | undefined => {
   if (state.status !== 'refused') return undefined;
-  const message = state.error.fieldMessage(field);
-  return message === undefined ? undefined : relabel(message, field, label);
+  return state.error.fieldMessage(field, label);
 };
 
 /**

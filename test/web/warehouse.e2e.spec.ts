@@ -183,7 +183,7 @@ describe('the warehouse’s screens', () => {
     await page.getByRole('button', { name: 'Registrera leverans' }).click();
     const lineError = page.getByRole('group', { name: 'Rad 1' }).locator('.field-error');
     await lineError.waitFor();
-    expect(await lineError.textContent()).toContain(`fördelning ${allocationId} håller ${stockholmFfp2.remaining} till`);
+    expect(await lineError.textContent()).toContain(`fördelningen håller ${stockholmFfp2.remaining} till för kommunen`);
     expect(await ffp2Quantity.getAttribute('aria-invalid')).toBe('true');
     await checkScreen(tab, 'warehouse-dispatch-refused');
 

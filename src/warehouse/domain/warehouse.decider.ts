@@ -358,7 +358,7 @@ const assertDispatchAllowed = (command: Extract<WarehouseCommand, { type: 'Dispa
       if (line.quantity > remaining) {
         throw rule(
           'WAREHOUSE.BEYOND_PLAN',
-          `${line.quantity} of ${line.item} asked for ${municipality}; allocation ${allocationId} holds ${remaining} more for it`,
+          `${line.quantity} of ${line.item} asked for ${municipality}; the allocation holds ${remaining} more for it`,
           { field: `lines[${i}].quantity`, allocationId, municipality, item: line.item, requested: line.quantity, remaining },
         );
       }

@@ -26,6 +26,8 @@ export const launchBrowser = async (): Promise<Browser> => {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      // The browser's own controls (a date field's order and its AM/PM) in Swedish, as on the users' PCs.
+      '--lang=sv-SE',
     ],
   });
 };

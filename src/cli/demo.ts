@@ -522,6 +522,10 @@ const main = async () => {
   }
   if (decided.requestId) process.stdout.write(`  national request ${decided.requestId}: GET ${BASE}/api/national-requests?county=${COUNTY}\n`);
   process.stdout.write(`  GET ${BASE}/api/situation?county=${COUNTY}  → the situation picture: unmet need, drifted rounds, open national requests\n`);
+  process.stdout.write(
+    `\nThe screens: open ${BASE}/ and sign in locally as any role of Stockholms län (01) — the county board sees the county ` +
+      `today, the auditor these decisions (round 2 drifted), a municipality such as Stockholm (0180) its stock and deliveries.\n`,
+  );
 };
 
 main().catch((error: unknown) => {

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import compression from 'compression';
 import helmet from 'helmet';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -14,6 +13,7 @@ import { openApiDocument } from './openapi-document.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { rateLimits } from './http/rate-limits.js';
 import { identityProviderOrigins } from './auth/sign-in.js';
+import { screensAssets } from './screens/screens.module.js';
 
 /**
  * Builds the HTTP application on a database that exists: migrates it, wires validation, problem
@@ -42,10 +42,9 @@ export const createApp = async (config: AppConfig, databaseUrl: string): Promise
   const strict = helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'", ...identityProviderOrigins(config)] } } });
   const docs = helmet({ contentSecurityPolicy: false });
   app.use((req: { url: string }, res: unknown, next: () => void) => (req.url.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next));
-  // The screens' files go compressed (the first page's script is a third of its size so); the API's answers
-  // stay as they are, so that exports stream and a client that stops reading is noticed at once.
-  const compress = compression();
-  app.use((req: { url: string }, res: unknown, next: () => void) => (req.url.startsWith('/api') ? next() : compress(req as never, res as never, next)));
+  app.use('/assets', screensAssets());
+  // A missing script is a 404, not the app's page: a browser must never run HTML as JavaScript.
+  app.use('/assets', (_req: unknown, res: { status(code: number): { end(): void } }) => res.status(404).end());
   for (const limit of rateLimits(config)) app.use(limit);
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ProblemDetailsFilter());

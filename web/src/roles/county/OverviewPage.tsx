@@ -8,12 +8,12 @@ import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState, StatusBadge } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { waitingFor } from '../rounds/queries.js';
 import { STATUS_ORDER, statusCell, worstFirst } from './StockBadge.js';
 import { countyTexts } from './texts.js';
 import { municipalityPath } from './paths.js';
-import { TableWrap } from '../rounds/TableWrap.js';
+import { TableWrap } from '../../ui/TableWrap.js';
 
 type CountyStock = Schemas['CountyStockDto'];
 type Completeness = Schemas['CompletenessDto'];

@@ -9,12 +9,12 @@ import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, ProblemMessage, QueryState, StatusBadge } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { waitingFor } from '../rounds/queries.js';
 import { municipalityPath, nationalRequestsPath, roundPath } from './paths.js';
 import { STATUS_ORDER, statusCell, worstFirst } from './StockBadge.js';
 import { countyTexts } from './texts.js';
-import { TableWrap } from '../rounds/TableWrap.js';
+import { TableWrap } from '../../ui/TableWrap.js';
 
 type Situation = Schemas['SituationPictureDto'];
 type ExportFormat = 'xlsx' | 'csv';

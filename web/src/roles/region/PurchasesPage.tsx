@@ -9,6 +9,7 @@ import { common } from '../../ui/texts.js';
 import { isOpen, orderPath, type PurchaseSummary, REGION_BASE, usePurchases } from './api.js';
 import { PurchaseStatusBadge } from './PurchaseStatusBadge.js';
 import { regionTexts } from './texts.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 interface ItemTotal {
   readonly item: string;
@@ -197,11 +198,7 @@ export const PurchasesPage = () => {
           {t('purchasesIntro')} {c('liveNote', { seconds: LIVE_REFRESH_MS / 1000 })}
         </p>
       }
-      actions={
-        <Link to={`${REGION_BASE}/ny`} className="button-link">
-          {t('newOrderLink')}
-        </Link>
-      }
+      actions={<ButtonLink to={`${REGION_BASE}/ny`}>{t('newOrderLink')}</ButtonLink>}
     >
       <QueryState query={purchases}>
         {({ purchases: list }) => {

@@ -5,7 +5,8 @@ import { formatDate, formatNumber } from '../../i18n/format.js';
 import { defineTexts, useLanguage, useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState } from '../../ui/states.js';
-import { ButtonLink, WarehouseGate } from './components.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
+import { WarehouseGate } from './components.js';
 import { useOpenPurchases } from './queries.js';
 import { shared } from './texts.js';
 

@@ -7,6 +7,7 @@ import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
 import { isOpen, orderPath, type PurchaseSummary, REGION_BASE, usePurchases } from './api.js';
+import { PurchaseLinesTable } from '../purchases/PurchaseLinesTable.js';
 import { PurchaseStatusBadge } from './PurchaseStatusBadge.js';
 import { regionTexts } from './texts.js';
 import { ButtonLink } from '../../ui/ButtonLink.js';
@@ -124,7 +125,6 @@ const OutstandingSummary = ({ open }: { open: readonly PurchaseSummary[] }) => {
 const OrderCard = ({ purchase }: { purchase: PurchaseSummary }) => {
   const t = useTexts(regionTexts);
   const { language } = useLanguage();
-  const itemName = useItemName();
   const date = formatDate(purchase.orderedAt, language);
   const headingId = `order-${purchase.purchaseId}`;
   return (
@@ -149,35 +149,12 @@ const OrderCard = ({ purchase }: { purchase: PurchaseSummary }) => {
           </>
         ) : null}
       </dl>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t('orderLinesCaption', { supplier: purchase.supplier, date })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('item')}</th>
-              <th scope="col" className="num">
-                {t('ordered')}
-              </th>
-              <th scope="col" className="num">
-                {t('received')}
-              </th>
-              <th scope="col" className="num">
-                {t('outstanding')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {purchase.lines.map((line) => (
-              <tr key={line.item}>
-                <th scope="row">{itemName(line.item)}</th>
-                <td className="num">{formatNumber(line.ordered, language)}</td>
-                <td className="num">{formatNumber(line.received, language)}</td>
-                <td className="num">{formatNumber(line.outstanding, language)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PurchaseLinesTable
+        lines={purchase.lines}
+        caption={t('orderLinesCaption', { supplier: purchase.supplier, date })}
+        captionHidden
+        outstandingLabel={t('outstanding')}
+      />
     </article>
   );
 };

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import { proposeRound } from '../allocation/audit/rounds.js';
 import { call, countEvents } from '../support/api.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, checkScreen, launchBrowser, openTab, signIn, type Tab } from './support/browser.js';
+import { browserTestEnvironment, checkScreen, openTab, signIn, type Tab } from './support/browser.js';
 import { approveRound, openRound, seedWeek, type Week } from './support/scenario.js';
 
 /**
@@ -16,8 +15,7 @@ import { approveRound, openRound, seedWeek, type Week } from './support/scenario
  * output its policy does not give (its replay is not reproduced).
  */
 
-let t: TestApp;
-let browser: Browser;
+const env = browserTestEnvironment();
 let week: Week;
 const rounds: Record<'drifted' | 'steady' | 'tampered', string> = { drifted: '', steady: '', tampered: '' };
 let correction: { eventId: string; occurredAt: string; recordedAt: string };
@@ -39,21 +37,19 @@ const focusedText = async (page: Page) => (await page.locator(':focus').textCont
 const focusedName = (page: Page) => page.locator(':focus').getAttribute('name');
 
 beforeAll(async () => {
-  assertScreensBuilt();
-  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  week = await seedWeek(t);
+  week = await seedWeek(env.app);
 
-  const a = await openRound(t, week);
+  const a = await openRound(env.app, week);
   rounds.drifted = a.allocationId;
-  await approveRound(t, week, a.allocationId);
+  await approveRound(env.app, week, a.allocationId);
 
   // Vallentuna's latest report, which round A read, is corrected after the decision: a late correction.
-  const stream = await call(t, 'GET', '/api/audit/streams/municipality-0115', { as: week.tokens.auditor });
+  const stream = await call(env.app, 'GET', '/api/audit/streams/municipality-0115', { as: week.tokens.auditor });
   const reports = stream.body.events.filter((e: { type: string }) => e.type === 'SituationReported');
   const latest = reports.sort((x: { data: { reportedAt: string } }, y: { data: { reportedAt: string } }) => x.data.reportedAt.localeCompare(y.data.reportedAt))[
     reports.length - 1
   ];
-  const corrected = await call(t, 'POST', `/api/municipalities/0115/reports/${latest.data.reportId}/corrections`, {
+  const corrected = await call(env.app, 'POST', `/api/municipalities/0115/reports/${latest.data.reportId}/corrections`, {
     as: week.tokens['0115'],
     body: {
       reason: CORRECTION_REASON,
@@ -65,22 +61,22 @@ beforeAll(async () => {
     },
   });
   expect(corrected.status).toBe(201);
-  const after = await call(t, 'GET', '/api/audit/streams/municipality-0115', { as: week.tokens.auditor });
+  const after = await call(env.app, 'GET', '/api/audit/streams/municipality-0115', { as: week.tokens.auditor });
   const event = after.body.events.find((e: { type: string }) => e.type === 'SituationReportCorrected');
   correction = { eventId: event.metadata.eventId, occurredAt: event.metadata.occurredAt, recordedAt: event.recordedAt };
 
-  const b = await openRound(t, week);
+  const b = await openRound(env.app, week);
   rounds.steady = b.allocationId;
-  const approvedB = await approveRound(t, week, b.allocationId);
+  const approvedB = await approveRound(env.app, week, b.allocationId);
 
-  const c = await proposeRound(t.app.get<EventStore>(EVENT_STORE), {
+  const c = await proposeRound(env.app.app.get<EventStore>(EVENT_STORE), {
     position: BigInt(approvedB.position),
     tamper: (o) => ({ ...o, lines: o.lines.map((l) => (l.municipality === '0115' && l.item === 'FFP2' ? { ...l, quantity: l.quantity + 1 } : l)) }),
   });
   rounds.tampered = c.allocationId;
 
   // The read models have everything before the browser looks.
-  const list = await call(t, 'GET', `/api/allocation-rounds?county=01&waitFor=${c.position}`, { as: week.tokens.auditor });
+  const list = await call(env.app, 'GET', `/api/allocation-rounds?county=01&waitFor=${c.position}`, { as: week.tokens.auditor });
   expect(list.body.rounds.map((r: { allocationId: string; drift: unknown }) => [r.allocationId, r.drift !== null])).toEqual([
     [rounds.tampered, false],
     [rounds.steady, false],
@@ -88,22 +84,17 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
 const openDecision = async (tab: Tab, allocationId: string) => {
-  await tab.page.goto(`${t.url}/revision/beslut/${allocationId}`);
+  await tab.page.goto(`${env.app.url}/revision/beslut/${allocationId}`);
   await tab.page.getByRole('heading', { level: 2, name: 'Vad som beslutades' }).waitFor();
 };
 
 describe('the auditor’s screens', () => {
   it('lists the decisions newest first with their drift, and a county without any says so', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'auditor', name: 'Anders Revisor' });
-    await page.waitForURL(`${t.url}/revision`);
+    await signIn(env.app, tab, { role: 'auditor', name: 'Anders Revisor' });
+    await page.waitForURL(`${env.app.url}/revision`);
     await page.getByRole('heading', { level: 1, name: 'Beslut' }).waitFor();
     // An unscoped auditor starts in Stockholms län and may choose another.
     expect(await page.getByLabel('Län').inputValue()).toBe('01');
@@ -128,12 +119,12 @@ describe('the auditor’s screens', () => {
   });
 
   it('shows a drifted decision: what was decided, its replay reproduced, and the drift with its cause', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'auditor', name: 'Anders Revisor' });
+    await signIn(env.app, tab, { role: 'auditor', name: 'Anders Revisor' });
     const table = page.getByRole('table', { name: /Fördelningar i Stockholms län/ });
     await table.locator('tbody tr').nth(2).getByRole('link').click();
-    await page.waitForURL(`${t.url}/revision/beslut/${rounds.drifted}`);
+    await page.waitForURL(`${env.app.url}/revision/beslut/${rounds.drifted}`);
     await page.getByRole('heading', { level: 2, name: 'Vad som beslutades' }).waitFor();
 
     const facts = page.locator('dl.facts').first();
@@ -159,7 +150,7 @@ describe('the auditor’s screens', () => {
 
     // The cause's link opens its stream at the correction: who, when (both times) and why.
     await drift.getByRole('link', { name: 'Visa händelsen' }).click();
-    await page.waitForURL(`${t.url}/revision/strom/municipality-0115?handelse=${correction.eventId}`);
+    await page.waitForURL(`${env.app.url}/revision/strom/municipality-0115?handelse=${correction.eventId}`);
     const target = page.locator('article.event-target');
     await target.getByRole('heading', { name: /Rättelse av lägesrapport/ }).waitFor();
     await page.locator('article.event-target:focus').waitFor();
@@ -185,9 +176,9 @@ describe('the auditor’s screens', () => {
   });
 
   it('replays a steady decision as reproduced, and a tampered one with its differences line by line', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'auditor', name: 'Anders Revisor' });
+    await signIn(env.app, tab, { role: 'auditor', name: 'Anders Revisor' });
     await openDecision(tab, rounds.steady);
     expect(await page.getByText('Underlaget har ändrats efter beslutet').count()).toBe(0);
     await page.getByRole('button', { name: 'Spela upp igen' }).click();
@@ -202,7 +193,7 @@ describe('the auditor’s screens', () => {
     const diff = page.getByRole('table', { name: 'Skillnader mellan registrerat och uppspelat' });
     const line = diff.getByRole('row', { name: /Resultat Vallentuna Andningsskydd FFP2 Antal outputs\.lines\[0115\]\[FFP2\]\.quantity/ });
     await line.waitFor();
-    const recorded = ffp2Line(await call(t, 'GET', `/api/allocation-rounds/${rounds.tampered}`, { as: week.tokens.auditor }));
+    const recorded = ffp2Line(await call(env.app, 'GET', `/api/allocation-rounds/${rounds.tampered}`, { as: week.tokens.auditor }));
     expect(await line.textContent()).toContain(String(recorded.quantity));
     expect(await line.textContent()).toContain(String(recorded.quantity - 1));
     await checkScreen(tab, 'auditor-replay-diff');
@@ -211,11 +202,11 @@ describe('the auditor’s screens', () => {
   });
 
   it('runs a what-if by keyboard, beside what was decided, and writes nothing', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'auditor', name: 'Anders Revisor' });
+    await signIn(env.app, tab, { role: 'auditor', name: 'Anders Revisor' });
     await openDecision(tab, rounds.drifted);
-    const before = await countEvents(t);
+    const before = await countEvents(env.app);
     await page.getByRole('link', { name: 'Tänk om' }).click();
     await page.getByRole('heading', { level: 1, name: /^Tänk om: fördelning/ }).waitFor();
     await page.getByRole('group', { name: 'Policy och parametrar' }).waitFor();
@@ -270,15 +261,15 @@ describe('the auditor’s screens', () => {
     const shown = await lines.locator('tbody tr').count();
     expect(shown).toBe(await lines.locator('tbody tr.row-changed').count());
 
-    expect(await countEvents(t)).toBe(before);
+    expect(await countEvents(env.app)).toBe(before);
     expect(tab.errors).toEqual([]);
     await tab.context.close();
   });
 
   it('opens any stream by its id, typed, and pages through a long one', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'auditor', name: 'Anders Revisor' });
+    await signIn(env.app, tab, { role: 'auditor', name: 'Anders Revisor' });
     await page.getByRole('link', { name: 'Händelser' }).click();
     await page.getByRole('heading', { level: 1, name: 'Händelser' }).waitFor();
     await page.getByRole('link', { name: 'Vallentuna', exact: true }).waitFor();
@@ -290,7 +281,7 @@ describe('the auditor’s screens', () => {
     expect(await focusedName(page)).toBe('streamId');
     await page.keyboard.type(`allocation-${rounds.drifted}`);
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${t.url}/revision/strom/allocation-${rounds.drifted}`);
+    await page.waitForURL(`${env.app.url}/revision/strom/allocation-${rounds.drifted}`);
     await page.getByRole('heading', { level: 1, name: `Händelser i allocation-${rounds.drifted}` }).waitFor();
     expect(await focusedText(page)).toBe(`Händelser i allocation-${rounds.drifted}`);
     const proposed = page.getByRole('article', { name: /Fördelning föreslagen/ });
@@ -312,10 +303,10 @@ describe('the auditor’s screens', () => {
     // The decision page links to the same stream.
     await page.getByRole('link', { name: 'Öppna beslutet' }).first().click();
     await page.getByRole('link', { name: 'Fördelningens händelser' }).click();
-    await page.waitForURL(`${t.url}/revision/strom/allocation-${rounds.drifted}`);
+    await page.waitForURL(`${env.app.url}/revision/strom/allocation-${rounds.drifted}`);
 
     // Paging: one event at a time through Vallentuna's two reports and the correction.
-    await page.goto(`${t.url}/revision/strom/municipality-0115?antal=1`);
+    await page.goto(`${env.app.url}/revision/strom/municipality-0115?antal=1`);
     await page.getByText('Händelser som visas: 1. Det finns fler.').waitFor();
     await page.getByRole('button', { name: 'Visa fler händelser' }).click();
     await page.getByText('Händelser som visas: 2. Det finns fler.').waitFor();

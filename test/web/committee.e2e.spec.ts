@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import { call } from '../support/api.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, checkScreen, launchBrowser, openTab, signIn } from './support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { browserTestEnvironment, checkScreen, openTab, signIn } from './support/browser.js';
 import { COUNTY, openRound, seedWeek, type Week } from './support/scenario.js';
 
-let t: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertScreensBuilt();
-  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const env = browserTestEnvironment();
 
 const HOUR = 3_600_000;
 
@@ -45,17 +33,17 @@ const DECIDERS = ['Anna Lind (Länsstyrelsen)', 'Erik Berg (Region Stockholm)'];
 
 describe('the logistics meeting’s screens', () => {
   it('review a proposal, amend a line with its reason, approve it with the names of those deciding; reject another', async () => {
-    const week = await seedWeek(t);
-    await shortage(t, week);
-    const first = await openRound(t, week);
-    const second = await openRound(t, week);
-    const proposed = await call(t, 'GET', `/api/allocation-rounds/${first.allocationId}?waitFor=${second.position}`, { as: week.tokens.committee });
+    const week = await seedWeek(env.app);
+    await shortage(env.app, week);
+    const first = await openRound(env.app, week);
+    const second = await openRound(env.app, week);
+    const proposed = await call(env.app, 'GET', `/api/allocation-rounds/${first.allocationId}?waitFor=${second.position}`, { as: week.tokens.committee });
     const stockholm = proposed.body.proposal.outputs.lines.find((l: { municipality: string; item: string }) => l.municipality === '0180' && l.item === 'FFP2');
     expect(stockholm.quantity).toBeGreaterThan(200);
 
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'committee', county: COUNTY, name: 'Maja Möte' });
+    await signIn(env.app, tab, { role: 'committee', county: COUNTY, name: 'Maja Möte' });
 
     // Both proposals await the meeting; nothing is decided yet.
     await page.getByRole('heading', { name: 'Förslag att besluta', level: 1 }).waitFor();
@@ -124,7 +112,7 @@ describe('the logistics meeting’s screens', () => {
     await amendments.getByRole('link', { name: 'Indata för Stockholm, Andningsskydd FFP2' }).click();
     await page.waitForURL(/#rad-FFP2-0180$/);
 
-    const approved = await call(t, 'GET', `/api/allocation-rounds/${first.allocationId}`, { as: week.tokens.committee });
+    const approved = await call(env.app, 'GET', `/api/allocation-rounds/${first.allocationId}`, { as: week.tokens.committee });
     expect(approved.body.status).toBe('approved');
     expect(approved.body.decision).toEqual(
       expect.objectContaining({
@@ -155,7 +143,7 @@ describe('the logistics meeting’s screens', () => {
     await page.getByText('Beslutet är registrerat: förslaget är avslaget.').waitFor();
     await page.getByRole('heading', { name: /^Beslut: Omgång /, level: 1 }).waitFor();
     await checkScreen(tab, 'committee-rejected');
-    const rejected = await call(t, 'GET', `/api/allocation-rounds/${second.allocationId}`, { as: week.tokens.committee });
+    const rejected = await call(env.app, 'GET', `/api/allocation-rounds/${second.allocationId}`, { as: week.tokens.committee });
     expect(rejected.body.status).toBe('rejected');
     expect(rejected.body.decision).toEqual(
       expect.objectContaining({ outcome: 'rejected', decidedBy: DECIDERS, note: 'Dubblett av omgången som godkändes', amendments: [] }),

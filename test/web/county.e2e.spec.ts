@@ -1,23 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import { call } from '../support/api.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, checkScreen, launchBrowser, openTab, signIn, type Tab } from './support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { browserTestEnvironment, checkScreen, openTab, signIn, type Tab } from './support/browser.js';
 import { COUNTY, seedWeek, WAREHOUSE, type Week } from './support/scenario.js';
 
-let t: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertScreensBuilt();
-  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const env = browserTestEnvironment();
 
 const HOUR = 3_600_000;
 const COUNTY_BOARD = { role: 'county', county: COUNTY, name: 'Lena Länsstyrelsen' } as const;
@@ -48,8 +36,8 @@ const rowHeaders = async (tab: Tab, caption: string) =>
 
 describe('the county board’s screens', () => {
   it('say what to expect on a fresh service, before anyone has reported', async () => {
-    const tab = await openTab(browser);
-    await signIn(t, tab, COUNTY_BOARD);
+    const tab = await openTab(env.browser);
+    await signIn(env.app, tab, COUNTY_BOARD);
     await tab.page.getByRole('heading', { name: 'Länet i dag', level: 1 }).waitFor();
     await tab.page.getByText('Ingen kommun har rapporterat ännu').waitFor();
     await tab.page.getByText('Uppdateras automatiskt var 5:e sekund.').waitFor();
@@ -72,20 +60,20 @@ describe('the county board’s screens', () => {
   });
 
   it('follow a week: the county today, a municipality’s figures to their events, the situation picture and its export, a round opened by keyboard, a national request', async () => {
-    const week = await seedWeek(t);
+    const week = await seedWeek(env.app);
     // This week Vallentuna and Stockholm run short of respirators; Österåker has not reported yet.
-    await reportNow(t, week, '0115', { onHand: 20, used: 300, requested: 400 });
-    await reportNow(t, week, '0180', { onHand: 100, used: 5000, requested: 6000 });
+    await reportNow(env.app, week, '0115', { onHand: 20, used: 300, requested: 400 });
+    await reportNow(env.app, week, '0180', { onHand: 100, used: 5000, requested: 6000 });
     // Goods on their way to Vallentuna: the figure "in transit" leads to this delivery.
-    const dispatch = await call(t, 'POST', `/api/warehouses/${WAREHOUSE}/dispatches`, {
+    const dispatch = await call(env.app, 'POST', `/api/warehouses/${WAREHOUSE}/dispatches`, {
       as: week.tokens.warehouse,
       body: { municipality: '0115', vehicle: 'Bil 3', lines: [{ item: 'FFP2', quantity: 100 }] },
     });
     expect(dispatch.status).toBe(201);
 
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, COUNTY_BOARD);
+    await signIn(env.app, tab, COUNTY_BOARD);
 
     // The county today: critical first, with the status in words; Österåker has not reported this week.
     const stockCaption = 'Lager per kommun och artikel, mest kritiska först';
@@ -107,7 +95,7 @@ describe('the county board’s screens', () => {
     await checkScreen(tab, 'county-overview');
 
     // A report recorded elsewhere shows without a reload: Österåker has run out, and moves to the top.
-    await reportNow(t, week, '0117', { onHand: 0, used: 800, requested: 800 });
+    await reportNow(env.app, week, '0117', { onHand: 0, used: 800, requested: 800 });
     await page
       .getByRole('row', { name: /^Österåker/ })
       .locator('td')
@@ -197,7 +185,7 @@ describe('the county board’s screens', () => {
     expect(await page.locator('h1:focus').count()).toBe(1);
 
     // The round's proposal with every input behind each line, as recorded.
-    const recorded = await call(t, 'GET', `/api/allocation-rounds/${allocationId}`, { as: week.tokens.county });
+    const recorded = await call(env.app, 'GET', `/api/allocation-rounds/${allocationId}`, { as: week.tokens.county });
     expect(recorded.body.status).toBe('proposed');
     expect(recorded.body.proposal.outputs.items.map((i: { item: string }) => i.item)).toEqual(['FFP2', 'GLOVE-NITRILE-M']);
     expect(recorded.body.proposal.parameters).toEqual(expect.objectContaining({ horizonDays: 14, acuteDays: 3, infectionWeight: 1, wholePacks: false }));
@@ -237,7 +225,7 @@ describe('the county board’s screens', () => {
     expect(await requestRow.textContent()).toContain(`Andningsskydd FFP2: ${unmet.toLocaleString('sv-SE')} begärt`);
     await checkScreen(tab, 'county-national-requests');
 
-    const requests = await call(t, 'GET', `/api/national-requests?county=${COUNTY}`, { as: week.tokens.county });
+    const requests = await call(env.app, 'GET', `/api/national-requests?county=${COUNTY}`, { as: week.tokens.county });
     expect(requests.body.requests).toHaveLength(1);
     expect(requests.body.requests[0]).toEqual(
       expect.objectContaining({

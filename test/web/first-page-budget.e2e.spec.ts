@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, launchBrowser, openTab } from './support/browser.js';
+import { expect, it } from '@jest/globals';
+import { browserTestEnvironment, openTab } from './support/browser.js';
 
 /**
  * The first page's JavaScript stays under 300 kB as it crosses the network, compressed: what a
@@ -11,21 +9,10 @@ import { assertScreensBuilt, launchBrowser, openTab } from './support/browser.js
  */
 const BUDGET_BYTES = 300 * 1024;
 
-let t: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertScreensBuilt();
-  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const env = browserTestEnvironment();
 
 it('sends the first page’s scripts compressed, under 300 kB in all', async () => {
-  const tab = await openTab(browser);
+  const tab = await openTab(env.browser);
   const measured: Promise<{ url: string; encoding: string | null; bytes: number }>[] = [];
   tab.page.on('requestfinished', (request) => {
     if (request.resourceType() !== 'script') return;
@@ -36,7 +23,7 @@ it('sends the first page’s scripts compressed, under 300 kB in all', async () 
       })(),
     );
   });
-  await tab.page.goto(`${t.url}/`, { waitUntil: 'networkidle' });
+  await tab.page.goto(`${env.app.url}/`, { waitUntil: 'networkidle' });
   await tab.page.getByRole('heading', { name: 'Logga in', exact: true }).waitFor();
   await tab.page.getByLabel('Roll').waitFor();
   const scripts = await Promise.all(measured);

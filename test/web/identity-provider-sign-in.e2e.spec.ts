@@ -2,10 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { exportJWK, generateKeyPair } from 'jose';
-import type { Browser } from 'playwright-core';
 import { call } from '../support/api.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, checkScreen, launchBrowser, openTab } from './support/browser.js';
+import { browserTestEnvironment, checkScreen, openTab } from './support/browser.js';
 
 /**
  * Sign-in as in production: the screens run OpenID Connect's authorization code flow with PKCE
@@ -19,18 +17,18 @@ const ACCOUNTS: Record<string, { name: string; role: string; county?: string; mu
   vera: { name: 'Vera Vallentuna', role: 'municipality', municipality: '0115' },
 };
 
-let t: TestApp;
-let browser: Browser;
 let idp: http.Server;
+let issuer: string;
 
-beforeAll(async () => {
-  assertScreensBuilt();
-  // The provider's address first: the service must know its issuer and keys when it starts.
+// The provider's address first: the service must know its issuer and keys when it starts.
+const env = browserTestEnvironment(async () => {
   idp = http.createServer();
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
-  [t, browser] = await Promise.all([startTestApp({ AUTH_JWKS_URL: `${issuer}/jwks`, AUTH_ISSUER: issuer, AUTH_WEB_CLIENT_ID: 'screens' }), launchBrowser()]);
+  issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+  return { AUTH_JWKS_URL: `${issuer}/jwks`, AUTH_ISSUER: issuer, AUTH_WEB_CLIENT_ID: 'screens' };
+});
 
+beforeAll(async () => {
   // The provider warns, rightly, that its in-memory store and development login are not for production; here they are the point.
   for (const level of ['warn', 'info'] as const) {
     const log = console[level].bind(console);
@@ -45,8 +43,8 @@ beforeAll(async () => {
       {
         client_id: 'screens',
         token_endpoint_auth_method: 'none',
-        redirect_uris: [`${t.url}/inloggad`],
-        post_logout_redirect_uris: [`${t.url}/logga-in`],
+        redirect_uris: [`${env.app.url}/inloggad`],
+        post_logout_redirect_uris: [`${env.app.url}/logga-in`],
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -55,7 +53,7 @@ beforeAll(async () => {
     cookies: { keys: ['a test secret that signs the provider’s cookies'] },
     pkce: { required: () => true },
     ttl: { AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 3600, Grant: 3600 },
-    clientBasedCORS: (_ctx, origin) => origin === t.url,
+    clientBasedCORS: (_ctx, origin) => origin === env.app.url,
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id, name: ACCOUNTS[id]?.name ?? id }) }),
     features: {
       devInteractions: { enabled: true },
@@ -78,16 +76,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
   await new Promise((resolve) => idp?.close(resolve));
 });
 
 describe('sign-in with the identity provider', () => {
   it('offers only the provider, then signs in with the authorization code and PKCE, and the API takes the token', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await page.goto(`${t.url}/lan`);
+    await page.goto(`${env.app.url}/lan`);
     await page.getByRole('heading', { name: 'Logga in', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Logga in med regionens inloggning' }).waitFor();
     expect(await page.getByLabel('Roll').count()).toBe(0);
@@ -107,22 +103,22 @@ describe('sign-in with the identity provider', () => {
 
     // Back in the screens, signed in as the provider said, on the page first asked for.
     await page.getByText('Inloggad som Lena Länsstyrelsen (länsstyrelsen)').waitFor();
-    await page.waitForURL(`${t.url}/lan`);
+    await page.waitForURL(`${env.app.url}/lan`);
 
     // The token the screens hold is the provider's, and the service accepts it for the county's reads.
     const token = ((await page.evaluate("JSON.parse(sessionStorage.getItem('ppe-ledger.session') ?? '{}')")) as { token?: string }).token ?? '';
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
     expect(claims).toMatchObject({ iss: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), aud: 'ppe-ledger', sub: 'lena', role: 'county' });
-    const stock = await call(t, 'GET', '/api/stock', { as: token });
+    const stock = await call(env.app, 'GET', '/api/stock', { as: token });
     expect({ status: stock.status, county: stock.body.county?.code }).toEqual({ status: 200, county: '01' });
     expect(tab.errors).toEqual([]);
     await tab.context.close();
   });
 
   it('refuses a token the local key signed: only the provider’s count', async () => {
-    const local = await call(t, 'POST', '/api/auth/local-tokens', { body: { role: 'county', county: '01', name: 'Intrång' } });
+    const local = await call(env.app, 'POST', '/api/auth/local-tokens', { body: { role: 'county', county: '01', name: 'Intrång' } });
     expect(local.status).toBe(404);
-    const options = await call(t, 'GET', '/api/auth/sign-in');
+    const options = await call(env.app, 'GET', '/api/auth/sign-in');
     expect(options.body).toEqual({
       local: null,
       openIdConnect: { issuer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), clientId: 'screens', scope: 'openid profile' },

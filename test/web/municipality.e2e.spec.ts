@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Page, Route } from 'playwright-core';
 import { call, countEvents } from '../support/api.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, checkScreen, launchBrowser, openTab, signIn } from './support/browser.js';
+import { browserTestEnvironment, checkScreen, openTab, signIn } from './support/browser.js';
 import { seedWeek, WAREHOUSE, type Week } from './support/scenario.js';
 
 /**
@@ -10,19 +9,11 @@ import { seedWeek, WAREHOUSE, type Week } from './support/scenario.js';
  * what a coordinator does with it. Each test signs in as its own municipality, so the reports of
  * one (which must describe later and later moments) do not depend on another test's.
  */
-let t: TestApp;
-let browser: Browser;
+const env = browserTestEnvironment();
 let week: Week;
 
 beforeAll(async () => {
-  assertScreensBuilt();
-  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  week = await seedWeek(t);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  week = await seedWeek(env.app);
 });
 
 /** A number as the screens show it in Swedish (`2 400`), with any kind of space as a plain one. */
@@ -42,7 +33,7 @@ const tabTo = async (page: Page, id: string, most = 80): Promise<void> => {
 };
 
 const reportsOf = async (code: keyof Week['tokens'], waitFor?: string) =>
-  (await call(t, 'GET', `/api/municipalities/${code}/reports${waitFor ? `?waitFor=${waitFor}` : ''}`, { as: week.tokens[code] })).body.reports as {
+  (await call(env.app, 'GET', `/api/municipalities/${code}/reports${waitFor ? `?waitFor=${waitFor}` : ''}`, { as: week.tokens[code] })).body.reports as {
     reportId: string;
     infections: number;
     corrections: number;
@@ -52,13 +43,13 @@ const reportsOf = async (code: keyof Week['tokens'], waitFor?: string) =>
 
 describe('the municipality coordinator’s screens', () => {
   it('a week: the stock with its chart, the report by keyboard (refused, then recorded), a correction, a delivery confirmed with a difference', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'municipality', name: 'Vera Vallentuna', municipality: '0115' });
-    await page.waitForURL(`${t.url}/kommun`);
+    await signIn(env.app, tab, { role: 'municipality', name: 'Vera Vallentuna', municipality: '0115' });
+    await page.waitForURL(`${env.app.url}/kommun`);
 
     // "Vårt lager": the seeded figures, as the service computed them, each leading to its report.
-    const stock = (await call(t, 'GET', `/api/municipalities/0115/stock?waitFor=${week.position}`, { as: week.tokens['0115'] })).body;
+    const stock = (await call(env.app, 'GET', `/api/municipalities/0115/stock?waitFor=${week.position}`, { as: week.tokens['0115'] })).body;
     const ffp2 = stock.items.find((i: { item: string }) => i.item === 'FFP2');
     const ffp2Row = page.getByRole('row', { name: /Andningsskydd FFP2/ });
     await ffp2Row.getByRole('link', { name: /^300, räknat .*: visa rapporten$/ }).waitFor();
@@ -77,7 +68,7 @@ describe('the municipality coordinator’s screens', () => {
     await page.keyboard.press('Tab');
     expect(await page.locator(':focus').textContent()).toBe('Lämna lägesrapport');
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${t.url}/kommun/lagesrapport`);
+    await page.waitForURL(`${env.app.url}/kommun/lagesrapport`);
     await page.getByText('Förra: 300').first().waitFor();
     expect(await page.locator(':focus').textContent()).toBe('Lägesrapport');
     await tabTo(page, 'report-infections');
@@ -96,7 +87,7 @@ describe('the municipality coordinator’s screens', () => {
     await page.keyboard.type('1500');
     await page.keyboard.press('Tab');
     await page.keyboard.type('1000');
-    const eventsBefore = await countEvents(t);
+    const eventsBefore = await countEvents(env.app);
     await page.keyboard.press('Enter');
 
     // Refused: the summary takes focus, and the service's Swedish message stands beside the gloves' field,
@@ -108,7 +99,7 @@ describe('the municipality coordinator’s screens', () => {
     );
     expect(await page.locator('#report-lines-GLOVE-NITRILE-M-onHand').getAttribute('aria-invalid')).toBe('true');
     expect(await text(page, '.error-summary li')).toMatch(/^Nitrilhandskar M: I lager nu får vara högst/);
-    expect(await countEvents(t)).toBe(eventsBefore);
+    expect(await countEvents(env.app)).toBe(eventsBefore);
     await checkScreen(tab, 'municipality-report-refused');
 
     // From the summary's link to the field, put right, and sent again with Enter.
@@ -131,7 +122,7 @@ describe('the municipality coordinator’s screens', () => {
 
     // The reports list shows it at once (read-your-write), and the link starts there.
     await page.getByRole('link', { name: 'Se rapporten i listan' }).click();
-    await page.waitForURL(`${t.url}/kommun/rapporter#rapport-${mine.reportId}`);
+    await page.waitForURL(`${env.app.url}/kommun/rapporter#rapport-${mine.reportId}`);
     const card = page.locator(`#rapport-${mine.reportId}`);
     await card.getByRole('cell', { name: sv(2400) }).waitFor();
     await waitForFocus(page, `rapport-${mine.reportId}`);
@@ -162,7 +153,7 @@ describe('the municipality coordinator’s screens', () => {
     await checkScreen(tab, 'municipality-reports-corrected');
 
     // A delivery on its way, confirmed line by line: 50 gloves short, and why.
-    const dispatch = await call(t, 'POST', `/api/warehouses/${WAREHOUSE}/dispatches`, {
+    const dispatch = await call(env.app, 'POST', `/api/warehouses/${WAREHOUSE}/dispatches`, {
       as: week.tokens.warehouse,
       body: {
         municipality: '0115',
@@ -175,7 +166,7 @@ describe('the municipality coordinator’s screens', () => {
     });
     expect(dispatch.status).toBe(201);
     const deliveryId: string = dispatch.body.deliveryId;
-    await call(t, 'GET', `/api/deliveries/${deliveryId}?waitFor=${dispatch.body.position}`, { as: week.tokens['0115'] });
+    await call(env.app, 'GET', `/api/deliveries/${deliveryId}?waitFor=${dispatch.body.position}`, { as: week.tokens['0115'] });
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Leveranser' }).click();
     const receipt = `receipt-${deliveryId}`;
     await page.getByRole('heading', { name: /^Leverans skickad .* från Centrallager Stockholms län$/ }).waitFor();
@@ -192,7 +183,7 @@ describe('the municipality coordinator’s screens', () => {
     await page.getByRole('row', { name: /50 par trasiga i transporten/ }).waitFor();
     await historyRow.waitFor();
     await checkScreen(tab, 'municipality-deliveries-confirmed');
-    const delivery = (await call(t, 'GET', `/api/deliveries/${deliveryId}`, { as: week.tokens['0115'] })).body;
+    const delivery = (await call(env.app, 'GET', `/api/deliveries/${deliveryId}`, { as: week.tokens['0115'] })).body;
     expect(delivery.status).toBe('received-with-discrepancy');
     expect(delivery.receipt).toEqual(expect.objectContaining({ discrepancy: true, confirmedBy: expect.objectContaining({ name: 'Vera Vallentuna' }) }));
     expect(delivery.lines).toEqual([
@@ -222,9 +213,9 @@ describe('the municipality coordinator’s screens', () => {
   });
 
   it('keeps a report made without a network, shows that it waits, and sends it once when the network is back', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'municipality', name: 'Stina Stockholm', municipality: '0180' });
+    await signIn(env.app, tab, { role: 'municipality', name: 'Stina Stockholm', municipality: '0180' });
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Lägesrapport' }).click();
     await page
       .getByText(`Förra: ${sv(2400)}`)
@@ -237,7 +228,7 @@ describe('the municipality coordinator’s screens', () => {
       await page.locator('#report-lines-FFP2-requested').fill('3000');
     };
     await fill('40', '2000');
-    const events = await countEvents(t);
+    const events = await countEvents(env.app);
     const reports = (await reportsOf('0180')).length;
 
     await tab.context.setOffline(true);
@@ -249,7 +240,7 @@ describe('the municipality coordinator’s screens', () => {
     await tab.context.setOffline(false);
     await page.getByRole('link', { name: /väntar på att skickas/ }).waitFor({ state: 'detached' });
     await page.getByText('Det som väntade har nu skickats.').waitFor();
-    expect(await countEvents(t)).toBe(events + 1);
+    expect(await countEvents(env.app)).toBe(events + 1);
     const after = await reportsOf('0180');
     expect(after).toHaveLength(reports + 1);
     expect(after[0]!.lines).toEqual([{ item: 'FFP2', onHand: 2000, usedSinceLastReport: 400, requested: 3000 }]);
@@ -270,11 +261,11 @@ describe('the municipality coordinator’s screens', () => {
     await page.getByRole('link', { name: '1 väntar på att skickas' }).click();
     await page.getByText(/^Lägesrapport vecka \d+, Stockholm/).waitFor();
     await checkScreen(tab, 'municipality-outbox-waiting');
-    expect(await countEvents(t)).toBe(events + 1);
+    expect(await countEvents(env.app)).toBe(events + 1);
     await page.unroute('**/api/municipalities/0180/reports', failReports);
     await page.getByRole('button', { name: 'Skicka nu' }).click();
     await page.getByText('Inget väntar på att skickas.').waitFor();
-    expect(await countEvents(t)).toBe(events + 2);
+    expect(await countEvents(env.app)).toBe(events + 2);
     expect((await reportsOf('0180'))[0]!.infections).toBe(41);
 
     expect(tab.errors).toEqual([]);
@@ -282,15 +273,15 @@ describe('the municipality coordinator’s screens', () => {
   });
 
   it('follows new events on the stock page without a reload', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'municipality', name: 'Östen Österåker', municipality: '0117' });
+    await signIn(env.app, tab, { role: 'municipality', name: 'Östen Österåker', municipality: '0117' });
     const ffp2Row = page.getByRole('row', { name: /Andningsskydd FFP2/ });
     await ffp2Row.getByRole('link', { name: /^600, räknat/ }).waitFor();
     // A mark on this document: a reload would lose it.
     await page.evaluate('window.sameDocument = true');
 
-    const report = await call(t, 'POST', '/api/municipalities/0117/reports', {
+    const report = await call(env.app, 'POST', '/api/municipalities/0117/reports', {
       as: week.tokens['0117'],
       body: { reportedAt: new Date().toISOString(), infections: 3, lines: [{ item: 'FFP2', onHand: 1234, usedSinceLastReport: 100, requested: 50 }] },
     });
@@ -303,9 +294,9 @@ describe('the municipality coordinator’s screens', () => {
   });
 
   it('shows a municipality that never reported what to do first', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'municipality', name: 'Ulla Väsby', municipality: '0114' });
+    await signIn(env.app, tab, { role: 'municipality', name: 'Ulla Väsby', municipality: '0114' });
     await page.getByText('Ingen rapport ännu').waitFor();
     await page.getByRole('link', { name: 'Lämna veckans lägesrapport' }).waitFor();
     await checkScreen(tab, 'municipality-stock-empty');

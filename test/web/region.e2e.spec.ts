@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import { call } from '../support/api.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, checkScreen, launchBrowser, openTab, signIn } from './support/browser.js';
+import { browserTestEnvironment, checkScreen, openTab, signIn } from './support/browser.js';
 import { COUNTY, seedWeek } from './support/scenario.js';
 
-let t: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertScreensBuilt();
-  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const env = browserTestEnvironment();
 
 /** Numbers as the screens write them in Swedish (`2 000`, with the locale's own space). */
 const sv = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
@@ -37,10 +25,10 @@ const focused = async (page: Page): Promise<string> => {
 
 describe('the region purchaser’s screens', () => {
   it('follows the county’s orders, places one by keyboard, and cancels what is still to come', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'region', name: 'Rut Region', county: COUNTY });
-    await page.waitForURL(`${t.url}/inkop`);
+    await signIn(env.app, tab, { role: 'region', name: 'Rut Region', county: COUNTY });
+    await page.waitForURL(`${env.app.url}/inkop`);
 
     // A fresh service: the start page says there are no orders and where to place the first.
     await page.getByRole('heading', { name: 'Inköpsordrar', level: 1 }).waitFor();
@@ -49,7 +37,7 @@ describe('the region purchaser’s screens', () => {
     await checkScreen(tab, 'region-purchases-empty');
 
     // The seeded week: one order of 6 000 FFP2 and 20 000 gloves, 4 000 and 12 000 of them received.
-    const week = await seedWeek(t);
+    const week = await seedWeek(env.app);
     await page.reload();
     const seeded = page.getByRole('article', { name: /^Skyddsgrossisten AB, beställd/ });
     await seeded.waitFor();
@@ -81,7 +69,7 @@ describe('the region purchaser’s screens', () => {
     await receipt.getByText('Lars Lager (lager)').waitFor();
     expect(await rowOf(receipt, 'Andningsskydd FFP2')).toEqual([sv(4000), 'FFP2-2026-A', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
     expect(await rowOf(receipt, 'Nitrilhandskar M')).toEqual([sv(12000), 'GLV-2026-A', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
-    const detail = (await call(t, 'GET', `/api/purchases/${week.purchaseId}`, { as: week.tokens.region })).body;
+    const detail = (await call(env.app, 'GET', `/api/purchases/${week.purchaseId}`, { as: week.tokens.region })).body;
     await receipt.getByText(detail.receipts[0].position, { exact: true }).waitFor();
     await page.getByRole('heading', { name: 'Avbryt det som återstår' }).waitFor();
     await checkScreen(tab, 'region-order-received');
@@ -148,7 +136,7 @@ describe('the region purchaser’s screens', () => {
     await checkScreen(tab, 'region-order');
 
     // Recorded as typed: the county's list (its read model) has it.
-    const listed = await call(t, 'GET', '/api/purchases', { as: week.tokens.region });
+    const listed = await call(env.app, 'GET', '/api/purchases', { as: week.tokens.region });
     const mine = listed.body.purchases.find((p: { purchaseId: string }) => p.purchaseId === purchaseId);
     expect(mine).toMatchObject({
       supplier: 'Medisupply Nordic AB',
@@ -191,7 +179,7 @@ describe('the region purchaser’s screens', () => {
     expect(await rowOf(lines, 'Andningsskydd FFP3')).toEqual([sv(5000), '0', '0']);
     await checkScreen(tab, 'region-order-cancelled');
 
-    const cancelled = await call(t, 'GET', `/api/purchases/${purchaseId}`, { as: week.tokens.region });
+    const cancelled = await call(env.app, 'GET', `/api/purchases/${purchaseId}`, { as: week.tokens.region });
     expect(cancelled.body).toMatchObject({
       status: 'cancelled',
       cancellation: { reason: 'Leverantören kan inte leverera före maj', cancelledBy: { name: 'Rut Region', role: 'region' } },
@@ -205,7 +193,7 @@ describe('the region purchaser’s screens', () => {
     // The choice is kept in the address (`?visa=alla`), so it survives a reload and can be bookmarked.
     await page.getByRole('radio', { name: 'Alla ordrar' }).click();
     await page.getByRole('heading', { name: 'Alla ordrar: öppna först, sedan mottagna och avbrutna' }).waitFor();
-    await page.waitForURL(`${t.url}/inkop?visa=alla`);
+    await page.waitForURL(`${env.app.url}/inkop?visa=alla`);
     expect(await page.getByRole('radio', { name: 'Alla ordrar' }).isChecked()).toBe(true);
     await placed.getByText('Avbruten', { exact: true }).waitFor();
     await placed.getByText('Leverantören kan inte leverera före maj').waitFor();
@@ -218,10 +206,10 @@ describe('the region purchaser’s screens', () => {
   });
 
   it('records a promised delivery time as Swedish time and shows it so', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, { role: 'region', name: 'Rut Region', county: COUNTY });
-    await page.goto(`${t.url}/inkop/ny`);
+    await signIn(env.app, tab, { role: 'region', name: 'Rut Region', county: COUNTY });
+    await page.goto(`${env.app.url}/inkop/ny`);
     await page.getByLabel('Artikel').locator('option', { hasText: 'Visir (VISOR)' }).waitFor({ state: 'attached' });
     await page.getByLabel('Leverantör').fill('Visirfabriken AB');
     await page.getByLabel('Artikel').selectOption('VISOR');
@@ -232,8 +220,8 @@ describe('the region purchaser’s screens', () => {
     await page.getByRole('heading', { name: 'Inköpsorder från Visirfabriken AB', level: 1 }).waitFor();
     await page.locator('dl.facts').getByText('2026-03-20 10:00').waitFor();
     const purchaseId = page.url().split('/').pop()!;
-    const token = await t.token('region', { county: COUNTY });
-    const detail = await call(t, 'GET', `/api/purchases/${purchaseId}`, { as: token });
+    const token = await env.app.token('region', { county: COUNTY });
+    const detail = await call(env.app, 'GET', `/api/purchases/${purchaseId}`, { as: token });
     // 10:00 in Stockholm in March is 09:00 UTC.
     expect(detail.body).toMatchObject({ expectedAt: '2026-03-20T09:00:00.000Z', lines: [{ item: 'VISOR', ordered: 750, outstanding: 750 }] });
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Inköpsordrar' }).click();

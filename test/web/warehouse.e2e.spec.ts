@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
+import type { Locator, Page } from 'playwright-core';
 import { call, countEvents } from '../support/api.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { assertScreensBuilt, checkScreen, launchBrowser, openTab, signIn } from './support/browser.js';
+import { browserTestEnvironment, checkScreen, openTab, signIn } from './support/browser.js';
 import { approveRound, COUNTY, openRound, seedWeek, WAREHOUSE, type Week } from './support/scenario.js';
 
 /**
@@ -12,8 +11,7 @@ import { approveRound, COUNTY, openRound, seedWeek, WAREHOUSE, type Week } from 
  * purchase order and from a donor, a write-off, the stock with its expiry warnings, the delivery
  * history and its export, and a dispatch that waits in the outbox while the network is down.
  */
-let t: TestApp;
-let browser: Browser;
+const env = browserTestEnvironment();
 let week: Week;
 let allocationId: string;
 
@@ -33,18 +31,8 @@ const stockholmToday = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europ
 const person = { role: 'warehouse', name: 'Lars Lager', county: COUNTY } as const;
 const swedish = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
 
-beforeAll(async () => {
-  assertScreensBuilt();
-  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
 const get = async (path: string, as = week.tokens.warehouse) => {
-  const r = await call(t, 'GET', path, { as });
+  const r = await call(env.app, 'GET', path, { as });
   if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}: ${r.text.slice(0, 300)}`);
   return r.body;
 };
@@ -76,7 +64,7 @@ const reportShortage = async (): Promise<void> => {
   const size: Record<(typeof MUNICIPALITIES)[number], number> = { '0115': 1, '0117': 2, '0180': 8 };
   for (const code of MUNICIPALITIES) {
     const s = size[code];
-    const r = await call(t, 'POST', `/api/municipalities/${code}/reports`, {
+    const r = await call(env.app, 'POST', `/api/municipalities/${code}/reports`, {
       as: week.tokens[code],
       body: {
         reportedAt: new Date(Date.now() - 3_600_000).toISOString(),
@@ -93,10 +81,10 @@ const reportShortage = async (): Promise<void> => {
 
 describe('the warehouse’s screens', () => {
   it('says what to do on a fresh service: nothing to deliver, an empty warehouse, no deliveries', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, person);
-    await page.waitForURL(`${t.url}/lager`);
+    await signIn(env.app, tab, person);
+    await page.waitForURL(`${env.app.url}/lager`);
     await page.getByText('Inget att leverera just nu').waitFor();
     await page.getByText('Inga inköpsorder väntar på leverans.').waitFor();
     await checkScreen(tab, 'warehouse-today-empty');
@@ -130,11 +118,11 @@ describe('the warehouse’s screens', () => {
   });
 
   it('delivers an approved plan, receives goods, writes off an expired lot, and keeps the history', async () => {
-    week = await seedWeek(t);
+    week = await seedWeek(env.app);
     await reportShortage();
-    const round = await openRound(t, week);
+    const round = await openRound(env.app, week);
     allocationId = round.allocationId;
-    const approved = await approveRound(t, week, allocationId);
+    const approved = await approveRound(env.app, week, allocationId);
     // The warehouse reads its county's rounds: the plan it is to deliver.
     plan = (await get(`/api/allocation-rounds/${allocationId}?waitFor=${approved.position}`)).plan;
     // Stockholm's FFP2 is more than the donated lot holds, so its picking list takes two lots.
@@ -142,12 +130,12 @@ describe('the warehouse’s screens', () => {
     expect(stockholmFfp2.remaining).toBeGreaterThan(500);
     const stockholmLines = plan.filter((l) => l.municipality === '0180' && l.remaining > 0);
 
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, person);
+    await signIn(env.app, tab, person);
 
     // Today's work: the approved plan per municipality, with what is left to deliver.
-    await page.waitForURL(`${t.url}/lager`);
+    await page.waitForURL(`${env.app.url}/lager`);
     const toDeliver = page.getByRole('region', { name: 'Att leverera enligt beslutade fördelningar' });
     const stockholm = toDeliver.getByRole('article', { name: 'Stockholm' });
     await stockholm.waitFor();
@@ -195,7 +183,7 @@ describe('the warehouse’s screens', () => {
     await page.keyboard.type('Bil 3 (ABC 123)');
     await page.keyboard.press('Tab');
     expect(await page.locator(':focus').textContent()).toBe('Registrera leverans');
-    const before = await countEvents(t);
+    const before = await countEvents(env.app);
     await page.keyboard.press('Enter');
     const recordedHeading = page.getByRole('heading', { name: 'Leveransen är registrerad' });
     await recordedHeading.waitFor();
@@ -217,7 +205,7 @@ describe('the warehouse’s screens', () => {
     const deliveredFfp2 = deliveries[0].lines.find((l: { item: string }) => l.item === 'FFP2');
     expect(deliveredFfp2.quantity).toBe(stockholmFfp2.remaining);
     expect(deliveredFfp2.lots.map((l: { lot: string }) => l.lot)).toEqual(['FFP2-DON-1', 'FFP2-2026-A']);
-    expect((await countEvents(t)) - before).toBe(2);
+    expect((await countEvents(env.app)) - before).toBe(2);
 
     // Today's work no longer lists Stockholm's plan; the delivery is among today's.
     await page.getByRole('link', { name: 'Tillbaka till dagens arbete' }).click();
@@ -268,7 +256,7 @@ describe('the warehouse’s screens', () => {
     await page.getByRole('heading', { name: 'Inleveransen är registrerad' }).waitFor();
 
     // An old emergency stockpile, long expired, arrives (recorded through the API: the screen's part is what follows).
-    const stockpile = await call(t, 'POST', `/api/warehouses/${WAREHOUSE}/receipts`, {
+    const stockpile = await call(env.app, 'POST', `/api/warehouses/${WAREHOUSE}/receipts`, {
       as: week.tokens.warehouse,
       body: {
         source: 'emergency-stockpile',
@@ -321,11 +309,11 @@ describe('the warehouse’s screens', () => {
     await page.getByLabel('Annan justering').check();
     await page.getByRole('group', { name: 'Rad 1' }).getByLabel('Artikel').selectOption('FFP2');
     await page.getByRole('group', { name: 'Rad 1: Andningsskydd FFP2' }).getByLabel('Ändring (+ ökar, − minskar)').fill('-5');
-    const eventsBefore = await countEvents(t);
+    const eventsBefore = await countEvents(env.app);
     await page.getByRole('button', { name: 'Registrera justering' }).click();
     await page.getByText('En justering av annan orsak måste förklaras i en anteckning').first().waitFor();
     expect(await page.getByLabel('Anteckning').getAttribute('aria-invalid')).toBe('true');
-    expect(await countEvents(t)).toBe(eventsBefore);
+    expect(await countEvents(env.app)).toBe(eventsBefore);
     await checkScreen(tab, 'warehouse-adjustment-refused');
 
     // The history, filtered to Stockholm's deliveries in transit today, and its export.
@@ -371,9 +359,9 @@ describe('the warehouse’s screens', () => {
   });
 
   it('keeps a dispatch made while the network is down, and sends it once when it is back', async () => {
-    const tab = await openTab(browser);
+    const tab = await openTab(env.browser);
     const { page } = tab;
-    await signIn(t, tab, person);
+    await signIn(env.app, tab, person);
 
     // Unplanned, more than no allocation holds: the service's refusal stands by the line, nothing is written.
     await menu(page, 'Leverera').click();
@@ -383,10 +371,10 @@ describe('the warehouse’s screens', () => {
     const unplanned = page.getByRole('group', { name: 'Rad 1: Andningsskydd FFP2' });
     await unplanned.getByText('Fritt att leverera utan fördelning:', { exact: false }).waitFor();
     await unplanned.getByLabel('Antal').fill('100000');
-    const unchanged = await countEvents(t);
+    const unchanged = await countEvents(env.app);
     await page.getByRole('button', { name: 'Registrera leverans' }).click();
     await unplanned.locator('.field-error').getByText('100000 av FFP2 begärdes', { exact: false }).waitFor();
-    expect(await countEvents(t)).toBe(unchanged);
+    expect(await countEvents(env.app)).toBe(unchanged);
     await checkScreen(tab, 'warehouse-dispatch-unplanned-refused');
 
     await menu(page, 'Dagens arbete').click();
@@ -396,13 +384,13 @@ describe('the warehouse’s screens', () => {
     await page.getByLabel('Fordon').fill('Bil 5');
 
     const dispatchedBefore = (await lastWarehouseEvent('DeliveryDispatched')).count;
-    const before = await countEvents(t);
+    const before = await countEvents(env.app);
     await tab.context.setOffline(true);
     await page.getByRole('button', { name: 'Registrera leverans' }).click();
     await page.getByRole('heading', { name: 'Leveransen väntar på att skickas' }).waitFor();
     await page.getByText('Ingen anslutning just nu. Det du sparade väntar').waitFor();
     await page.getByRole('link', { name: '1 väntar på att skickas' }).waitFor();
-    expect(await countEvents(t)).toBe(before);
+    expect(await countEvents(env.app)).toBe(before);
     await checkScreen(tab, 'warehouse-dispatch-queued');
 
     await tab.context.setOffline(false);
@@ -416,7 +404,7 @@ describe('the warehouse’s screens', () => {
     const deliveries = (await get(`/api/deliveries?municipality=0117&waitFor=${dispatched.position}`)).deliveries;
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ allocationId, vehicle: 'Bil 5', status: 'in-transit' });
-    expect((await countEvents(t)) - before).toBe(2);
+    expect((await countEvents(env.app)) - before).toBe(2);
     expect(plan.filter((l) => l.municipality === '0117' && l.remaining > 0).map((l) => [l.item, l.remaining])).toEqual(
       deliveries[0].lines.map((l: { item: string; quantity: number }) => [l.item, l.quantity]),
     );

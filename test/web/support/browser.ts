@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { expect } from '@jest/globals';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import chromium from '@sparticuz/chromium';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SCREENS_FOLDER } from '../../../src/screens/screens.module.js';
-import type { TestApp } from '../../support/app.js';
+import { startTestApp, type TestApp } from '../../support/app.js';
 
 /**
  * The browser tests' Chromium: the one inside the `@sparticuz/chromium` package (installed by `npm
@@ -35,6 +35,41 @@ export const launchBrowser = async (): Promise<Browser> => {
 /** The screens the app serves are the ones `npm run build:web` wrote; a stale or missing build is a clear failure. */
 export const assertScreensBuilt = (): void => {
   if (!existsSync(path.join(SCREENS_FOLDER, 'index.html'))) throw new Error('the screens are not built: run npm run build:web (npm test does)');
+};
+
+export interface BrowserTestEnvironment {
+  /** The running service; set once the file's first `beforeAll` is done. */
+  readonly app: TestApp;
+  readonly browser: Browser;
+}
+
+/**
+ * Every browser test file's frame, registered once here: before all, the screens must be built and
+ * the service and Chromium start side by side; after all, both close. `appSettings` runs first, for a
+ * file whose service needs settings known only then (the identity provider's address).
+ */
+export const browserTestEnvironment = (appSettings: () => Promise<Record<string, string>> | Record<string, string> = () => ({})): BrowserTestEnvironment => {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    assertScreensBuilt();
+    const settings = await appSettings();
+    [app, browser] = await Promise.all([startTestApp(settings), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('the service is not started yet: use env.app inside a test or a later beforeAll');
+      return app;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not launched yet: use env.browser inside a test or a later beforeAll');
+      return browser;
+    },
+  };
 };
 
 /** Where the tests save a picture of every screen they check, for a reviewer to look at without running anything. */

@@ -13,6 +13,7 @@ import { DRIFT_SECTION_ID, DriftSection } from './DriftSection.js';
 import { ReplaySection } from './ReplaySection.js';
 import { BASE, decisionPath, Moment, orderedParameters, streamPath, useFieldName, useValueText, Who } from './shared.js';
 import { auditorTexts } from './texts.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 type Round = Schemas['AllocationRoundWithDriftDto'];
 
@@ -355,12 +356,8 @@ export const DecisionPage = () => {
               <button type="button" className="primary" onClick={() => (replayAsked ? void replay.refetch() : setReplayAsked(true))}>
                 {t('replay')}
               </button>
-              <Link className="button-link" to={`${decisionPath(r.allocationId)}/tank-om`}>
-                {t('whatIf')}
-              </Link>
-              <Link className="button-link" to={streamPath(`allocation-${r.allocationId}`)}>
-                {t('roundEvents')}
-              </Link>
+              <ButtonLink to={`${decisionPath(r.allocationId)}/tank-om`}>{t('whatIf')}</ButtonLink>
+              <ButtonLink to={streamPath(`allocation-${r.allocationId}`)}>{t('roundEvents')}</ButtonLink>
             </nav>
             {replayAsked ? <ReplaySection query={replay} headingRef={verdict} /> : null}
             {r.drift ? <DriftSection drift={r.drift} /> : null}

@@ -8,7 +8,7 @@ import { CommandFeedback } from '../../ui/CommandFeedback.js';
 import { TextAreaField, TextField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
 import { QueryState } from '../../ui/states.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { ProposalView } from '../rounds/ProposalView.js';
 import { type AllocationLine, type Round, useRound } from '../rounds/queries.js';
 import { DecisionView, DriftNotice, RoundFacts, useRoundName } from '../rounds/RoundParts.js';

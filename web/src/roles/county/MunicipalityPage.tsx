@@ -7,12 +7,12 @@ import { useWrittenPosition } from '../../commands/written-position.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState, StatusBadge } from '../../ui/states.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { waitingFor } from '../rounds/queries.js';
 import { COUNTY_BASE, roundPath } from './paths.js';
 import { statusCell } from './StockBadge.js';
 import { countyTexts } from './texts.js';
-import { TableWrap } from '../rounds/TableWrap.js';
+import { TableWrap } from '../../ui/TableWrap.js';
 
 type MunicipalityStock = Schemas['MunicipalityStockDto'];
 type Report = Schemas['SituationReportDto'];

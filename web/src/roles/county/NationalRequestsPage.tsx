@@ -7,11 +7,12 @@ import { useWrittenPosition } from '../../commands/written-position.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState } from '../../ui/states.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { waitingFor } from '../rounds/queries.js';
 import { newNationalRequestPath, roundPath } from './paths.js';
 import { countyTexts } from './texts.js';
-import { TableWrap } from '../rounds/TableWrap.js';
+import { TableWrap } from '../../ui/TableWrap.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 type NationalRequest = Schemas['NationalRequestRecord'];
 
@@ -32,15 +33,7 @@ export const NationalRequestsPage = () => {
     queryFn: () => data(api.GET('/api/national-requests', { params: { query: { county: user.county ?? '', ...waitingFor(waitFor) } } })),
   });
   return (
-    <Page
-      title={t('nationalTitle')}
-      intro={<p>{t('nationalIntro')}</p>}
-      actions={
-        <Link to={newNationalRequestPath()} className="button-link">
-          {t('newRequestLink')}
-        </Link>
-      }
-    >
+    <Page title={t('nationalTitle')} intro={<p>{t('nationalIntro')}</p>} actions={<ButtonLink to={newNationalRequestPath()}>{t('newRequestLink')}</ButtonLink>}>
       {recorded ? (
         <p role="status" className="alert alert-success">
           {t('requestRecorded')}

@@ -1,19 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../../api/client.js';
-import { LIVE_REFRESH_MS, useItemName, useItems } from '../../api/reference.js';
+import { LIVE_REFRESH_MS, useItems } from '../../api/reference.js';
 import { useUser } from '../../auth/session.js';
 import { useWrittenPosition } from '../../commands/written-position.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState, StatusBadge } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { waitingFor } from '../rounds/queries.js';
-import { STATUS_ORDER, statusCell, worstFirst } from './StockBadge.js';
+import { STATUS_ORDER, worstFirst } from './StockBadge.js';
 import { countyTexts } from './texts.js';
 import { municipalityPath } from './paths.js';
-import { TableWrap } from '../rounds/TableWrap.js';
+import { MunicipalityItemTable } from './MunicipalityItemTable.js';
 
 type CountyStock = Schemas['CountyStockDto'];
 type Completeness = Schemas['CompletenessDto'];
@@ -49,7 +49,6 @@ export const OverviewPage = () => {
 const CountyStockView = ({ stock }: { stock: CountyStock }) => {
   const t = useTexts(countyTexts);
   const f = useFormat();
-  const itemName = useItemName();
   const catalogue = useItems();
   const reported = worstFirst(stock.municipalities.filter((m) => m.lastReportedAt !== null || m.items.length > 0));
   const neverReported = stock.municipalities.filter((m) => m.lastReportedAt === null && m.items.length === 0);
@@ -73,53 +72,17 @@ const CountyStockView = ({ stock }: { stock: CountyStock }) => {
           <p>{t('emptyText')}</p>
         </EmptyState>
       ) : (
-        <TableWrap label={t('stockCaption')}>
-          <table>
-            <caption>{t('stockCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('col.municipality')}</th>
-                <th scope="col">{t('col.status')}</th>
-                <th scope="col" className="num">
-                  {t('col.infections')}
-                </th>
-                <th scope="col">{t('col.lastReport')}</th>
-                {items.map((item) => (
-                  <th scope="col" key={item}>
-                    {itemName(item)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {reported.map((m) => (
-                <tr key={m.code}>
-                  <th scope="row">
-                    <Link to={municipalityPath(m.code)}>{m.name}</Link>
-                  </th>
-                  <td>
-                    <StatusBadge status={m.status} />
-                  </td>
-                  <td className="num">{f.number(m.infections, 0)}</td>
-                  <td>{f.dateTime(m.lastReportedAt)}</td>
-                  {items.map((code) => {
-                    const figures = m.items.find((i) => i.item === code);
-                    if (!figures) return <td key={code}>–</td>;
-                    return (
-                      <td key={code} className={statusCell(figures.status)}>
-                        <div className="cell-figures">
-                          <StatusBadge status={figures.status} />
-                          <Link to={`${municipalityPath(m.code)}#artikel-${code}`}>{t('units', { quantity: f.number(figures.projected, 0) })}</Link>
-                          <span>{figures.daysOfSupply === null ? t('daysUnknown') : t('days', { days: f.number(figures.daysOfSupply) })}</span>
-                        </div>
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <MunicipalityItemTable
+          caption={t('stockCaption')}
+          rows={reported}
+          items={items}
+          figures={(m, figures) => (
+            <>
+              <Link to={`${municipalityPath(m.code)}#artikel-${figures.item}`}>{t('units', { quantity: f.number(figures.projected, 0) })}</Link>
+              <span>{figures.daysOfSupply === null ? t('daysUnknown') : t('days', { days: f.number(figures.daysOfSupply) })}</span>
+            </>
+          )}
+        />
       )}
       {neverReported.length > 0 && reported.length > 0 ? (
         <section aria-labelledby="never-reported">

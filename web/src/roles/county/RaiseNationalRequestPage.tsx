@@ -8,7 +8,7 @@ import { CommandFeedback } from '../../ui/CommandFeedback.js';
 import { SelectField, TextAreaField, TextField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
 import { QueryState } from '../../ui/states.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { useRounds } from '../rounds/queries.js';
 import { useRoundName } from '../rounds/RoundParts.js';
 import { roundTexts } from '../rounds/texts.js';

@@ -3,12 +3,13 @@ import { useItemName } from '../../api/reference.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { QueryState } from '../../ui/states.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { ProposalView } from '../rounds/ProposalView.js';
 import { type Round, useRound } from '../rounds/queries.js';
 import { DecisionView, DriftNotice, RoundFacts, useRoundName } from '../rounds/RoundParts.js';
 import { municipalityPath, newNationalRequestPath, roundsPath } from './paths.js';
 import { countyTexts } from './texts.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 /** One round as the county board reads it: what it was based on, the proposal line by line, the decision, and the need left unmet. */
 export const RoundPage = () => {
@@ -46,9 +47,7 @@ const Unmet = ({ round }: { round: Round }) => {
       <p>{t('unmetText', { list: unmet.map((i) => t('unmetItem', { item: itemName(i.item), quantity: f.number(i.unmet, 0) })).join(', ') })}</p>
       {round.status !== 'rejected' ? (
         <p>
-          <Link to={newNationalRequestPath(round.allocationId)} className="button-link">
-            {t('raiseFromRound')}
-          </Link>
+          <ButtonLink to={newNationalRequestPath(round.allocationId)}>{t('raiseFromRound')}</ButtonLink>
         </p>
       ) : null}
     </section>

@@ -1,4 +1,3 @@
-import { Link } from 'react-router';
 import { useUser } from '../../auth/session.js';
 import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
@@ -7,6 +6,7 @@ import { useRounds } from '../rounds/queries.js';
 import { RoundList } from '../rounds/RoundParts.js';
 import { newRoundPath, roundPath } from './paths.js';
 import { countyTexts } from './texts.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 /** The county's allocation rounds, and the way to open a new one. */
 export const RoundsPage = () => {
@@ -14,15 +14,7 @@ export const RoundsPage = () => {
   const user = useUser();
   const rounds = useRounds(user.county);
   return (
-    <Page
-      title={t('roundsTitle')}
-      intro={<p>{t('roundsIntro')}</p>}
-      actions={
-        <Link to={newRoundPath} className="button-link">
-          {t('openRoundLink')}
-        </Link>
-      }
-    >
+    <Page title={t('roundsTitle')} intro={<p>{t('roundsIntro')}</p>} actions={<ButtonLink to={newRoundPath}>{t('openRoundLink')}</ButtonLink>}>
       <QueryState query={rounds}>
         {(r) =>
           r.rounds.length === 0 ? (

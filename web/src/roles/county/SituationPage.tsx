@@ -9,12 +9,12 @@ import { useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, ProblemMessage, QueryState, StatusBadge } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
-import { useFormat } from '../rounds/format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import { waitingFor } from '../rounds/queries.js';
 import { municipalityPath, nationalRequestsPath, roundPath } from './paths.js';
-import { STATUS_ORDER, statusCell, worstFirst } from './StockBadge.js';
+import { STATUS_ORDER, worstFirst } from './StockBadge.js';
 import { countyTexts } from './texts.js';
-import { TableWrap } from '../rounds/TableWrap.js';
+import { MunicipalityItemTable } from './MunicipalityItemTable.js';
 
 type Situation = Schemas['SituationPictureDto'];
 type ExportFormat = 'xlsx' | 'csv';
@@ -175,63 +175,29 @@ const SituationView = ({ situation }: { situation: Situation }) => {
       {withFigures.length === 0 ? (
         <EmptyState title={t('situationEmpty')} />
       ) : (
-        <TableWrap label={t('situationCaption')}>
-          <table>
-            <caption>{t('situationCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('col.municipality')}</th>
-                <th scope="col">{t('col.status')}</th>
-                <th scope="col" className="num">
-                  {t('col.infections')}
-                </th>
-                <th scope="col">{t('col.lastReport')}</th>
-                {items.map((item) => (
-                  <th scope="col" key={item}>
-                    {itemName(item)}
-                  </th>
+        <MunicipalityItemTable
+          caption={t('situationCaption')}
+          rows={withFigures}
+          items={items}
+          underName={(m) =>
+            m.driftedRounds.length > 0 ? (
+              <div>
+                {m.driftedRounds.map((id) => (
+                  <Link key={id} to={roundPath(id)} className="badge badge-low">
+                    {t('driftRound')}
+                  </Link>
                 ))}
-              </tr>
-            </thead>
-            <tbody>
-              {withFigures.map((m) => (
-                <tr key={m.code}>
-                  <th scope="row">
-                    <Link to={municipalityPath(m.code)}>{m.name}</Link>
-                    {m.driftedRounds.length > 0 ? (
-                      <div>
-                        {m.driftedRounds.map((id) => (
-                          <Link key={id} to={roundPath(id)} className="badge badge-low">
-                            {t('driftRound')}
-                          </Link>
-                        ))}
-                      </div>
-                    ) : null}
-                  </th>
-                  <td>
-                    <StatusBadge status={m.status} />
-                  </td>
-                  <td className="num">{f.number(m.infections, 0)}</td>
-                  <td>{f.dateTime(m.lastReportedAt)}</td>
-                  {items.map((code) => {
-                    const figures = m.items.find((i) => i.item === code);
-                    if (!figures) return <td key={code}>–</td>;
-                    return (
-                      <td key={code} className={statusCell(figures.status)}>
-                        <div className="cell-figures">
-                          <StatusBadge status={figures.status} />
-                          <span>{figures.projected === null ? '–' : t('units', { quantity: f.number(figures.projected, 0) })}</span>
-                          <span>{figures.daysOfSupply === null ? t('daysUnknown') : t('days', { days: f.number(figures.daysOfSupply) })}</span>
-                          {figures.unmetNeed > 0 ? <strong>{t('unmetCell', { quantity: f.number(figures.unmetNeed, 0) })}</strong> : null}
-                        </div>
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+              </div>
+            ) : null
+          }
+          figures={(_m, figures) => (
+            <>
+              <span>{figures.projected === null ? '–' : t('units', { quantity: f.number(figures.projected, 0) })}</span>
+              <span>{figures.daysOfSupply === null ? t('daysUnknown') : t('days', { days: f.number(figures.daysOfSupply) })}</span>
+              {figures.unmetNeed > 0 ? <strong>{t('unmetCell', { quantity: f.number(figures.unmetNeed, 0) })}</strong> : null}
+            </>
+          )}
+        />
       )}
       {without.length > 0 ? (
         <section aria-labelledby="situation-never">

@@ -26,6 +26,7 @@ import {
 } from './parts.js';
 import { useMunicipalityCode, useOwnReports } from './queries.js';
 import { texts } from './texts.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 type Report = Schemas['SituationReportDto'];
 const ROUTE = '/api/municipalities/{code}/reports/{reportId}/corrections';
@@ -246,15 +247,7 @@ export const ReportsPage = () => {
   const target = useStartAtHash(reports.data !== undefined);
 
   return (
-    <Page
-      title={t('reportsTitle')}
-      intro={<p>{t('reportsIntro')}</p>}
-      actions={
-        <Link to={paths.report} className="button-link">
-          {t('newReport')}
-        </Link>
-      }
-    >
+    <Page title={t('reportsTitle')} intro={<p>{t('reportsIntro')}</p>} actions={<ButtonLink to={paths.report}>{t('newReport')}</ButtonLink>}>
       <QueryState query={reports}>
         {(answer) => {
           if (answer.reports.length === 0) {

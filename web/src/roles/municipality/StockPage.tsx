@@ -12,6 +12,7 @@ import { common } from '../../ui/texts.js';
 import { paths, reportAnchor, useItemInfo, weekNumber } from './parts.js';
 import { useMunicipalityCode, useOwnReports, useOwnStock } from './queries.js';
 import { type TextKey, texts } from './texts.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 const DAY = 86_400_000;
 /** The chart covers this week and the eight before it. */
@@ -233,11 +234,7 @@ export const StockPage = () => {
           {t('stockIntro', { municipality })} {shared('liveNote', { seconds: LIVE_REFRESH_MS / 1000 })}
         </p>
       }
-      actions={
-        <Link to={paths.report} className="button-link">
-          {t('submitReport')}
-        </Link>
-      }
+      actions={<ButtonLink to={paths.report}>{t('submitReport')}</ButtonLink>}
     >
       <QueryState query={stock}>
         {(answer) => {

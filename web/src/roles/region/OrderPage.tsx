@@ -11,6 +11,7 @@ import { QueryState } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
 import { fieldError, isOpen, type Purchase, readableRefusal, REGION_BASE, usePurchase } from './api.js';
 import type { JustOrdered } from './NewOrderPage.js';
+import { PurchaseLinesTable } from '../purchases/PurchaseLinesTable.js';
 import { PurchaseStatusBadge } from './PurchaseStatusBadge.js';
 import { regionTexts } from './texts.js';
 
@@ -29,40 +30,10 @@ const useActorName = () => {
 
 const Lines = ({ purchase }: { purchase: Purchase }) => {
   const t = useTexts(regionTexts);
-  const { language } = useLanguage();
-  const itemName = useItemName();
   return (
     <section aria-labelledby="lines-title">
       <h2 id="lines-title">{t('linesTitle')}</h2>
-      <div className="table-wrap">
-        <table>
-          <caption>{t('linesCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('item')}</th>
-              <th scope="col" className="num">
-                {t('ordered')}
-              </th>
-              <th scope="col" className="num">
-                {t('received')}
-              </th>
-              <th scope="col" className="num">
-                {t('outstanding')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {purchase.lines.map((line) => (
-              <tr key={line.item}>
-                <th scope="row">{itemName(line.item)}</th>
-                <td className="num">{formatNumber(line.ordered, language)}</td>
-                <td className="num">{formatNumber(line.received, language)}</td>
-                <td className="num">{formatNumber(line.outstanding, language)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PurchaseLinesTable lines={purchase.lines} caption={t('linesCaption')} outstandingLabel={t('outstanding')} />
     </section>
   );
 };

@@ -7,8 +7,10 @@ import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState } from '../../ui/states.js';
 import { common } from '../../ui/texts.js';
 import { isOpen, orderPath, type PurchaseSummary, REGION_BASE, usePurchases } from './api.js';
+import { PurchaseLinesTable } from '../purchases/PurchaseLinesTable.js';
 import { PurchaseStatusBadge } from './PurchaseStatusBadge.js';
 import { regionTexts } from './texts.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
 
 interface ItemTotal {
   readonly item: string;
@@ -123,7 +125,6 @@ const OutstandingSummary = ({ open }: { open: readonly PurchaseSummary[] }) => {
 const OrderCard = ({ purchase }: { purchase: PurchaseSummary }) => {
   const t = useTexts(regionTexts);
   const { language } = useLanguage();
-  const itemName = useItemName();
   const date = formatDate(purchase.orderedAt, language);
   const headingId = `order-${purchase.purchaseId}`;
   return (
@@ -148,35 +149,12 @@ const OrderCard = ({ purchase }: { purchase: PurchaseSummary }) => {
           </>
         ) : null}
       </dl>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t('orderLinesCaption', { supplier: purchase.supplier, date })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('item')}</th>
-              <th scope="col" className="num">
-                {t('ordered')}
-              </th>
-              <th scope="col" className="num">
-                {t('received')}
-              </th>
-              <th scope="col" className="num">
-                {t('outstanding')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {purchase.lines.map((line) => (
-              <tr key={line.item}>
-                <th scope="row">{itemName(line.item)}</th>
-                <td className="num">{formatNumber(line.ordered, language)}</td>
-                <td className="num">{formatNumber(line.received, language)}</td>
-                <td className="num">{formatNumber(line.outstanding, language)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PurchaseLinesTable
+        lines={purchase.lines}
+        caption={t('orderLinesCaption', { supplier: purchase.supplier, date })}
+        captionHidden
+        outstandingLabel={t('outstanding')}
+      />
     </article>
   );
 };
@@ -197,11 +175,7 @@ export const PurchasesPage = () => {
           {t('purchasesIntro')} {c('liveNote', { seconds: LIVE_REFRESH_MS / 1000 })}
         </p>
       }
-      actions={
-        <Link to={`${REGION_BASE}/ny`} className="button-link">
-          {t('newOrderLink')}
-        </Link>
-      }
+      actions={<ButtonLink to={`${REGION_BASE}/ny`}>{t('newOrderLink')}</ButtonLink>}
     >
       <QueryState query={purchases}>
         {({ purchases: list }) => {

@@ -3,11 +3,11 @@ import { Link } from 'react-router';
 import { useItemName, useItems, useMunicipalityName } from '../../api/reference.js';
 import { useTexts } from '../../i18n/language.js';
 import { Chart, CHART_COLORS } from '../../ui/Chart.js';
-import { useFormat } from './format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import type { AllocationLine, Round } from './queries.js';
 import { lineAnchor } from './RoundParts.js';
 import { roundTexts } from './texts.js';
-import { TableWrap } from './TableWrap.js';
+import { TableWrap } from '../../ui/TableWrap.js';
 
 export interface ProposalViewProps {
   readonly round: Round;

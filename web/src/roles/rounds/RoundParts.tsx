@@ -2,11 +2,11 @@ import { Link } from 'react-router';
 import { useItemName, useMunicipalityName } from '../../api/reference.js';
 import { useTexts } from '../../i18n/language.js';
 import { common } from '../../ui/texts.js';
-import { useFormat } from './format.js';
+import { useFormat } from '../../ui/useFormat.js';
 import type { Round, RoundStatus } from './queries.js';
 import { roundTexts } from './texts.js';
 import './rounds.css';
-import { TableWrap } from './TableWrap.js';
+import { TableWrap } from '../../ui/TableWrap.js';
 
 /** The anchor of a proposal line on a round's page: decisions, amendments and unmet need link to it. */
 export const lineAnchor = (item: string, municipality: string): string => `rad-${item}-${municipality}`;

@@ -8,7 +8,8 @@ import { defineTexts, useLanguage, useTexts } from '../../i18n/language.js';
 import { CommandFeedback } from '../../ui/CommandFeedback.js';
 import { SelectField, TextAreaField, TextField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
-import { ButtonLink, ItemOptions, LotName, useLines, WarehouseGate } from './components.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
+import { ItemOptions, LotName, useLines, WarehouseGate } from './components.js';
 import { useWarehouseStock } from './queries.js';
 import { shared } from './texts.js';
 

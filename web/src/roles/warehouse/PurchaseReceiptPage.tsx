@@ -1,7 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import type { Schemas } from '../../api/client.js';
-import { useItemName } from '../../api/reference.js';
 import { useCommand } from '../../commands/commands.js';
 import { formatDate, formatNumber, toStockholmInput } from '../../i18n/format.js';
 import { defineTexts, useLanguage, useTexts } from '../../i18n/language.js';
@@ -9,7 +8,9 @@ import { CommandFeedback } from '../../ui/CommandFeedback.js';
 import { TextField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
 import { QueryState } from '../../ui/states.js';
-import { ButtonLink, CheckboxField, WarehouseGate } from './components.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
+import { PurchaseLinesTable } from '../purchases/PurchaseLinesTable.js';
+import { CheckboxField, WarehouseGate } from './components.js';
 import { usePurchase } from './queries.js';
 import { useQueuedFate } from './queued.js';
 import { ReceivedLinesEditor, receivedLinesBody, useReceivedLines } from './ReceivedLines.js';
@@ -25,8 +26,6 @@ const texts = defineTexts(
     orderedOn: 'Beställd',
     expected: 'Väntas',
     status: 'Status',
-    ordered: 'Beställt',
-    received: 'Mottaget',
     outstanding: 'Kvar',
     lines: 'Det som kom',
     outstandingHint: 'Kvar att ta emot: {outstanding}.',
@@ -52,8 +51,6 @@ const texts = defineTexts(
     orderedOn: 'Ordered',
     expected: 'Expected',
     status: 'Status',
-    ordered: 'Ordered',
-    received: 'Received',
     outstanding: 'Left',
     lines: 'What arrived',
     outstandingHint: 'Still to receive: {outstanding}.',
@@ -76,7 +73,6 @@ const ReceiptForm = ({ purchase }: { purchase: Schemas['PurchaseDto'] }) => {
   const t = useTexts(texts);
   const s = useTexts(shared);
   const { language } = useLanguage();
-  const itemName = useItemName();
   const editor = useReceivedLines(
     purchase.lines.filter((l) => l.outstanding > 0).map((l) => ({ item: l.item, quantity: String(l.outstanding), lot: '', expiresOn: '' })),
   );
@@ -116,35 +112,7 @@ const ReceiptForm = ({ purchase }: { purchase: Schemas['PurchaseDto'] }) => {
         <dt>{t('status')}</dt>
         <dd>{s(`purchase.${purchase.status}`)}</dd>
       </dl>
-      <div className="table-wrap">
-        <table>
-          <caption>{t('order')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{s('item')}</th>
-              <th scope="col" className="num">
-                {t('ordered')}
-              </th>
-              <th scope="col" className="num">
-                {t('received')}
-              </th>
-              <th scope="col" className="num">
-                {t('outstanding')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {purchase.lines.map((l) => (
-              <tr key={l.item}>
-                <th scope="row">{itemName(l.item)}</th>
-                <td className="num">{formatNumber(l.ordered, language)}</td>
-                <td className="num">{formatNumber(l.received, language)}</td>
-                <td className="num">{formatNumber(l.outstanding, language)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PurchaseLinesTable lines={purchase.lines} caption={t('order')} outstandingLabel={t('outstanding')} />
     </div>
   );
 

@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import type { Schemas } from '../../api/client.js';
-import { useItemName } from '../../api/reference.js';
-import { formatDate, formatNumber } from '../../i18n/format.js';
+import { formatDate } from '../../i18n/format.js';
 import { defineTexts, useLanguage, useTexts } from '../../i18n/language.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, QueryState } from '../../ui/states.js';
-import { ButtonLink, WarehouseGate } from './components.js';
+import { ButtonLink } from '../../ui/ButtonLink.js';
+import { PurchaseLinesTable } from '../purchases/PurchaseLinesTable.js';
+import { WarehouseGate } from './components.js';
 import { useOpenPurchases } from './queries.js';
 import { shared } from './texts.js';
 
@@ -16,8 +17,6 @@ const texts = defineTexts(
     purchases: 'Mot inköpsorder',
     noPurchases: 'Inga öppna inköpsorder',
     noPurchasesText: 'När regionen beställer till lagret visas ordern här, med det som återstår att ta emot.',
-    ordered: 'Beställt',
-    received: 'Mottaget',
     outstanding: 'Kvar att ta emot',
     orderedOn: 'Beställd {date} av {name}',
     expected: 'Väntas {date}',
@@ -32,8 +31,6 @@ const texts = defineTexts(
     purchases: 'Against a purchase order',
     noPurchases: 'No open purchase orders',
     noPurchasesText: 'When the region orders for the warehouse, the order appears here with what remains to receive.',
-    ordered: 'Ordered',
-    received: 'Received',
     outstanding: 'Still to receive',
     orderedOn: 'Ordered {date} by {name}',
     expected: 'Expected {date}',
@@ -52,7 +49,6 @@ export default function ReceiptsPage() {
   const t = useTexts(texts);
   const s = useTexts(shared);
   const { language } = useLanguage();
-  const itemName = useItemName();
   return (
     <Page title={t('title')} intro={<p>{t('intro')}</p>}>
       <WarehouseGate>
@@ -77,36 +73,7 @@ export default function ReceiptsPage() {
                           {t('orderedOn', { date: formatDate(p.orderedAt, language), name: p.orderedBy.name })} ·{' '}
                           {p.expectedAt ? t('expected', { date: formatDate(p.expectedAt, language) }) : t('noExpected')}
                         </p>
-                        <div className="table-wrap">
-                          <table aria-labelledby={`purchase-${p.purchaseId}`}>
-                            <thead>
-                              <tr>
-                                <th scope="col">{s('item')}</th>
-                                <th scope="col" className="num">
-                                  {t('ordered')}
-                                </th>
-                                <th scope="col" className="num">
-                                  {t('received')}
-                                </th>
-                                <th scope="col" className="num">
-                                  {t('outstanding')}
-                                </th>
-                              </tr>
-                            </thead>
-                            <tbody>
-                              {p.lines.map((l) => (
-                                <tr key={l.item}>
-                                  <th scope="row">{itemName(l.item)}</th>
-                                  <td className="num">{formatNumber(l.ordered, language)}</td>
-                                  <td className="num">{formatNumber(l.received, language)}</td>
-                                  <td className="num">
-                                    <strong>{formatNumber(l.outstanding, language)}</strong>
-                                  </td>
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
-                        </div>
+                        <PurchaseLinesTable lines={p.lines} labelledBy={`purchase-${p.purchaseId}`} outstandingLabel={t('outstanding')} emphasiseOutstanding />
                         <ButtonLink primary to={`/lager/inleverans/inkop/${p.purchaseId}`}>
                           {t('receive', { supplier: p.supplier })}
                         </ButtonLink>

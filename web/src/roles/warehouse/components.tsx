@@ -1,5 +1,4 @@
 import { type InputHTMLAttributes, type ReactNode, useCallback, useId, useRef, useState } from 'react';
-import { Link, type LinkProps } from 'react-router';
 import type { Schemas } from '../../api/client.js';
 import { useItems } from '../../api/reference.js';
 import { useLanguage, useTexts } from '../../i18n/language.js';
@@ -90,11 +89,6 @@ export const CheckboxField = ({
     </div>
   );
 };
-
-/** A link that leads to a form, looking like the button it acts as. */
-export const ButtonLink = ({ primary, className, ...props }: LinkProps & { primary?: boolean }) => (
-  <Link {...props} className={`button-link${primary ? ' primary' : ''}${className ? ` ${className}` : ''}`} />
-);
 
 /**
  * The editable lines of a form, each with a key of its own, so that removing a line keeps what was

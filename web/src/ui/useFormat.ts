@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { formatDate, formatDateTime, formatNumber } from '../../i18n/format.js';
-import { useLanguage } from '../../i18n/language.js';
+import { formatDate, formatDateTime, formatNumber } from '../i18n/format.js';
+import { useLanguage } from '../i18n/language.js';
 
 /** The format helpers in the page's language: numbers, dates and Stockholm times as people here read them. */
 export const useFormat = () => {

@@ -356,11 +356,14 @@ const assertDispatchAllowed = (command: Extract<WarehouseCommand, { type: 'Dispa
     command.lines.forEach((line, i) => {
       const remaining = (plan[line.item] ?? 0) - takeFrom(line.item, line.quantity);
       if (line.quantity > remaining) {
-        throw rule(
-          'WAREHOUSE.BEYOND_PLAN',
-          `${line.quantity} of ${line.item} asked for ${municipality}; the allocation holds ${remaining} more for it`,
-          { field: `lines[${i}].quantity`, allocationId, municipality, item: line.item, requested: line.quantity, remaining },
-        );
+        throw rule('WAREHOUSE.BEYOND_PLAN', `${line.quantity} of ${line.item} asked for ${municipality}; the allocation holds ${remaining} more for it`, {
+          field: `lines[${i}].quantity`,
+          allocationId,
+          municipality,
+          item: line.item,
+          requested: line.quantity,
+          remaining,
+        });
       }
     });
     return;

@@ -19,7 +19,8 @@ const cacheHeaders = (res: { setHeader(name: string, value: string): void }, fil
 /**
  * The screens' scripts and styles (`/assets/…`), in the compressed form the build wrote beside each
  * (brotli, else gzip, as the browser accepts), so no request spends the thread compressing; a
- * browser that takes neither gets the file as it is. Mounted by bootstrap before everything else.
+ * browser that takes neither gets the file as it is. The files are listed when the service starts (a
+ * rebuild while it runs is sent uncompressed until the next start). Mounted by bootstrap.
  */
 export const screensAssets = (folder = SCREENS_FOLDER) =>
   expressStaticGzip(`${folder}assets`, {

@@ -19,11 +19,14 @@ export default defineConfig({
     // The budget that matters is held by test/web/first-page-budget.e2e.spec.ts (the first page's scripts under
     // 300 kB compressed, as received); this only warns, above the charting library's own chunk (about 450 kB raw).
     chunkSizeWarningLimit: 500,
-    rollupOptions: {
+    rolldownOptions: {
       // React Query marks its modules "use client" for server-rendering frameworks; a browser bundle has no use for it.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
       },
+      // The bundler reports where its time went when plugins take most of it (here, writing the compressed
+      // copies); a build of a few seconds has nothing to act on.
+      checks: { bundlerTimings: false },
     },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },

@@ -221,6 +221,8 @@ describe('the county board’s screens', () => {
     await page.getByRole('button', { name: 'Skicka förfrågan' }).click();
     await page.getByText('Förfrågan är registrerad och skickad.').waitFor();
     const requestRow = page.getByRole('table', { name: 'Förfrågningar, senaste först' }).locator('tbody tr');
+    // The list reads with the write's position, so the new request is in it once it has loaded.
+    await requestRow.first().waitFor();
     expect(await requestRow.count()).toBe(1);
     expect(await requestRow.textContent()).toContain(`Andningsskydd FFP2: ${unmet.toLocaleString('sv-SE')} begärt`);
     await checkScreen(tab, 'county-national-requests');

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, data, type Problem, type Schemas } from '../../api/client.js';
+import { api, data, type Schemas } from '../../api/client.js';
+import { useFileDownload } from '../../api/download.js';
 import { LIVE_REFRESH_MS, useItemName, useItems } from '../../api/reference.js';
 import { useUser } from '../../auth/session.js';
 import { useWrittenPosition } from '../../commands/written-position.js';
@@ -42,67 +42,27 @@ export const SituationPage = () => {
   );
 };
 
-type ExportState =
-  | { readonly status: 'idle' }
-  | { readonly status: 'fetching' }
-  | { readonly status: 'done'; readonly url: string; readonly file: string }
-  | { readonly status: 'failed'; readonly error: unknown };
-
-/** The file name the service gave (`Content-Disposition: attachment; filename="…"`). */
-const fileNameOf = (disposition: string | null): string | undefined => /filename="?([^";]+)"?/.exec(disposition ?? '')?.[1];
-
-/**
- * The export needs the bearer token, which a plain link cannot send: the file is fetched through
- * the API client, kept as an object URL, and saved by a link with `download`. The link stays on the
- * page (to save it again); the URL is let go when the next file comes or the page closes.
- */
+/** The situation picture as Excel or CSV, saved with the user's token (see useFileDownload). */
 const Export = ({ county }: { county: string }) => {
   const t = useTexts(countyTexts);
-  const [state, setState] = useState<ExportState>({ status: 'idle' });
-  const url = useRef<string | null>(null);
-  useEffect(
-    () => () => {
-      if (url.current) URL.revokeObjectURL(url.current);
-    },
-    [],
-  );
-  const download = useCallback(
-    async (format: ExportFormat) => {
-      setState({ status: 'fetching' });
-      try {
-        const { data: blob, error, response } = await api.GET('/api/situation', { params: { query: { county, format } }, parseAs: 'blob' });
-        if (error !== undefined || !blob) throw new ApiError(response.status, error as Problem);
-        const file = fileNameOf(response.headers.get('content-disposition')) ?? `lagesbild-${county}.${format}`;
-        if (url.current) URL.revokeObjectURL(url.current);
-        url.current = URL.createObjectURL(blob);
-        const link = document.createElement('a');
-        link.href = url.current;
-        link.download = file;
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setState({ status: 'done', url: url.current, file });
-      } catch (error) {
-        setState({ status: 'failed', error });
-      }
-    },
-    [county],
-  );
+  const { state, download: save } = useFileDownload();
+  const download = (format: ExportFormat) =>
+    save(() => api.GET('/api/situation', { params: { query: { county, format } }, parseAs: 'blob' }), `lagesbild-${county}.${format}`);
   return (
     <section className="card" aria-labelledby="export-heading">
       <h2 id="export-heading">{t('exportHeading')}</h2>
       <p>{t('exportIntro')}</p>
       <div className="button-row">
-        <button type="button" className="primary" disabled={state.status === 'fetching'} onClick={() => void download('xlsx')}>
+        <button type="button" className="primary" disabled={state.status === 'working'} onClick={() => void download('xlsx')}>
           {t('exportXlsx')}
         </button>
-        <button type="button" disabled={state.status === 'fetching'} onClick={() => void download('csv')}>
+        <button type="button" disabled={state.status === 'working'} onClick={() => void download('csv')}>
           {t('exportCsv')}
         </button>
       </div>
       <div aria-live="polite">
-        {state.status === 'fetching' ? <p role="status">{t('exporting')}</p> : null}
-        {state.status === 'done' ? (
+        {state.status === 'working' ? <p role="status">{t('exporting')}</p> : null}
+        {state.status === 'ready' ? (
           <p role="status" className="alert alert-success">
             {t('exported', { file: state.file })}{' '}
             <a href={state.url} download={state.file}>

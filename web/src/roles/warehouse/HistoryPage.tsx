@@ -1,10 +1,10 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ApiError, type Problem } from '../../api/client.js';
+import { api, ApiError } from '../../api/client.js';
+import { useFileDownload } from '../../api/download.js';
 import { LIVE_REFRESH_MS, useItemName, useMunicipalities } from '../../api/reference.js';
-import { currentSession } from '../../auth/session.js';
 import { formatDateTime, formatNumber } from '../../i18n/format.js';
-import { currentLanguage, defineTexts, useLanguage, useTexts } from '../../i18n/language.js';
+import { defineTexts, useLanguage, useTexts } from '../../i18n/language.js';
 import { SelectField, TextField } from '../../ui/Field.js';
 import { Page } from '../../ui/Page.js';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states.js';
@@ -117,57 +117,19 @@ const filterOf = (county: string, selection: Selection): DeliveryFilter => ({
   ...(selection.to ? { to: addDays(selection.to, 1) } : {}),
 });
 
-type ExportState =
-  | { readonly status: 'idle' }
-  | { readonly status: 'working' }
-  | { readonly status: 'ready'; readonly href: string; readonly name: string; readonly size: number }
-  | { readonly status: 'failed'; readonly error: unknown };
-
-const filenameOf = (response: Response, fallback: string): string =>
-  /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? fallback;
-
 /**
- * The export: the same filter, the file the service makes (CSV or Excel by `Accept`). A plain link
- * cannot carry the bearer token, so the file is fetched, kept as a blob and handed to the browser
- * through an object URL, with a link to it left on the page.
+ * The export: the same filter, the file the service makes (CSV or Excel by `Accept`), saved with the
+ * user's token (see useFileDownload).
  */
 const ExportButtons = ({ filter }: { filter: DeliveryFilter }) => {
   const t = useTexts(texts);
   const { language } = useLanguage();
-  const [state, setState] = useState<ExportState>({ status: 'idle' });
-  const href = state.status === 'ready' ? state.href : undefined;
-  useEffect(() => () => (href ? URL.revokeObjectURL(href) : undefined), [href]);
-
-  const download = async (kind: 'csv' | 'xlsx') => {
-    setState({ status: 'working' });
-    const query = new URLSearchParams(Object.entries(filter).map(([k, v]) => [k, String(v)]));
-    try {
-      const response = await fetch(`/api/deliveries?${query.toString()}`, {
-        headers: {
-          Accept: kind === 'csv' ? 'text/csv' : XLSX,
-          'Accept-Language': currentLanguage(),
-          Authorization: `Bearer ${currentSession()?.token ?? ''}`,
-        },
-      });
-      if (!response.ok) {
-        const problem = (await response.json().catch(() => ({ type: 'about:blank', title: response.statusText, status: response.status }))) as Problem;
-        setState({ status: 'failed', error: new ApiError(response.status, problem) });
-        return;
-      }
-      const blob = await response.blob();
-      const name = filenameOf(response, kind === 'csv' ? 'leveranser.csv' : 'leveranser.xlsx');
-      const url = URL.createObjectURL(blob);
-      setState({ status: 'ready', href: url, name, size: blob.size });
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = name;
-      document.body.append(link);
-      link.click();
-      link.remove();
-    } catch (error) {
-      setState({ status: 'failed', error });
-    }
-  };
+  const { state, download: save } = useFileDownload();
+  const download = (kind: 'csv' | 'xlsx') =>
+    save(
+      () => api.GET('/api/deliveries', { params: { query: filter }, headers: { Accept: kind === 'csv' ? 'text/csv' : XLSX }, parseAs: 'blob' }),
+      kind === 'csv' ? 'leveranser.csv' : 'leveranser.xlsx',
+    );
 
   return (
     <section aria-labelledby="export-heading">
@@ -185,9 +147,9 @@ const ExportButtons = ({ filter }: { filter: DeliveryFilter }) => {
         {state.status === 'working' ? <p role="status">{t('exporting')}</p> : null}
         {state.status === 'ready' ? (
           <p role="status" className="alert alert-success">
-            {t('exported', { name: state.name, size: t('size', { kb: formatNumber(Math.max(0.1, state.size / 1024), language) }) })}{' '}
-            <a href={state.href} download={state.name}>
-              {t('downloadAgain', { name: state.name })}
+            {t('exported', { name: state.file, size: t('size', { kb: formatNumber(Math.max(0.1, state.size / 1024), language) }) })}{' '}
+            <a href={state.url} download={state.file}>
+              {t('downloadAgain', { name: state.file })}
             </a>
           </p>
         ) : null}

@@ -2086,7 +2086,7 @@ export interface components {
              * @description When goods last arrived against it; null before any
              */
             lastReceivedAt: string | null;
-            /** @description Per item ordered (and any item received without being ordered) */
+            /** @description Per item ordered */
             lines: components["schemas"]["PurchaseLineDto"][];
             /** Format: date-time */
             orderedAt: string;

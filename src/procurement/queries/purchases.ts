@@ -1,14 +1,14 @@
 import { Controller, Get, Injectable, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentActor } from '../../auth/current-actor.js';
-import { ApiInstant, ApiLogPosition, ApiUuid } from '../../http/api-properties.js';
+import { ApiInstant } from '../../http/api-properties.js';
 import { ReadQueryDto } from '../../http/read-query.dto.js';
 import { ReadsFrom } from '../../projections/wait-for.js';
 import type { Actor } from '../../shared/actor.js';
 import { PURCHASES, type PurchaseRowLine } from '../projections/purchases.projector.js';
-import { PURCHASE_STATUSES, PurchaseLineDto, type PurchaseStatus } from './get-purchase.js';
+import { PURCHASE_STATUSES, PurchaseDto, type PurchaseStatus } from './get-purchase.js';
 
 /** `open`: still expecting goods (ordered or partially received); or one status exactly. */
 const STATUS_FILTERS = ['open', ...PURCHASE_STATUSES] as const;
@@ -34,39 +34,25 @@ export class OrderedByDto {
   name: string;
 }
 
-export class PurchaseSummaryDto {
-  @ApiUuid()
-  purchaseId: string;
-
-  @ApiProperty({ example: 'Medisupply Nordic AB' })
-  supplier: string;
-
-  @ApiProperty({ example: '01-central' })
-  warehouseId: string;
-
-  @ApiProperty({ enum: PURCHASE_STATUSES, example: 'partially-received' })
-  status: PurchaseStatus;
-
-  @ApiInstant({ nullable: true, description: 'When the supplier promised delivery; null if no promise was recorded' })
-  expectedAt: string | null;
-
-  @ApiInstant()
-  orderedAt: string;
-
+/** A purchase in the list: the fields of its own view (GET /api/purchases/{id}) but its receipts, with when goods last came. */
+export class PurchaseSummaryDto extends PickType(PurchaseDto, [
+  'purchaseId',
+  'supplier',
+  'warehouseId',
+  'status',
+  'expectedAt',
+  'orderedAt',
+  'lines',
+  'position',
+] as const) {
   @ApiProperty({ type: () => OrderedByDto })
   orderedBy: OrderedByDto;
-
-  @ApiProperty({ type: () => [PurchaseLineDto], description: 'Per item ordered (and any item received without being ordered)' })
-  lines: PurchaseLineDto[];
 
   @ApiInstant({ nullable: true, description: 'When goods last arrived against it; null before any' })
   lastReceivedAt: string | null;
 
   @ApiProperty({ type: 'string', nullable: true, description: 'Why it was cancelled; null unless cancelled' })
   cancelReason: string | null;
-
-  @ApiLogPosition({ description: 'Log position of the purchase’s last event' })
-  position: string;
 }
 
 export class PurchasesDto {

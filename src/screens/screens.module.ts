@@ -11,9 +11,9 @@ import expressStaticGzip from 'express-static-gzip';
  */
 export const SCREENS_FOLDER = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-/** Vite names every built asset by its content's hash: they never change, so browsers may keep them. */
-const cacheHeaders = (res: { setHeader(name: string, value: string): void }, file: string): void => {
-  res.setHeader('Cache-Control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+/** The app's page is asked again every time (it names the current assets); `/assets/…` never reaches here (screensAssets). */
+const cacheHeaders = (res: { setHeader(name: string, value: string): void }): void => {
+  res.setHeader('Cache-Control', 'no-cache');
 };
 
 /**
@@ -27,12 +27,8 @@ export const screensAssets = (folder = SCREENS_FOLDER) =>
     enableBrotli: true,
     orderPreference: ['br', 'gzip'],
     index: false,
-    serveStatic: {
-      immutable: true,
-      maxAge: '1y',
-      fallthrough: true,
-      setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
-    },
+    // Vite names every asset by its content's hash: it never changes, so browsers may keep it for good.
+    serveStatic: { immutable: true, maxAge: '1y', fallthrough: true },
   });
 
 @Module({})
